@@ -1,0 +1,54 @@
+# Kuji: every target installs what it needs first, so each works on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HTMX := static/vendor/htmx.min.js
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-fast lint format bench chromium clean
+
+install: $(VENV)/.installed $(HTMX)
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# htmx comes from the npm registry, pinned by package-lock.json, never from a CDN.
+$(HTMX): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+## Start the app on the demo campaign at http://127.0.0.1:5000
+run: install
+	$(BIN)/flask --app wsgi campaign demo
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+## Run every test: unit, Flask test client, race, torture and Playwright in Debian's chromium
+test: install chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/pytest -m "not slow and not e2e" $(PYTEST_ARGS)
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache test-results
