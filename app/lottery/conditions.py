@@ -1,0 +1,202 @@
+"""The issue condition set: what a campaign issues, and when."""
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+MAX_SHEETS = 100_000
+UNITS = ("percent", "yen", "points")
+SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+KNOWN = {"title", "slug", "goods", "opens", "closes", "hold_minutes", "losing", "prizes"}
+PRIZE_KNOWN = {"label", "value", "unit", "count"}
+
+
+class ConditionsError(ValueError):
+    """A condition set with problems; `problems` holds one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Prize:
+    label: str
+    value: int
+    unit: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Conditions:
+    title: str
+    slug: str
+    goods: str
+    opens: datetime
+    closes: datetime
+    prizes: tuple[Prize, ...]
+    losing: int = 0
+    hold_minutes: int = 15
+
+    @property
+    def sheets(self) -> int:
+        """Return the number of tiles: every coupon plus every losing tile."""
+        return sum(p.count for p in self.prizes) + self.losing
+
+    def is_open(self, now: datetime) -> bool:
+        """Tell whether `now` falls inside the receipt period."""
+        return self.opens <= now < self.closes
+
+
+def parse_conditions(text: str) -> Conditions:
+    """Parse and validate a TOML condition set, raising ConditionsError."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConditionsError([f"not valid TOML: {exc}"]) from None
+    return conditions_from_dict(data)
+
+
+def conditions_from_dict(data: dict) -> Conditions:
+    """Validate a mapping (from TOML or a form) into Conditions."""
+    problems: list[str] = []
+    unknown = sorted(set(data) - KNOWN)
+    if unknown:
+        problems.append(f"unknown field(s): {', '.join(unknown)}")
+
+    title = _text(data, "title", 120, problems)
+    goods = _text(data, "goods", 300, problems)
+    slug = data.get("slug")
+    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
+        problems.append("slug: required, 1-64 characters of a-z, 0-9 and '-'")
+    opens = _moment(data, "opens", problems)
+    closes = _moment(data, "closes", problems)
+    if opens and closes and closes <= opens:
+        problems.append("closes: must be after opens")
+    hold = _whole(data, "hold_minutes", problems, default=15, low=1, high=24 * 60)
+    losing = _whole(data, "losing", problems, default=0, low=0, high=MAX_SHEETS)
+    prizes = _prizes(data.get("prizes"), problems)
+
+    if not problems:
+        total = sum(p.count for p in prizes) + losing
+        if total > MAX_SHEETS:
+            problems.append(f"sheets: {total} tiles, at most {MAX_SHEETS} allowed")
+    if problems:
+        raise ConditionsError(problems)
+    return Conditions(title, slug, goods, opens, closes, tuple(prizes), losing, hold)
+
+
+def to_toml(c: Conditions) -> str:
+    """Write conditions back as a TOML condition set file."""
+    lines = [
+        f"title  = {_quote(c.title)}",
+        f"slug   = {_quote(c.slug)}",
+        f"goods  = {_quote(c.goods)}",
+        f"opens  = {c.opens.isoformat()}",
+        f"closes = {c.closes.isoformat()}",
+        f"hold_minutes = {c.hold_minutes}",
+        f"losing = {c.losing}",
+    ]
+    for p in c.prizes:
+        lines += [
+            "",
+            "[[prizes]]",
+            f"label = {_quote(p.label)}",
+            f"value = {p.value}",
+            f"unit  = {_quote(p.unit)}",
+            f"count = {p.count}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _quote(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _text(data, name, limit, problems):
+    value = data.get(name)
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{name}: required text")
+        return ""
+    if len(value) > limit:
+        problems.append(f"{name}: at most {limit} characters")
+    if any(ord(ch) < 32 for ch in value):
+        problems.append(f"{name}: control characters are not allowed")
+    return value.strip()
+
+
+def _moment(data, name, problems):
+    value = data.get(name)
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, datetime):
+        problems.append(f"{name}: required date and time, e.g. 2026-12-01T09:00:00+09:00")
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        problems.append(f"{name}: needs a time zone offset, e.g. +09:00")
+        return None
+    return value
+
+
+def _whole(data, name, problems, *, default, low, high):
+    value = data.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        problems.append(f"{name}: must be a whole number")
+        return default
+    if not low <= value <= high:
+        problems.append(f"{name}: must be between {low} and {high}")
+        return default
+    return value
+
+
+def _prizes(raw, problems) -> list[Prize]:
+    if not isinstance(raw, list) or not raw:
+        problems.append("prizes: at least one [[prizes]] table is required")
+        return []
+    prizes = []
+    for i, item in enumerate(raw, start=1):
+        where = f"prizes[{i}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: must be a table with label, value, unit and count")
+            continue
+        before = len(problems)
+        unknown = sorted(set(item) - PRIZE_KNOWN)
+        if unknown:
+            problems.append(f"{where}: unknown field(s): {', '.join(unknown)}")
+        label = _text(item, "label", 60, sub := [])
+        problems += [f"{where}.{s}" for s in sub]
+        value = _whole(item, "value", sub := [], default=0, low=1, high=10_000_000)
+        problems += [f"{where}.{s}" for s in sub]
+        unit = item.get("unit")
+        if unit not in UNITS:
+            problems.append(f"{where}.unit: one of {', '.join(UNITS)}")
+        elif unit == "percent" and not 1 <= value <= 100:
+            problems.append(f"{where}.value: a percentage between 1 and 100")
+        count = _whole(item, "count", sub := [], default=0, low=1, high=MAX_SHEETS)
+        problems += [f"{where}.{s}" for s in sub]
+        if len(problems) == before:
+            prizes.append(Prize(label, value, unit, count))
+    labels = [p.label for p in prizes]
+    if len(set(labels)) != len(labels):
+        problems.append("prizes: each label must be different")
+    return prizes
+
+
+def demo_conditions(now: datetime, days: int = 30) -> Conditions:
+    """Return the patent's own example: 100 sheets, open now for `days` days."""
+    return Conditions(
+        title="DVD-RAM coupon campaign",
+        slug="demo",
+        goods="DVD-RAM by XYZ corp. — up to 25 % off",
+        opens=now - timedelta(minutes=1),
+        closes=now + timedelta(days=days),
+        prizes=(
+            Prize("25 % off", 25, "percent", 70),
+            Prize("20 % off", 20, "percent", 20),
+            Prize("10 % off", 10, "percent", 10),
+        ),
+    )
