@@ -1,0 +1,34 @@
+"""What the public board reads: which tiles are free, and what changed since a version."""
+
+from sqlite_utils import Database
+
+
+def free_tiles(db: Database, campaign_id: int) -> list[int]:
+    """Return the numbers of the free tiles, in order."""
+    rows = db.execute(
+        "SELECT no FROM tickets WHERE campaign_id = ? AND state = 'free' ORDER BY no", [campaign_id]
+    )
+    return [r[0] for r in rows]
+
+
+def changes_since(db: Database, campaign_id: int, version: int) -> list[tuple[int, bool]]:
+    """Return (tile, is_free) for every tile changed after `version`."""
+    rows = db.execute(
+        "SELECT no, state = 'free' FROM tickets WHERE campaign_id = ? AND version > ? ORDER BY no",
+        [campaign_id, version],
+    )
+    return [(no, bool(free)) for no, free in rows]
+
+
+def remaining(db: Database, campaign_id: int) -> int:
+    """Count the free tiles."""
+    return db.execute(
+        "SELECT count(*) FROM tickets WHERE campaign_id = ? AND state = 'free'", [campaign_id]
+    ).fetchone()[0]
+
+
+def version(db: Database, campaign_id: int) -> tuple[int, str | None]:
+    """Return the board's version and when the campaign ended (None while it runs)."""
+    return db.execute(
+        "SELECT version, ended_at FROM campaigns WHERE id = ?", [campaign_id]
+    ).fetchone()

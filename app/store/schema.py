@@ -1,0 +1,98 @@
+"""Schema as named migrations: applied once, never edited after release."""
+
+from sqlite_utils import Database, Migrations
+
+from .db import immediate
+
+migrations = Migrations("kuji")
+
+
+@migrations()
+def m001_open_board(db: Database) -> None:
+    _run(
+        db,
+        """
+    CREATE TABLE campaigns (
+        id INTEGER PRIMARY KEY,
+        slug TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        goods TEXT NOT NULL,
+        opens TEXT NOT NULL,
+        closes TEXT NOT NULL,
+        hold_minutes INTEGER NOT NULL,
+        losing INTEGER NOT NULL,
+        sheets INTEGER NOT NULL,
+        conditions TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        ended_at TEXT
+    );
+    CREATE TABLE prizes (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        position INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        unit TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        UNIQUE (campaign_id, position)
+    );
+    CREATE TABLE entries (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        ticket_no INTEGER NOT NULL,
+        holder TEXT NOT NULL,
+        state TEXT NOT NULL
+            CHECK (state IN ('held', 'confirmed', 'cancelled', 'expired', 'lost')),
+        created_at TEXT NOT NULL,
+        ended_at TEXT
+    );
+    CREATE TABLE tickets (
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        no INTEGER NOT NULL,
+        prize_id INTEGER REFERENCES prizes(id),
+        draw_order INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'free'
+            CHECK (state IN ('free', 'held', 'confirmed', 'lost')),
+        entry_id INTEGER UNIQUE REFERENCES entries(id),
+        held_until TEXT,
+        version INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (campaign_id, no),
+        UNIQUE (campaign_id, draw_order),
+        CHECK ((state = 'free') = (entry_id IS NULL))
+    );
+    CREATE INDEX tickets_free ON tickets (campaign_id, draw_order) WHERE state = 'free';
+    CREATE INDEX tickets_held ON tickets (campaign_id, held_until) WHERE state = 'held';
+    CREATE INDEX tickets_changed ON tickets (campaign_id, version);
+    CREATE TABLE destinations (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        issue_no INTEGER NOT NULL,
+        entry_id INTEGER NOT NULL UNIQUE REFERENCES entries(id),
+        prize_id INTEGER NOT NULL REFERENCES prizes(id),
+        name TEXT NOT NULL,
+        address TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        email TEXT NOT NULL,
+        email_key TEXT NOT NULL,
+        phone_key TEXT NOT NULL,
+        confirmed_at TEXT NOT NULL,
+        UNIQUE (campaign_id, issue_no),
+        UNIQUE (campaign_id, email_key),
+        UNIQUE (campaign_id, phone_key)
+    );
+    """,
+    )
+
+
+def _run(db: Database, script: str) -> None:
+    # executescript() would commit the surrounding transaction, so run statements one by one.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def migrate(db: Database) -> None:
+    """Apply pending migrations; safe when several workers start at once."""
+    with immediate(db):
+        migrations.apply(db)
