@@ -1,0 +1,50 @@
+"""Kuji: coupon lottery campaigns on a live board of numbered tiles."""
+
+import os
+
+from flask import Flask
+
+from . import cli, errors
+from .config import defaults, secret_key
+from .extensions import csrf, htmx, limiter
+from .store.db import get_db
+from .store.schema import migrate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Kuji application."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.path.join(ROOT, "instance"),
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    app.config.from_mapping(defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env()
+    else:
+        app.config.from_mapping(test_config)
+    os.makedirs(os.path.dirname(os.path.abspath(app.config["DATABASE"])), exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SECRET_KEY"] = secret_key(app.instance_path)
+
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+
+    from . import home
+    from .board import bp as board_bp
+
+    app.register_blueprint(home.bp)
+    app.register_blueprint(board_bp)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    with app.app_context():
+        migrate(get_db())
+    return app

@@ -1,0 +1,178 @@
+"""Views of the open board: thin, they read the request, call the store and render."""
+
+from flask import abort, current_app, request, url_for
+
+from app.extensions import limiter
+from app.lottery.contact import ContactError, clean_contact
+from app.store import Duplicate, NotHeld, Taken, campaigns, destinations, get_db, tickets
+from app.store import board as board_store
+from app.views import go, now, render
+
+from . import bp, terminal, tiles
+
+TAKEN = "That tile was just taken — pick another."
+GONE = (
+    "Every tile is taken for now. Tiles that are not confirmed come back, so keep this page open."
+)
+
+
+def _campaign(slug: str):
+    campaign = campaigns.by_slug(get_db(), slug)
+    if campaign is None:
+        abort(404, "There is no campaign at this address.")
+    return campaign
+
+
+def _claim_limit() -> str:
+    return current_app.config["CLAIM_LIMIT"]
+
+
+@bp.get("/<slug>")
+def show(slug):
+    """Show the board, or what this terminal already drew."""
+    campaign = _campaign(slug)
+    if _drawn(campaign) is not None:
+        return ticket(slug)
+    return _board_page(campaign)
+
+
+@bp.get("/<slug>/tiles")
+def poll(slug):
+    """Send only the tiles that changed since version `v`, or 204 when none did."""
+    campaign = _campaign(slug)
+    db = get_db()
+    moment = now()
+    if campaign.phase(moment) == "open" and tickets.expire_due(db, campaign, moment):
+        campaign = campaigns.by_slug(db, slug)
+    since = request.args.get("v", type=int)
+    if since == campaign.version and campaign.phase(moment) == "open":
+        return "", 204
+    if campaign.phase(moment) != "open":
+        return render(
+            "board/_poll.html",
+            campaign=campaign,
+            phase=campaign.phase(moment),
+            changes="",
+            remaining=0,
+        )
+    if since is None or since > campaign.version:
+        since = -1  # an unknown version gets every tile
+    changed = board_store.changes_since(db, campaign.id, since)
+    return render(
+        "board/_poll.html",
+        campaign=campaign,
+        phase="open",
+        changes=tiles.changes(changed),
+        remaining=board_store.remaining(db, campaign.id),
+    )
+
+
+@bp.post("/<slug>/claim")
+@limiter.limit(_claim_limit)
+def claim(slug):
+    """Hold the tile the respondent picked for this terminal."""
+    campaign = _campaign(slug)
+    moment = now()
+    if campaign.phase(moment) != "open":
+        return _board_page(campaign, status=403)
+    if _drawn(campaign) is not None:
+        return ticket(slug, status=403)
+    raw = request.form.get("tile", "")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 7:
+        abort(400, "Pick a tile by its number.")
+    no = int(raw)
+    if not 1 <= no <= campaign.sheets:
+        abort(404, "There is no tile with that number.")
+    try:
+        entry = tickets.hold(get_db(), campaign, "board", moment, no=no)
+    except Taken:
+        return _board_page(campaign, message=TAKEN, status=409, block="board")
+    response = current_app.make_response(go(url_for(".ticket", slug=slug)))
+    return terminal.remember(response, campaign, entry.id, moment)
+
+
+@bp.get("/<slug>/ticket")
+def ticket(slug, status=200, errors=None, form=None):
+    """Reveal what this terminal drew: the confirm form while held, else its outcome."""
+    campaign = _campaign(slug)
+    db = get_db()
+    entry = _drawn(campaign)
+    if entry is None:
+        return go(url_for(".show", slug=slug))
+    prize = campaigns.prizes(db, campaign.id).get(entry.prize_id)
+    return render(
+        "board/ticket.html",
+        block="main",
+        status=status,
+        campaign=campaign,
+        entry=entry,
+        prize=prize,
+        errors=errors or {},
+        form=form or {},
+        refused=status == 403,
+        destination=destinations.of_entry(db, entry.id) if entry.state == "confirmed" else None,
+    )
+
+
+@bp.post("/<slug>/confirm")
+def confirm(slug):
+    """Record the respondent's destination for the tile they hold."""
+    campaign, entry_id = _holder(slug)
+    try:
+        contact = clean_contact(request.form)
+    except ContactError as exc:
+        return ticket(slug, status=422, errors=exc.errors, form=request.form)
+    try:
+        tickets.confirm(get_db(), campaign, entry_id, contact, now())
+    except Duplicate as exc:
+        message = (
+            f"This {'phone number' if exc.field == 'phone' else 'e-mail address'} "
+            "already has a coupon in this campaign: one coupon per person."
+        )
+        return ticket(slug, status=409, errors={exc.field: message}, form=request.form)
+    except NotHeld:
+        return ticket(slug, status=409)
+    return go(url_for(".ticket", slug=slug))
+
+
+@bp.post("/<slug>/cancel")
+def cancel(slug):
+    """Give the held tile back to the board; this terminal may not draw again."""
+    campaign, entry_id = _holder(slug)
+    try:
+        tickets.cancel(get_db(), campaign, entry_id, now())
+    except NotHeld:
+        return ticket(slug, status=409)
+    return go(url_for(".ticket", slug=slug))
+
+
+def _drawn(campaign):
+    """Return the entry this terminal drew, if its cookie is genuine and the entry exists."""
+    entry_id = terminal.drawn_entry(campaign)
+    return tickets.entry(get_db(), campaign.id, entry_id, now()) if entry_id else None
+
+
+def _holder(slug):
+    campaign = _campaign(slug)
+    entry_id = terminal.drawn_entry(campaign)
+    if entry_id is None:
+        abort(409, "You hold no tile in this campaign: pick one on the board first.")
+    if campaign.phase(now()) == "ended":
+        abort(403, "This campaign has closed.")
+    return campaign, entry_id
+
+
+def _board_page(campaign, message=None, status=200, block="main"):
+    db = get_db()
+    phase = campaign.phase(now())
+    free = board_store.free_tiles(db, campaign.id) if phase == "open" else []
+    return render(
+        "board/board.html",
+        block=block,
+        status=status,
+        campaign=campaign,
+        phase=phase,
+        message=message or (GONE if phase == "open" and not free else None),
+        tiles=tiles.board(campaign.sheets, free) if free else "",
+        remaining=len(free),
+    )

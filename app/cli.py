@@ -1,0 +1,83 @@
+"""`flask campaign …` commands for scripting."""
+
+import sys
+
+import click
+from flask import current_app, url_for
+
+from .campaigns import create_campaign
+from .export import to_csv
+from .lottery.conditions import ConditionsError, demo_conditions, parse_conditions
+from .store import campaigns, destinations
+from .store.campaigns import SlugTaken
+from .store.db import get_db
+
+campaign_cli = click.Group("campaign", help="Create, list and export campaigns.")
+
+
+@campaign_cli.command("create")
+@click.argument("file", type=click.File("rb"))
+def create(file):
+    """Create a campaign from an issue condition set (TOML) FILE."""
+    try:
+        source = file.read().decode("utf-8")
+    except UnicodeDecodeError:
+        _fail(["file: not UTF-8 text"])
+    try:
+        conditions = parse_conditions(source)
+        create_campaign(conditions, current_app.config["CLOCK"](), source)
+    except ConditionsError as exc:
+        _fail(exc.problems)
+    except SlugTaken:
+        _fail([f"slug: a campaign called {conditions.slug!r} already exists"])
+    click.echo(f"{conditions.slug} {_board_path(conditions.slug)}")
+
+
+@campaign_cli.command("demo")
+def demo():
+    """Create the demo campaign (100 sheets, open now for 30 days) unless it exists."""
+    conditions = demo_conditions(current_app.config["CLOCK"]())
+    if campaigns.by_slug(get_db(), conditions.slug) is None:
+        create_campaign(conditions, current_app.config["CLOCK"]())
+    click.echo(f"{conditions.slug} {_board_path(conditions.slug)}")
+
+
+@campaign_cli.command("list")
+def list_campaigns():
+    """List campaigns with their state and remaining tiles."""
+    db = get_db()
+    now = current_app.config["CLOCK"]()
+    click.echo("slug\tstate\tfree\theld\tconfirmed\tlost\tsheets\ttitle")
+    for c in campaigns.all_campaigns(db):
+        n = campaigns.counts(db, c.id)
+        click.echo(
+            f"{c.slug}\t{c.phase(now)}\t{n['free']}\t{n['held']}\t{n['confirmed']}"
+            f"\t{n['lost']}\t{c.sheets}\t{c.title}"
+        )
+
+
+@campaign_cli.command("export")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+def export(slug, fmt):
+    """Write the destination list of campaign SLUG to stdout."""
+    db = get_db()
+    campaign = campaigns.by_slug(db, slug)
+    if campaign is None:
+        _fail([f"no campaign called {slug!r}"])
+    click.echo(to_csv(destinations.HEADER, destinations.rows(db, campaign.id)), nl=False)
+
+
+def _board_path(slug: str) -> str:
+    with current_app.test_request_context():
+        return url_for("board.show", slug=slug)
+
+
+def _fail(problems: list[str]):
+    for line in problems:
+        click.echo(f"error: {line}", err=True)
+    sys.exit(1)
+
+
+def init_app(app):
+    app.cli.add_command(campaign_cli)

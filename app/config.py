@@ -1,0 +1,43 @@
+"""Default settings; instance/config.py and FLASK_* environment variables override them."""
+
+import os
+import secrets
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def defaults(instance_path: str) -> dict:
+    """Return the settings every Kuji instance starts from."""
+    return {
+        "DATABASE": os.path.join(instance_path, "kuji.sqlite"),
+        # FULL syncs the WAL on every commit, so a confirmed destination survives a power cut.
+        "SQLITE_SYNCHRONOUS": "FULL",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Per IP address: generous, since a shop's or a family's devices share one.
+        "CLAIM_LIMIT": "60 per minute;600 per hour",
+        "POLL_SECONDS": 2,
+        # A board may stay open all day; the token is still bound to the session.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "CLOCK": lambda: datetime.now(UTC),
+    }
+
+
+def secret_key(instance_path: str) -> str:
+    """Read instance/secret_key, creating it (once, even with racing workers) if absent."""
+    path = Path(instance_path) / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.01)  # another worker is writing it right now
+        raise RuntimeError(f"{path} is empty: delete it to generate a new key") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    return key
