@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask import current_app, url_for
+from flask.cli import AppGroup
 
 from .campaigns import create_campaign
 from .export import to_csv
@@ -12,7 +13,7 @@ from .store import campaigns, destinations
 from .store.campaigns import SlugTaken
 from .store.db import get_db
 
-campaign_cli = click.Group("campaign", help="Create, list and export campaigns.")
+campaign_cli = AppGroup("campaign", help="Create, list and export campaigns.")
 
 
 @campaign_cli.command("create")

@@ -27,7 +27,9 @@ MESSAGES = {
 def _page(error: HTTPException, message: str | None = None):
     code = error.code or 500
     default = MESSAGES.get(code, "Something went wrong.")
-    text = message or (error.description if _custom(error) else default)
+    # flask-limiter's description ("3 per 1 minute") means nothing to a respondent.
+    own = _custom(error) and code != 429
+    text = message or (error.description if own else default)
     html, status = render(
         "errors.html",
         block="main",

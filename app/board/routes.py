@@ -164,7 +164,10 @@ def _holder(slug):
 
 def _board_page(campaign, message=None, status=200, block="main"):
     db = get_db()
-    phase = campaign.phase(now())
+    moment = now()
+    phase = campaign.phase(moment)
+    if phase == "open":
+        tickets.expire_due(db, campaign, moment)
     free = board_store.free_tiles(db, campaign.id) if phase == "open" else []
     return render(
         "board/board.html",

@@ -1,0 +1,1 @@
+"""Pure lottery rules: no Flask, no SQL; dataclasses in, dataclasses out."""

@@ -1,0 +1,1 @@
+"""Mini-games that weight a draw; each registers by name (none yet)."""

@@ -1,0 +1,61 @@
+"""Live updates: polls cost nothing when nothing changed, and send only the changes."""
+
+import re
+
+HEADERS = {"HX-Request": "true"}
+
+
+def version_of(html: str) -> int:
+    return int(re.search(r"tiles\?v=(\d+)", html).group(1))
+
+
+def test_a_poll_with_nothing_new_is_204(terminal):
+    v = version_of(terminal.get().get_data(as_text=True))
+    response = terminal.get(f"/tiles?v={v}", headers=HEADERS)
+    assert response.status_code == 204 and response.data == b""
+
+
+def test_a_poll_after_changes_sends_only_those_tiles(terminal, new_terminal):
+    v = version_of(terminal.get().get_data(as_text=True))
+    other = new_terminal()
+    other.claim(42)
+    response = terminal.get(f"/tiles?v={v}", headers=HEADERS)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.findall(r'id="t(\d+)"', html) == ["42"]
+    assert 'class="tile gone" id="t42"' in html and 'hx-swap-oob="true"' in html
+    assert "99 tiles left" in html
+    assert f"tiles?v={v + 1}" in html
+    assert len(response.data) < 700
+
+
+def test_a_cancelled_tile_comes_back_in_the_next_poll(terminal, new_terminal):
+    other = new_terminal()
+    other.claim(42)
+    v = version_of(terminal.get().get_data(as_text=True))
+    other.cancel()
+    html = terminal.get(f"/tiles?v={v}", headers=HEADERS).get_data(as_text=True)
+    assert '<button class="tile" id="t42"' in html
+
+
+def test_a_poll_reports_expired_holds(terminal, new_terminal, clock):
+    new_terminal().claim(8)
+    v = version_of(terminal.get().get_data(as_text=True))
+    clock.advance(minutes=16)
+    html = terminal.get(f"/tiles?v={v}", headers=HEADERS).get_data(as_text=True)
+    assert '<button class="tile" id="t8"' in html
+
+
+def test_polling_stops_when_the_campaign_closes(terminal, clock):
+    v = version_of(terminal.get().get_data(as_text=True))
+    clock.advance(days=31)
+    html = terminal.get(f"/tiles?v={v}", headers=HEADERS).get_data(as_text=True)
+    assert '<div id="poller"></div>' in html and "hx-trigger" not in html
+    assert "has closed" in html and "data-tile" not in html
+
+
+def test_a_poll_with_a_bogus_version_gets_every_tile(terminal):
+    for bogus in ("999999", "abc", "-5"):
+        response = terminal.get(f"/tiles?v={bogus}", headers=HEADERS)
+        assert response.status_code == 200
+        assert len(re.findall(r'data-tile="', response.get_data(as_text=True))) == 100

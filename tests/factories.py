@@ -1,0 +1,95 @@
+"""Test factories: campaigns from short descriptions, terminals that act like browsers."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from app.campaigns import create_campaign
+from app.lottery.conditions import Conditions, Prize
+
+START = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
+TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+@dataclass
+class Clock:
+    """A settable clock for the app's CLOCK setting."""
+
+    now: datetime = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+def conditions(
+    slug="spring",
+    prizes=((25, 70), (20, 20), (10, 10)),
+    losing=0,
+    opens=START - timedelta(days=1),
+    closes=START + timedelta(days=30),
+    hold_minutes=15,
+) -> Conditions:
+    """Return conditions with percent prizes given as (value, count) pairs."""
+    return Conditions(
+        title=f"{slug} campaign",
+        slug=slug,
+        goods="DVD-RAM by XYZ corp. — up to 40 % off",
+        opens=opens,
+        closes=closes,
+        hold_minutes=hold_minutes,
+        losing=losing,
+        prizes=tuple(Prize(f"{v} % off", v, "percent", n) for v, n in prizes),
+    )
+
+
+def make_campaign(app, **kwargs) -> Conditions:
+    """Create a campaign in the app's database; kwargs as for conditions()."""
+    c = conditions(**kwargs)
+    with app.app_context():
+        create_campaign(c, START)
+    return c
+
+
+@dataclass
+class Terminal:
+    """One browser: its own cookies, reading CSRF tokens from pages as a browser would."""
+
+    client: object
+    slug: str = "spring"
+    token: str | None = None
+    last: object = field(default=None, repr=False)
+
+    def get(self, path="", **kw):
+        self.last = self.client.get(f"/c/{self.slug}{path}", **kw)
+        found = TOKEN.search(self.last.get_data(as_text=True))
+        if found:
+            self.token = found.group(1)
+        return self.last
+
+    def post(self, path, data=None, token=True, **kw):
+        if token and self.token is None:
+            self.get()
+        data = dict(data or {})
+        if token:
+            data.setdefault("csrf_token", self.token)
+        self.last = self.client.post(f"/c/{self.slug}{path}", data=data, **kw)
+        return self.last
+
+    def claim(self, no, **kw):
+        return self.post("/claim", {"tile": str(no)}, **kw)
+
+    def confirm(self, **fields):
+        data = {
+            "name": "Hanako Yamada",
+            "address": "1-2-3 Ginza, Chuo-ku, Tokyo",
+            "phone": "090-1234-5678",
+            "email": "hanako@example.jp",
+            **fields,
+        }
+        return self.post("/confirm", data)
+
+    def cancel(self):
+        return self.post("/cancel")

@@ -1,0 +1,118 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from app.lottery.conditions import ConditionsError, parse_conditions, to_toml
+
+GOOD = """
+title  = "Spring DVD-RAM campaign"
+slug   = "spring"
+goods  = "DVD-RAM by XYZ corp. — up to 40 % off"
+opens  = 2026-12-01T09:00:00+09:00
+closes = 2026-12-31T23:59:59+09:00
+hold_minutes = 10
+losing = 5
+[[prizes]]
+label = "25 % off"
+value = 25
+unit  = "percent"
+count = 70
+[[prizes]]
+label = "500 yen off"
+value = 500
+unit  = "yen"
+count = 20
+"""
+
+
+def test_a_good_file_gives_the_breakdown_and_sheets():
+    c = parse_conditions(GOOD)
+    assert c.slug == "spring"
+    assert [(p.label, p.value, p.unit, p.count) for p in c.prizes] == [
+        ("25 % off", 25, "percent", 70),
+        ("500 yen off", 500, "yen", 20),
+    ]
+    assert c.losing == 5 and c.hold_minutes == 10
+    assert c.sheets == 95
+    assert c.opens == datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
+
+
+def test_optional_fields_take_their_defaults():
+    text = GOOD.replace("hold_minutes = 10\n", "").replace("losing = 5\n", "")
+    c = parse_conditions(text)
+    assert (c.hold_minutes, c.losing, c.sheets) == (15, 0, 90)
+
+
+def test_a_file_written_back_reads_the_same():
+    c = parse_conditions(GOOD)
+    assert parse_conditions(to_toml(c)) == c
+
+
+def problems(text):
+    with pytest.raises(ConditionsError) as info:
+        parse_conditions(text)
+    return info.value.problems
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (('slug   = "spring"', 'slug = "Spring Sale!"'), "slug:"),
+        (
+            ("closes = 2026-12-31T23:59:59+09:00", "closes = 2026-11-01T00:00:00+09:00"),
+            "closes: must be after opens",
+        ),
+        (
+            ("opens  = 2026-12-01T09:00:00+09:00", "opens = 2026-12-01T09:00:00"),
+            "opens: needs a time zone",
+        ),
+        (("opens  = 2026-12-01T09:00:00+09:00", 'opens = "soon"'), "opens: required date and time"),
+        (("count = 70", "count = 0"), "prizes[1].count: must be between 1 and"),
+        (("count = 70", 'count = "70"'), "prizes[1].count: must be a whole number"),
+        (('unit  = "percent"', 'unit = "dollars"'), "prizes[1].unit: one of percent, yen, points"),
+        (("value = 25", "value = 140"), "prizes[1].value: a percentage between 1 and 100"),
+        (("losing = 5", "losing = -1"), "losing: must be between 0"),
+        (("hold_minutes = 10", "hold_minutes = 0"), "hold_minutes: must be between 1"),
+        (('title  = "Spring DVD-RAM campaign"', 'title = ""'), "title: required text"),
+        (("losing = 5", 'losing = 5\ncolour = "red"'), "unknown field(s): colour"),
+        (('label = "500 yen off"', 'label = "25 % off"'), "prizes: each label must be different"),
+    ],
+)
+def test_each_bad_field_is_named(change, expected):
+    old, new = change
+    assert old in GOOD
+    found = problems(GOOD.replace(old, new, 1))
+    assert any(p.startswith(expected) for p in found), found
+
+
+def test_every_problem_is_reported_at_once():
+    found = problems('slug = "X"\n[[prizes]]\nlabel = "a"\n')
+    assert {p.split(":")[0] for p in found} >= {
+        "title",
+        "goods",
+        "slug",
+        "opens",
+        "closes",
+        "prizes[1].value",
+        "prizes[1].unit",
+        "prizes[1].count",
+    }
+
+
+def test_broken_toml_is_one_clear_line():
+    found = problems("title = ")
+    assert len(found) == 1 and found[0].startswith("not valid TOML")
+
+
+def test_no_prizes_is_refused():
+    found = problems(GOOD.split("[[prizes]]")[0])
+    assert "prizes: at least one [[prizes]] table is required" in found
+
+
+def test_more_than_100000_sheets_is_refused():
+    found = problems(GOOD.replace("count = 70", "count = 99990"))
+    assert any(p.startswith("sheets: 100015 tiles") for p in found)
+
+
+def test_exactly_100000_sheets_is_allowed():
+    assert parse_conditions(GOOD.replace("count = 70", "count = 99975")).sheets == 100_000

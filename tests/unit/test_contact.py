@@ -1,0 +1,77 @@
+import pytest
+
+from app.lottery.contact import ContactError, clean_contact, email_key, phone_key
+
+GOOD = {
+    "name": "山田 花子",
+    "address": "東京都中央区銀座1-2-3\n201号室",
+    "phone": "090-1234-5678",
+    "email": "Hanako@Example.JP",
+}
+
+
+def errors(**change):
+    with pytest.raises(ContactError) as info:
+        clean_contact({**GOOD, **change})
+    return info.value.errors
+
+
+def test_a_good_destination_is_kept_as_written():
+    c = clean_contact(GOOD)
+    assert c.name == "山田 花子" and c.address.endswith("201号室")
+    assert c.email_key == "hanako@example.jp"
+    assert c.phone_key == "09012345678"
+
+
+def test_keys_ignore_case_width_spaces_and_dashes():
+    assert email_key(" HANAKO@example.jp ") == email_key("hanako@EXAMPLE.JP")
+    assert phone_key("０９０ー１２３４ー５６７８") == phone_key("090 1234 5678") == "09012345678"
+
+
+def test_text_is_nfc_normalised():
+    decomposed = "ka\u0301to"  # a + combining acute
+    assert clean_contact({**GOOD, "name": decomposed}).name == "k\u00e1to"
+
+
+def test_full_width_phone_and_email_are_accepted():
+    c = clean_contact(
+        {**GOOD, "phone": "０９０－１２３４－５６７８", "email": "ｈａｎａｋｏ@example.jp"}
+    )
+    assert c.phone_key == "09012345678" and c.email == "hanako@example.jp"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "is required"),
+        ("address", "   ", "is required"),
+        ("name", "x" * 101, "at most 100"),
+        ("address", "x" * 301, "at most 300"),
+        ("email", "not-an-email", "not a valid e-mail"),
+        ("email", "a@b", "not a valid e-mail"),
+        ("phone", "call me", "digits"),
+        ("phone", "12", "digits"),
+        ("name", "Bob\x00", "control or invisible"),
+        ("name", "Bob\x1b[31m", "control or invisible"),
+        ("name", "evil\u202etxt.exe", "control or invisible"),
+        ("name", '=HYPERLINK("http://x")', "may not start with"),
+        ("address", "+cmd|' /C calc'!A0", "may not start with"),
+        ("name", "@SUM(A1)", "may not start with"),
+        ("email", "=x@example.jp", "may not start with"),
+    ],
+)
+def test_bad_fields_are_refused_with_a_message(field, value, message):
+    found = errors(**{field: value})
+    assert list(found) == [field]
+    assert message in found[field]
+
+
+def test_a_newline_is_allowed_in_the_address_only():
+    assert "name" in errors(name="Bob\nSmith")
+    assert clean_contact({**GOOD, "address": "line 1\r\nline 2"}).address == "line 1\nline 2"
+
+
+def test_missing_fields_are_all_reported():
+    with pytest.raises(ContactError) as info:
+        clean_contact({})
+    assert set(info.value.errors) == {"name", "address", "phone", "email"}

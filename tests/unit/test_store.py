@@ -1,0 +1,169 @@
+"""The claim machinery against a real SQLite file, without Flask."""
+
+import random
+from datetime import timedelta
+
+import pytest
+
+from app.lottery.contact import clean_contact
+from app.lottery.layout import lay_out
+from app.store import Duplicate, NotHeld, Taken, campaigns, destinations, tickets
+from app.store.board import changes_since, free_tiles
+from app.store.db import connect
+from app.store.schema import migrate
+from tests.factories import START, conditions
+
+
+def contact(n=1):
+    return clean_contact(
+        {
+            "name": f"Person {n}",
+            "address": "Tokyo",
+            "phone": f"090-0000-{n:04d}",
+            "email": f"p{n}@example.jp",
+        }
+    )
+
+
+@pytest.fixture
+def db(tmp_path):
+    db = connect(str(tmp_path / "store.sqlite"), "NORMAL")
+    migrate(db)
+    return db
+
+
+def make(db, **kw):
+    c = conditions(**kw)
+    campaigns.create(db, c, lay_out(c, random.Random(7)), "", START)
+    return campaigns.by_slug(db, c.slug)
+
+
+def test_migrations_apply_once(db):
+    migrate(db)
+    names = [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations")]
+    assert names == ["m001_open_board"]
+
+
+def test_a_held_tile_cannot_be_held_again(db):
+    c = make(db)
+    first = tickets.hold(db, c, "board", START, no=5)
+    assert first.state == "held" and first.ticket_no == 5
+    with pytest.raises(Taken):
+        tickets.hold(db, c, "board", START, no=5)
+    assert 5 not in free_tiles(db, c.id)
+
+
+def test_a_refused_claim_writes_nothing(db):
+    c = make(db)
+    tickets.hold(db, c, "board", START, no=5)
+    before = db.execute("SELECT count(*) FROM entries").fetchone()[0], campaigns.by_slug(db, c.slug)
+    with pytest.raises(Taken):
+        tickets.hold(db, c, "board", START, no=5)
+    after = db.execute("SELECT count(*) FROM entries").fetchone()[0], campaigns.by_slug(db, c.slug)
+    assert before == after
+
+
+def test_confirm_records_the_destination_and_keeps_the_tile(db):
+    c = make(db)
+    e = tickets.hold(db, c, "board", START, no=3)
+    done = tickets.confirm(db, c, e.id, contact(), START)
+    assert done.state == "confirmed"
+    rows = list(destinations.rows(db, c.id))
+    assert [(r[0], r[1]) for r in rows] == [(3, "Person 1")]
+    with pytest.raises(NotHeld) as info:
+        tickets.confirm(db, c, e.id, contact(2), START)
+    assert info.value.state == "confirmed"
+    with pytest.raises(NotHeld):
+        tickets.cancel(db, c, e.id, START)
+
+
+def test_cancel_gives_the_tile_back(db):
+    c = make(db)
+    e = tickets.hold(db, c, "board", START, no=9)
+    assert tickets.cancel(db, c, e.id, START) == 9
+    assert 9 in free_tiles(db, c.id)
+    assert tickets.entry(db, c.id, e.id, START).state == "cancelled"
+    assert tickets.hold(db, c, "board", START, no=9).state == "held"
+
+
+def test_a_lapsed_hold_returns_to_the_board_and_cannot_be_confirmed(db):
+    c = make(db, hold_minutes=15)
+    e = tickets.hold(db, c, "board", START, no=4)
+    later = START + timedelta(minutes=15)
+    assert tickets.entry(db, c.id, e.id, later).state == "expired"
+    with pytest.raises(NotHeld) as info:
+        tickets.confirm(db, c, e.id, contact(), later)
+    assert info.value.state == "expired"
+    assert tickets.expire_due(db, c, later) is True
+    assert 4 in free_tiles(db, c.id)
+    assert tickets.expire_due(db, c, later) is False
+
+
+def test_a_hold_never_outlives_the_period(db):
+    c = make(db, closes=START + timedelta(minutes=5), hold_minutes=15)
+    e = tickets.hold(db, c, "board", START, no=1)
+    assert e.held_until == START + timedelta(minutes=5)
+
+
+def test_the_same_person_cannot_confirm_twice(db):
+    c = make(db)
+    a = tickets.hold(db, c, "board", START, no=1)
+    b = tickets.hold(db, c, "board", START, no=2)
+    tickets.confirm(db, c, a.id, contact(1), START)
+    same_email = clean_contact(
+        {"name": "X", "address": "Y", "phone": "0311112222", "email": "P1@EXAMPLE.JP"}
+    )
+    with pytest.raises(Duplicate) as info:
+        tickets.confirm(db, c, b.id, same_email, START)
+    assert info.value.field == "email"
+    same_phone = clean_contact(
+        {
+            "name": "X",
+            "address": "Y",
+            "phone": "０９０ ００００ ０００１",
+            "email": "other@example.jp",
+        }
+    )
+    with pytest.raises(Duplicate) as info:
+        tickets.confirm(db, c, b.id, same_phone, START)
+    assert info.value.field == "phone"
+    # The refused confirmations left the hold intact.
+    assert tickets.entry(db, c.id, b.id, START).state == "held"
+
+
+def test_a_losing_tile_is_spent_at_once(db):
+    c = make(db, prizes=((25, 1),), losing=1)
+    losing_no = db.execute("SELECT no FROM tickets WHERE prize_id IS NULL").fetchone()[0]
+    e = tickets.hold(db, c, "board", START, no=losing_no)
+    assert e.state == "lost" and e.prize_id is None
+    assert losing_no not in free_tiles(db, c.id)
+
+
+def test_the_campaign_ends_when_every_tile_is_confirmed_or_lost(db):
+    c = make(db, prizes=((25, 2),), losing=1)
+    for n in (1, 2, 3):
+        e = tickets.hold(db, c, "board", START, no=n)
+        if e.state == "held":
+            tickets.confirm(db, c, e.id, contact(n), START)
+    assert campaigns.by_slug(db, c.slug).phase(START) == "ended"
+
+
+def test_hold_next_follows_the_secret_draw_order(db):
+    c = make(db, prizes=((25, 5),))
+    order = dict(db.execute("SELECT draw_order, no FROM tickets"))
+    drawn = [tickets.hold(db, c, f"candidate:{i}", START).ticket_no for i in range(5)]
+    assert drawn == [order[i] for i in range(5)]
+    with pytest.raises(Taken):
+        tickets.hold(db, c, "candidate:6", START)
+
+
+def test_changes_since_lists_only_what_changed(db):
+    c = make(db)
+    v0 = campaigns.by_slug(db, c.slug).version
+    a = tickets.hold(db, c, "board", START, no=10)
+    tickets.hold(db, c, "board", START, no=20)
+    v2 = campaigns.by_slug(db, c.slug).version
+    tickets.cancel(db, c, a.id, START)
+    assert changes_since(db, c.id, v0) == [(10, True), (20, False)]
+    assert changes_since(db, c.id, v2) == [(10, True)]
+    assert changes_since(db, c.id, campaigns.by_slug(db, c.slug).version) == []
