@@ -83,12 +83,13 @@ def claim(slug):
     no = int(raw)
     if not 1 <= no <= campaign.sheets:
         abort(404, "There is no tile with that number.")
+    holder = terminal.new_holder()
     try:
-        entry = tickets.hold(get_db(), campaign, "board", moment, no=no)
+        entry = tickets.hold(get_db(), campaign, holder, moment, no=no)
     except Taken:
         return _board_page(campaign, message=TAKEN, status=409, block="board")
     response = current_app.make_response(go(url_for(".ticket", slug=slug)))
-    return terminal.remember(response, campaign, entry.id, moment)
+    return terminal.remember(response, campaign, entry.id, holder, moment)
 
 
 @bp.get("/<slug>/ticket")
@@ -117,13 +118,13 @@ def ticket(slug, status=200, errors=None, form=None):
 @bp.post("/<slug>/confirm")
 def confirm(slug):
     """Record the respondent's destination for the tile they hold."""
-    campaign, entry_id = _holder(slug)
+    campaign, entry = _holder(slug)
     try:
         contact = clean_contact(request.form)
     except ContactError as exc:
         return ticket(slug, status=422, errors=exc.errors, form=request.form)
     try:
-        tickets.confirm(get_db(), campaign, entry_id, contact, now())
+        tickets.confirm(get_db(), campaign, entry.id, contact, now())
     except Duplicate as exc:
         message = (
             f"This {'phone number' if exc.field == 'phone' else 'e-mail address'} "
@@ -138,28 +139,31 @@ def confirm(slug):
 @bp.post("/<slug>/cancel")
 def cancel(slug):
     """Give the held tile back to the board; this terminal may not draw again."""
-    campaign, entry_id = _holder(slug)
+    campaign, entry = _holder(slug)
     try:
-        tickets.cancel(get_db(), campaign, entry_id, now())
+        tickets.cancel(get_db(), campaign, entry.id, now())
     except NotHeld:
         return ticket(slug, status=409)
     return go(url_for(".ticket", slug=slug))
 
 
 def _drawn(campaign):
-    """Return the entry this terminal drew, if its cookie is genuine and the entry exists."""
-    entry_id = terminal.drawn_entry(campaign)
-    return tickets.entry(get_db(), campaign.id, entry_id, now()) if entry_id else None
+    """Return the entry this terminal drew, if its cookie is genuine and the entry is its own."""
+    found = terminal.drawn(campaign)
+    if found is None:
+        return None
+    entry_id, holder = found
+    return tickets.entry(get_db(), campaign.id, entry_id, now(), holder=holder)
 
 
 def _holder(slug):
     campaign = _campaign(slug)
-    entry_id = terminal.drawn_entry(campaign)
-    if entry_id is None:
+    entry = _drawn(campaign)
+    if entry is None:
         abort(409, "You hold no tile in this campaign: pick one on the board first.")
     if campaign.phase(now()) == "ended":
         abort(403, "This campaign has closed.")
-    return campaign, entry_id
+    return campaign, entry
 
 
 def _board_page(campaign, message=None, status=200, block="main"):

@@ -1,5 +1,6 @@
 """The signed per-campaign cookie that remembers a terminal's one draw."""
 
+import secrets
 from datetime import datetime
 
 from flask import current_app, request
@@ -17,8 +18,13 @@ def _signer(campaign: Campaign) -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt=f"kuji.terminal.{campaign.id}")
 
 
-def drawn_entry(campaign: Campaign) -> int | None:
-    """Return the entry this terminal drew in the campaign; a tampered cookie counts as none."""
+def new_holder() -> str:
+    """Return a fresh, unguessable name for this terminal's draw."""
+    return "board:" + secrets.token_urlsafe(12)
+
+
+def drawn(campaign: Campaign) -> tuple[int, str] | None:
+    """Return (entry id, holder) of this terminal's draw; a tampered cookie counts as none."""
     raw = request.cookies.get(_cookie(campaign))
     if not raw:
         return None
@@ -26,16 +32,20 @@ def drawn_entry(campaign: Campaign) -> int | None:
         data = _signer(campaign).loads(raw)
     except BadSignature:
         return None
-    entry = data.get("e") if isinstance(data, dict) else None
-    return entry if isinstance(entry, int) else None
+    if not isinstance(data, dict):
+        return None
+    entry, holder = data.get("e"), data.get("h")
+    if not isinstance(entry, int) or not isinstance(holder, str):
+        return None
+    return entry, holder
 
 
-def remember(response, campaign: Campaign, entry_id: int, now: datetime):
+def remember(response, campaign: Campaign, entry_id: int, holder: str, now: datetime):
     """Mark this terminal as having drawn, until well after the campaign closes."""
     max_age = int((campaign.closes - now).total_seconds()) + 90 * 24 * 3600
     response.set_cookie(
         _cookie(campaign),
-        _signer(campaign).dumps({"e": entry_id}),
+        _signer(campaign).dumps({"e": entry_id, "h": holder}),
         max_age=max_age,
         path=f"/c/{campaign.slug}",
         httponly=True,

@@ -133,13 +133,15 @@ def expire_due(db: Database, campaign: Campaign, now: datetime) -> bool:
         return _expire(db, campaign.id, now)
 
 
-def entry(db: Database, campaign_id: int, entry_id: int, now: datetime) -> Entry | None:
-    """Return an entry of this campaign, reporting a lapsed hold as expired."""
+def entry(
+    db: Database, campaign_id: int, entry_id: int, now: datetime, holder: str | None = None
+) -> Entry | None:
+    """Return an entry of this campaign (only if `holder` drew it), lapsed holds as expired."""
     row = db.execute(
         "SELECT e.id, e.ticket_no, e.state, t.prize_id, t.held_until FROM entries e"
         " JOIN tickets t ON t.campaign_id = e.campaign_id AND t.no = e.ticket_no"
-        " WHERE e.id = ? AND e.campaign_id = ?",
-        [entry_id, campaign_id],
+        " WHERE e.id = ? AND e.campaign_id = ? AND (? IS NULL OR e.holder = ?)",
+        [entry_id, campaign_id, holder, holder],
     ).fetchone()
     if row is None:
         return None

@@ -170,3 +170,20 @@ def test_the_limit_counts_each_address_on_its_own(app, new_terminal):
 def test_a_get_on_post_routes_is_405(terminal):
     assert terminal.get("/claim").status_code == 405
     assert terminal.get("/confirm").status_code == 405
+
+
+def test_a_validly_signed_cookie_for_someone_elses_entry_is_useless(app, terminal, new_terminal):
+    """Even with the secret key, a cookie must name the holder's own token, not just an id."""
+    from itsdangerous import URLSafeSerializer
+
+    terminal.claim(1)
+    victim = terminal.client.get_cookie("kuji_spring", path="/c/spring").value
+    entry_id = URLSafeSerializer(app.secret_key, salt="kuji.terminal.1").loads(victim)["e"]
+    forged = URLSafeSerializer(app.secret_key, salt="kuji.terminal.1").dumps(
+        {"e": entry_id, "h": "board:guessed"})
+    thief = new_terminal()
+    thief.client.set_cookie("kuji_spring", forged, path="/c/spring")
+    before = snapshot(app)
+    assert thief.cancel().status_code == 409
+    assert thief.confirm(email="thief@example.jp", phone="0311112222").status_code == 409
+    assert snapshot(app) == before
