@@ -85,6 +85,34 @@ def m001_open_board(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_admin(db: Database) -> None:
+    _run(
+        db,
+        """
+    CREATE TABLE admins (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_login_at TEXT
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        campaign_id INTEGER REFERENCES campaigns(id),
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX audit_campaign ON audit (campaign_id, id);
+    ALTER TABLE destinations ADD COLUMN issued_at TEXT;
+    CREATE INDEX destinations_campaign ON destinations (campaign_id);
+    CREATE INDEX entries_created ON entries (campaign_id, created_at);
+    """,
+    )
+
+
 def _run(db: Database, script: str) -> None:
     # executescript() would commit the surrounding transaction, so run statements one by one.
     for statement in script.split(";"):

@@ -1,0 +1,56 @@
+"""Administrator accounts."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from .db import immediate, stamp
+
+
+@dataclass(frozen=True)
+class Admin:
+    id: int
+    email: str
+    password_hash: str
+
+
+class EmailTaken(ValueError):
+    """Another administrator already uses this e-mail address."""
+
+
+def create(db: Database, email: str, password_hash: str, now: datetime) -> int:
+    """Store a new administrator; raise EmailTaken if the address is in use."""
+    with immediate(db):
+        if db.execute("SELECT 1 FROM admins WHERE email = ?", [email]).fetchone():
+            raise EmailTaken(email)
+        return db.execute(
+            "INSERT INTO admins (email, password_hash, created_at) VALUES (?, ?, ?)",
+            [email, password_hash, stamp(now)],
+        ).lastrowid
+
+
+def by_email(db: Database, email: str) -> Admin | None:
+    """Return the administrator with this (normalised) e-mail address, or None."""
+    row = db.execute(
+        "SELECT id, email, password_hash FROM admins WHERE email = ?", [email]
+    ).fetchone()
+    return Admin(*row) if row else None
+
+
+def by_id(db: Database, admin_id: int) -> Admin | None:
+    """Return the administrator with this id, or None."""
+    row = db.execute(
+        "SELECT id, email, password_hash FROM admins WHERE id = ?", [admin_id]
+    ).fetchone()
+    return Admin(*row) if row else None
+
+
+def signed_in(db: Database, admin_id: int, now: datetime, new_hash: str | None = None) -> None:
+    """Record a sign-in, replacing the hash when its parameters were out of date."""
+    with immediate(db):
+        db.execute(
+            "UPDATE admins SET last_login_at = ?, password_hash = coalesce(?, password_hash)"
+            " WHERE id = ?",
+            [stamp(now), new_hash, admin_id],
+        )

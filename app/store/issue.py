@@ -1,0 +1,127 @@
+"""Reading the destination list page by page, and marking coupons issued."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from .db import immediate, stamp, unstamp
+
+EXPORT_HEADER = (
+    "issue_no",
+    "name",
+    "address",
+    "phone",
+    "email",
+    "coupon",
+    "confirmed_at",
+    "issued_at",
+)
+
+
+@dataclass(frozen=True)
+class Destination:
+    issue_no: int
+    name: str
+    address: str
+    phone: str
+    email: str
+    coupon: str
+    value: int
+    unit: str
+    confirmed_at: datetime
+    issued_at: datetime | None
+
+
+SELECT = (
+    "SELECT d.issue_no, d.name, d.address, d.phone, d.email, p.label, p.value, p.unit,"
+    " d.confirmed_at, d.issued_at FROM destinations d JOIN prizes p ON p.id = d.prize_id"
+)
+
+
+def _search(query: str) -> tuple[str, list]:
+    if not query:
+        return "", []
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return (
+        " AND (d.name LIKE ? ESCAPE '\\' OR d.email LIKE ? ESCAPE '\\')",
+        [pattern, pattern],
+    )
+
+
+def page(
+    db: Database, campaign_id: int, query: str = "", after: int = 0, size: int = 50
+) -> tuple[list[Destination], bool]:
+    """Return up to `size` rows after issue no. `after` matching `query`, and whether more follow.
+
+    Keyset paging on (campaign_id, issue_no) costs the same on the last page as on the first.
+    """
+    where, params = _search(query)
+    rows = db.execute(
+        f"{SELECT} WHERE d.campaign_id = ? AND d.issue_no > ?{where}"  # noqa: S608
+        " ORDER BY d.issue_no LIMIT ?",
+        [campaign_id, after, *params, size + 1],
+    ).fetchall()
+    return [_destination(r) for r in rows[:size]], len(rows) > size
+
+
+def count(db: Database, campaign_id: int, query: str = "") -> int:
+    """Count the rows matching `query`."""
+    where, params = _search(query)
+    return db.execute(
+        f"SELECT count(*) FROM destinations d WHERE d.campaign_id = ?{where}",  # noqa: S608
+        [campaign_id, *params],
+    ).fetchone()[0]
+
+
+def issued_count(db: Database, campaign_id: int) -> int:
+    """Count the coupons already marked issued."""
+    return db.execute(
+        "SELECT count(issued_at) FROM destinations WHERE campaign_id = ?", [campaign_id]
+    ).fetchone()[0]
+
+
+def all_rows(db: Database, campaign_id: int):
+    """Yield every destination in issue-number order."""
+    for r in db.execute(
+        f"{SELECT} WHERE d.campaign_id = ? ORDER BY d.issue_no",  # noqa: S608
+        [campaign_id],
+    ):
+        yield _destination(r)
+
+
+def export_rows(db: Database, campaign_id: int):
+    """Yield plain rows as EXPORT_HEADER describes."""
+    yield from db.execute(
+        "SELECT d.issue_no, d.name, d.address, d.phone, d.email, p.label, d.confirmed_at,"
+        " d.issued_at FROM destinations d JOIN prizes p ON p.id = d.prize_id"
+        " WHERE d.campaign_id = ? ORDER BY d.issue_no",
+        [campaign_id],
+    )
+
+
+def mark_issued(
+    db: Database, campaign_id: int, now: datetime, numbers: list[int] | None = None
+) -> list[int]:
+    """Mark coupons issued (all when `numbers` is None); return the issue nos newly marked."""
+    with immediate(db):
+        if numbers is None:
+            rows = db.execute(
+                "UPDATE destinations SET issued_at = ?"
+                " WHERE campaign_id = ? AND issued_at IS NULL RETURNING issue_no",
+                [stamp(now), campaign_id],
+            ).fetchall()
+        else:
+            rows = []
+            for no in numbers:
+                rows += db.execute(
+                    "UPDATE destinations SET issued_at = ?"
+                    " WHERE campaign_id = ? AND issue_no = ? AND issued_at IS NULL"
+                    " RETURNING issue_no",
+                    [stamp(now), campaign_id, no],
+                ).fetchall()
+    return sorted(r[0] for r in rows)
+
+
+def _destination(r) -> Destination:
+    return Destination(*r[:8], unstamp(r[8]), unstamp(r[9]) if r[9] else None)
