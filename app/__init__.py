@@ -6,7 +6,7 @@ from flask import Flask
 
 from . import cli, errors
 from .config import defaults, secret_key
-from .extensions import csrf, htmx, limiter
+from .extensions import csrf, htmx, limiter, login_manager
 from .store.db import get_db
 from .store.schema import migrate
 
@@ -36,12 +36,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
 
-    from . import home
+    from . import admin, home
     from .board import bp as board_bp
 
     app.register_blueprint(home.bp)
     app.register_blueprint(board_bp)
+    admin.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 

@@ -1,0 +1,151 @@
+"""Sign-in and sign-out, sessions that expire, and the login rule for every admin page."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, redirect, request, session, url_for
+from flask_login import UserMixin, current_user, login_user, logout_user
+
+from app.extensions import limiter, login_manager
+from app.store import admins, audit, get_db
+from app.store.db import stamp, unstamp
+from app.views import now, render
+
+from . import bp
+from .passwords import verify
+
+WRONG = "That e-mail address and password do not match an administrator."
+SLOW = "Too many failed sign-ins. Wait ten minutes and try again."
+EXPIRED = "Your session expired. Please sign in again."
+OPEN_ENDPOINTS = {"admin.login"}
+
+
+class User(UserMixin):
+    """The signed-in administrator, as flask-login sees them."""
+
+    def __init__(self, admin: admins.Admin):
+        self.id = admin.id
+        self.email = admin.email
+
+
+@login_manager.user_loader
+def _load(user_id: str):
+    admin = admins.by_id(get_db(), int(user_id)) if user_id.isdigit() else None
+    return User(admin) if admin else None
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    # htmx cannot follow a login page into a fragment target; it gets a plain 401.
+    if request.htmx:
+        return "Sign in again to continue.", 401
+    return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
+
+
+@bp.before_request
+def _require_login():
+    """Send anyone not signed in to the login page; end idle or old sessions."""
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    moment = now()
+    config = current_app.config
+    started = unstamp(session.get("admin_since", stamp(moment)))
+    seen = unstamp(session.get("admin_seen", stamp(moment)))
+    if moment - seen > timedelta(minutes=config["ADMIN_IDLE_MINUTES"]) or (
+        moment - started > timedelta(hours=config["ADMIN_SESSION_HOURS"])
+    ):
+        logout_user()
+        session.clear()
+        if request.htmx:
+            return EXPIRED, 401
+        return redirect(url_for("admin.login", next=request.full_path.rstrip("?"), expired=1))
+    session["admin_seen"] = stamp(moment)
+    return None
+
+
+def _email() -> str:
+    return (request.form.get("email") or "").strip().casefold()
+
+
+def _by_account() -> str:
+    return "admin-login-account:" + _email()[:254]
+
+
+def _by_address() -> str:
+    return "admin-login-ip:" + (request.remote_addr or "unknown")
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
+def _login_limit() -> str:
+    return current_app.config["ADMIN_LOGIN_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, key_func=_by_account, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit, key_func=_by_address, methods=["POST"], deduct_when=_failed)
+def login():
+    """Sign an administrator in; the same answer for an unknown e-mail and a wrong password."""
+    target = safe_next(request.values.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(target)
+    if request.method == "GET":
+        message = EXPIRED if request.args.get("expired") else None
+        return render("admin/login.html", next=target, message=message, email="")
+    db = get_db()
+    admin = admins.by_email(db, _email())
+    ok, new_hash = verify(admin.password_hash if admin else None, request.form.get("password", ""))
+    if not ok:
+        return render("admin/login.html", status=401, next=target, message=WRONG, email=_email())
+    moment = now()
+    admins.signed_in(db, admin.id, moment, new_hash)
+    session.clear()  # a fresh session: nothing from before sign-in carries over
+    login_user(User(admin), remember=False)
+    session["admin_since"] = session["admin_seen"] = stamp(moment)
+    audit.record(db, admin.email, "signed in", moment)
+    return redirect(target, 303)
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out and forget the session."""
+    logout_user()
+    session.clear()
+    return redirect(url_for("admin.login"), 303)
+
+
+def rate_limited(error):
+    """Answer a 429 on the login form with a sentence about sign-ins, not draws."""
+    if request.endpoint != "admin.login":
+        return error
+    target = safe_next(request.values.get("next"))
+    return render("admin/login.html", status=429, next=target, message=SLOW, email=_email())
+
+
+bp.register_error_handler(429, rate_limited)
+
+
+def safe_next(target: str | None) -> str:
+    """Return `target` if it is a path on this site, else the admin home."""
+    default = url_for("admin.index")
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target) or "\\" in target:
+        return default
+    return target
+
+
+def actor() -> str:
+    """Return who is acting, for the audit log."""
+    return current_user.email if current_user.is_authenticated else "anonymous"
+
+
+def forbid_unless(condition: bool, message: str, code: int = 409):
+    """Refuse the request with a clear message unless `condition` holds."""
+    if not condition:
+        abort(code, message)

@@ -1,0 +1,238 @@
+"""Campaign setup: list, create (form or file), preview, edit, open now, close early, download."""
+
+import dataclasses
+import secrets
+from datetime import UTC, timedelta
+
+from flask import Response, abort, request, url_for
+
+from app.campaigns import create_campaign
+from app.lottery.conditions import (
+    ConditionsError,
+    conditions_from_dict,
+    parse_conditions,
+    to_toml,
+)
+from app.lottery.editing import edit_problems, prizes_changed
+from app.lottery.layout import lay_out
+from app.store import audit, campaigns, editing, get_db
+from app.store.campaigns import SlugTaken
+from app.views import go, now, render
+
+from . import bp
+from .auth import actor
+from .forms import breakdown, conditions_data, form_values, prize_rows
+
+MAX_UPLOAD = 256 * 1024
+
+
+def campaign_or_404(slug: str):
+    """Return the campaign with this slug, or answer 404."""
+    campaign = campaigns.by_slug(get_db(), slug)
+    if campaign is None:
+        abort(404, "There is no campaign with that name.")
+    return campaign
+
+
+def state_of(campaign, moment) -> str:
+    """Return the state shown to admins: scheduled, open, or ended (ready to issue)."""
+    return campaign.phase(moment)
+
+
+@bp.get("/")
+def index():
+    """List campaigns with their state and remaining tiles."""
+    db = get_db()
+    moment = now()
+    rows = [
+        (c, state_of(c, moment), campaigns.counts(db, c.id)) for c in campaigns.all_campaigns(db)
+    ]
+    return render("admin/index.html", rows=rows)
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+def new():
+    """Show the campaign form; preview the breakdown; save it once previewed."""
+    if request.method == "GET":
+        moment = now().astimezone(UTC).replace(microsecond=0)
+        values = {
+            "opens": moment.isoformat(),
+            "closes": (moment + timedelta(days=30)).isoformat(),
+            "hold_minutes": "15",
+            "losing": "0",
+            "prize-1-unit": "percent",
+        }
+        return _form("new", values)
+    values = request.form.to_dict()
+    try:
+        conditions = conditions_from_dict(conditions_data(request.form))
+    except ConditionsError as exc:
+        return _form("new", values, problems=exc.problems, status=422)
+    if request.form.get("action") != "save":
+        return _form("new", values, preview=conditions)
+    text = _source_for(conditions, request.form.get("source"))
+    moment = now()
+    try:
+        create_campaign(conditions, moment, text)
+    except SlugTaken:
+        problem = f"slug: a campaign called {conditions.slug!r} already exists"
+        return _form("new", values, problems=[problem], status=422)
+    campaign = campaigns.by_slug(get_db(), conditions.slug)
+    audit.record(get_db(), actor(), "created", moment, campaign.id, _summary(conditions))
+    return go(url_for("admin.monitor", slug=campaign.slug))
+
+
+@bp.post("/campaigns/upload")
+def upload():
+    """Read an uploaded condition set file into the form and preview it."""
+    file = request.files.get("file")
+    raw = file.read(MAX_UPLOAD + 1) if file else b""
+    problems = []
+    if not raw:
+        problems = ["file: choose a condition set file (.toml)"]
+    elif len(raw) > MAX_UPLOAD:
+        problems = [f"file: at most {MAX_UPLOAD // 1024} KB"]
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            problems = ["file: not UTF-8 text"]
+    if problems:
+        return _form("new", {}, problems=problems, status=422)
+    try:
+        conditions = parse_conditions(text)
+    except ConditionsError as exc:
+        return _form("new", {}, problems=exc.problems, status=422)
+    values = {**form_values(conditions), "source": text}
+    return _form("new", values, preview=conditions)
+
+
+@bp.route("/campaigns/<slug>/edit", methods=["GET", "POST"])
+def edit(slug):
+    """Change a campaign: anything before the first claim, afterwards details and a later end."""
+    campaign = campaign_or_404(slug)
+    db = get_db()
+    moment = now()
+    old = parse_conditions(editing.source(db, campaign.id))
+    claimed = editing.has_claims(db, campaign.id)
+    context = {"campaign": campaign, "claimed": claimed, "ended": campaign.phase(moment) == "ended"}
+    if request.method == "GET":
+        return _form("edit", form_values(old), **context)
+    values = {**request.form.to_dict(), "slug": campaign.slug}
+    if context["ended"]:
+        return _form(
+            "edit",
+            values,
+            problems=["This campaign has ended; it can no longer change."],
+            status=409,
+            **context,
+        )
+    try:
+        new_conditions = conditions_from_dict({**conditions_data(request.form), "slug": slug})
+    except ConditionsError as exc:
+        return _form("edit", values, problems=exc.problems, status=422, **context)
+    problems = edit_problems(old, new_conditions, claimed, moment)
+    if problems:
+        return _form("edit", values, problems=problems, status=422, **context)
+    if request.form.get("action") != "save":
+        return _form("edit", values, preview=new_conditions, **context)
+    text = to_toml(new_conditions)
+    if prizes_changed(old, new_conditions):
+        try:
+            tiles = lay_out(new_conditions, secrets.SystemRandom())
+            editing.replace_layout(db, campaign.id, new_conditions, tiles, text)
+        except editing.Locked:
+            problem = "prizes: cannot change once a tile has been claimed"
+            return _form("edit", values, problems=[problem], status=409, **context)
+    else:
+        editing.update_details(db, campaign.id, new_conditions, text)
+    action = "extended" if _only_extended(old, new_conditions) else "edited"
+    audit.record(db, actor(), action, moment, campaign.id, _changes(old, new_conditions))
+    return go(url_for("admin.monitor", slug=slug))
+
+
+@bp.post("/campaigns/<slug>/open")
+def open_now(slug):
+    """Open a scheduled campaign now."""
+    campaign = campaign_or_404(slug)
+    db = get_db()
+    moment = now()
+    c = dataclasses.replace(parse_conditions(editing.source(db, campaign.id)), opens=moment)
+    if not editing.open_now(db, campaign.id, moment, to_toml(c)):
+        abort(409, "Only a scheduled campaign can be opened now.")
+    audit.record(db, actor(), "opened", moment, campaign.id, "opened now")
+    return go(url_for("admin.monitor", slug=slug))
+
+
+@bp.route("/campaigns/<slug>/close", methods=["GET", "POST"])
+def close(slug):
+    """Ask for confirmation, then end the campaign now."""
+    campaign = campaign_or_404(slug)
+    db = get_db()
+    moment = now()
+    if campaign.phase(moment) == "ended":
+        abort(409, "This campaign has already ended.")
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        counts = campaigns.counts(db, campaign.id)
+        return render("admin/close.html", campaign=campaign, counts=counts)
+    c = dataclasses.replace(parse_conditions(editing.source(db, campaign.id)), closes=moment)
+    if not editing.close_early(db, campaign.id, moment, to_toml(c)):
+        abort(409, "This campaign has already ended.")
+    audit.record(db, actor(), "closed", moment, campaign.id, "closed early")
+    return go(url_for("admin.monitor", slug=slug))
+
+
+@bp.get("/campaigns/<slug>/conditions.toml")
+def conditions_file(slug):
+    """Download the campaign's condition set file."""
+    campaign = campaign_or_404(slug)
+    return Response(
+        editing.source(get_db(), campaign.id),
+        mimetype="application/toml",
+        headers={"Content-Disposition": f'attachment; filename="{campaign.slug}.toml"'},
+    )
+
+
+def _form(mode, values, problems=None, preview=None, status=200, **context):
+    return render(
+        "admin/campaign_form.html",
+        status=status,
+        mode=mode,
+        values=values,
+        rows=prize_rows(values),
+        problems=problems or [],
+        preview=preview,
+        breakdown=breakdown(preview) if preview else [],
+        **context,
+    )
+
+
+def _source_for(conditions, source: str | None) -> str:
+    """Keep an uploaded file's own text (comments and all) when the form left it unchanged."""
+    if source:
+        try:
+            if parse_conditions(source) == conditions:
+                return source
+        except ConditionsError:
+            pass
+    return to_toml(conditions)
+
+
+def _summary(c) -> str:
+    parts = ", ".join(f"{p.count} × {p.label}" for p in c.prizes)
+    return f"{c.sheets} tiles: {parts}" + (f", {c.losing} losing" if c.losing else "")
+
+
+def _only_extended(old, new) -> bool:
+    return dataclasses.replace(old, closes=new.closes) == new and new.closes > old.closes
+
+
+def _changes(old, new) -> str:
+    changed = [
+        f"{f.name}: {getattr(old, f.name)} → {getattr(new, f.name)}"
+        for f in dataclasses.fields(old)
+        if f.name != "prizes" and getattr(old, f.name) != getattr(new, f.name)
+    ]
+    if old.prizes != new.prizes:
+        changed.append("prizes: " + _summary(new))
+    return "; ".join(changed) or "no change"

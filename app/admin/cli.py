@@ -1,0 +1,45 @@
+"""`flask admin …` commands: create administrator accounts."""
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.store import admins, audit, get_db
+
+from .passwords import hash_password, password_problem
+
+admin_cli = AppGroup("admin", help="Manage administrator accounts.")
+
+
+@admin_cli.command("create")
+@click.argument("email")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Prompted for, hidden, when left out.",
+)
+def create(email, password):
+    """Create an administrator who signs in with EMAIL."""
+    email = email.strip().casefold()
+    if "@" not in email or len(email) > 254:
+        _fail("email: not a valid e-mail address")
+    problem = password_problem(password)
+    if problem:
+        _fail(problem)
+    now = current_app.config["CLOCK"]()
+    db = get_db()
+    try:
+        admins.create(db, email, hash_password(password), now)
+    except admins.EmailTaken:
+        _fail(f"email: an administrator {email!r} already exists")
+    audit.record(db, "command line", "created admin", now, detail=email)
+    click.echo(f"created administrator {email}")
+
+
+def _fail(line: str):
+    click.echo(f"error: {line}", err=True)
+    sys.exit(1)

@@ -1,0 +1,77 @@
+"""The live monitor: remaining tiles per value and what became of every draw, polled cheaply."""
+
+import zlib
+from datetime import UTC, timedelta
+
+from flask import request
+
+from app.store import get_db, tickets
+from app.store import monitor as figures
+from app.views import now, render
+
+from . import bp, charts, timeline
+from .campaigns import campaign_or_404
+
+# The "last minute" and "time left" figures move with the clock alone, so the poll's
+# fingerprint includes the clock in steps of this many seconds.
+CLOCK_STEP = 10
+
+
+@bp.get("/campaigns/<slug>")
+def monitor(slug):
+    """Show a campaign's live figures; a poll gets 204 when nothing changed since `v`."""
+    campaign = campaign_or_404(slug)
+    db = get_db()
+    moment = now()
+    phase = campaign.phase(moment)
+    if phase == "open" and tickets.expire_due(db, campaign, moment):
+        campaign = campaign_or_404(slug)
+    tag = etag(db, campaign.id, moment, phase)
+    if request.htmx and request.args.get("v") == tag:
+        return "", 204
+    if tag in request.if_none_match:
+        return "", 304
+    html, status = render(
+        "admin/monitor.html",
+        block="monitor",
+        campaign=campaign,
+        phase=phase,
+        tag=tag,
+        **read(db, campaign, moment),
+    )
+    return html, status, {"ETag": f'"{tag}"', "Cache-Control": "no-cache"}
+
+
+def etag(db, campaign_id: int, moment, phase: str) -> str:
+    """Return the fingerprint of everything the monitor shows."""
+    version, ended_at, closes, opens, newest = figures.signal(db, campaign_id)
+    tick = int(moment.timestamp()) // CLOCK_STEP if phase != "ended" else "end"
+    period = zlib.crc32(f"{ended_at}|{closes}|{opens}".encode())
+    return f"{version}-{newest or 0}-{tick}-{period:x}"
+
+
+def read(db, campaign, moment) -> dict:
+    """Gather every figure and draw both charts."""
+    per_prize = figures.per_prize(db, campaign.id)
+    lost, losing_total = figures.losing(db, campaign.id)
+    until = min(moment, campaign.closes, campaign.ended_at or campaign.closes).astimezone(UTC)
+    bucket, start, end = timeline.window(campaign.opens.astimezone(UTC), until)
+    series = timeline.columns(
+        bucket, start, end, figures.claims_per(db, campaign.id, bucket, start, end)
+    )
+    left = campaign.closes - moment
+    return {
+        "per_prize": per_prize,
+        "remaining": sum(p.free for p in per_prize) + (losing_total - lost),
+        "lost": lost,
+        "losing_total": losing_total,
+        "states": figures.entry_states(db, campaign.id),
+        "last_minute": figures.claims_since(db, campaign.id, moment - timedelta(minutes=1)),
+        "time_left": left if left > timedelta(0) else None,
+        "remaining_chart": charts.hbar_chart(
+            "Tiles left per prize",
+            [(p.label, p.free, p.count) for p in per_prize]
+            + ([("no prize (losing)", losing_total - lost, losing_total)] if losing_total else []),
+        ),
+        "claims_chart": charts.column_chart(f"Draws per {bucket} (UTC)", series, "draws"),
+    }

@@ -1,0 +1,33 @@
+"""Password hashing with argon2id; the hash carries its own parameters and salt."""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+# Verified when the e-mail is unknown, so both refusals take the same time.
+_DUMMY = _hasher.hash("kuji: not a real password")
+
+MIN_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    """Return an argon2id hash of `password`."""
+    return _hasher.hash(password)
+
+
+def verify(stored: str | None, password: str) -> tuple[bool, str | None]:
+    """Check `password`; return (ok, a fresh hash if the stored one's parameters are old)."""
+    try:
+        _hasher.verify(stored or _DUMMY, password)
+    except (VerificationError, InvalidHashError):
+        return False, None
+    if stored is None:
+        return False, None
+    return True, hash_password(password) if _hasher.check_needs_rehash(stored) else None
+
+
+def password_problem(password: str) -> str | None:
+    """Return why a new password is refused, or None."""
+    if len(password) < MIN_LENGTH:
+        return f"password: at least {MIN_LENGTH} characters"
+    return None

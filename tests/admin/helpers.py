@@ -1,0 +1,92 @@
+"""An admin browser for the test client, and a fast way to fill a destination list."""
+
+import re
+from dataclasses import dataclass, field
+
+from app.store import campaigns, get_db
+from app.store.db import immediate, stamp
+from tests.factories import START
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+HTMX = {"HX-Request": "true"}
+
+
+@dataclass
+class Admin:
+    """One admin browser: its own cookies, reading CSRF tokens from pages."""
+
+    client: object
+    token: str | None = None
+    last: object = field(default=None, repr=False)
+
+    def get(self, path, **kw):
+        self.last = self.client.get(path, **kw)
+        html = self.last.mimetype == "text/html"
+        found = html and TOKEN.search(self.last.get_data(as_text=True))
+        if found:
+            self.token = found.group(1)
+        return self.last
+
+    def post(self, path, data=None, token=True, **kw):
+        if token and self.token is None:
+            self.get("/admin/login")
+        data = dict(data or {})
+        if token:
+            data.setdefault("csrf_token", self.token)
+        self.last = self.client.post(path, data=data, **kw)
+        return self.last
+
+    def login(self, email, password, **extra):
+        self.get("/admin/login")
+        return self.post("/admin/login", {"email": email, "password": password, **extra})
+
+    def text(self) -> str:
+        return self.last.get_data(as_text=True)
+
+
+def seed_destinations(app, slug: str, rows: list[dict] | int):
+    """Confirm tiles 1..n straight in the store, with the given (or generated) contacts."""
+    if isinstance(rows, int):
+        rows = [
+            {
+                "name": f"Person {n}",
+                "address": f"{n} Ginza, Chuo-ku, Tokyo",
+                "phone": f"090-{n:08d}",
+                "email": f"person{n}@example.jp",
+            }
+            for n in range(1, rows + 1)
+        ]
+    with app.app_context():
+        db = get_db()
+        campaign = campaigns.by_slug(db, slug)
+        with immediate(db):
+            for no, r in enumerate(rows, start=1):
+                entry = db.execute(
+                    "INSERT INTO entries (campaign_id, ticket_no, holder, state, created_at,"
+                    " ended_at) VALUES (?, ?, 'board', 'confirmed', ?, ?)",
+                    [campaign.id, no, stamp(START), stamp(START)],
+                ).lastrowid
+                prize_id = db.execute(
+                    "UPDATE tickets SET state = 'confirmed', entry_id = ? WHERE campaign_id = ?"
+                    " AND no = ? RETURNING prize_id",
+                    [entry, campaign.id, no],
+                ).fetchone()[0]
+                db.execute(
+                    "INSERT INTO destinations (campaign_id, issue_no, entry_id, prize_id, name,"
+                    " address, phone, email, email_key, phone_key, confirmed_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        campaign.id,
+                        no,
+                        entry,
+                        prize_id,
+                        r["name"],
+                        r["address"],
+                        r["phone"],
+                        r["email"],
+                        r["email"].casefold(),
+                        f"{no}-{r['phone']}",
+                        stamp(START),
+                    ],
+                )
+    return rows

@@ -1,0 +1,224 @@
+"""Who may see the admin: sign-in, sessions, rate limits, CSRF, safe redirects."""
+
+import pytest
+
+from app.store import admins, audit, get_db
+from tests.factories import make_campaign
+
+from .conftest import EMAIL, PASSWORD
+from .helpers import HTMX, Admin
+
+WRONG = "That e-mail address and password do not match an administrator."
+PAGES = [
+    "/admin/",
+    "/admin/audit",
+    "/admin/campaigns/new",
+    "/admin/campaigns/spring",
+    "/admin/campaigns/spring/edit",
+    "/admin/campaigns/spring/close",
+    "/admin/campaigns/spring/conditions.toml",
+    "/admin/campaigns/spring/destinations",
+    "/admin/campaigns/spring/destinations.csv",
+    "/admin/campaigns/spring/destinations.xlsx",
+    "/admin/campaigns/spring/coupons.pdf",
+]
+POSTS = [
+    "/admin/campaigns/new",
+    "/admin/campaigns/upload",
+    "/admin/campaigns/spring/edit",
+    "/admin/campaigns/spring/open",
+    "/admin/campaigns/spring/close",
+    "/admin/campaigns/spring/issued",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_anonymous_pages_redirect_to_login_with_next(app, anonymous, path):
+    make_campaign(app)
+    response = anonymous.get(path)
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/admin/login?next=")
+    # The login page it leads to is a real form.
+    page = anonymous.get(location)
+    assert page.status_code == 200 and 'name="password"' in anonymous.text()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_anonymous_htmx_requests_get_401(app, anonymous, path):
+    make_campaign(app)
+    assert anonymous.get(path, headers=HTMX).status_code == 401
+
+
+@pytest.mark.parametrize("path", POSTS)
+def test_anonymous_posts_change_nothing(app, anonymous, path):
+    make_campaign(app)
+    response = anonymous.post(path, {"confirm": "yes", "all": "yes", "title": "x"})
+    assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
+    with app.app_context():
+        assert audit.recent(get_db()) == []
+
+
+def test_login_then_every_page_opens(app, admin):
+    make_campaign(app)
+    for path in PAGES[:-1]:  # coupons wait for the campaign to end
+        assert admin.get(path).status_code == 200, path
+    assert admin.get(PAGES[-1]).status_code == 409
+
+
+def test_login_follows_a_local_next(admin_account, anonymous):
+    response = anonymous.login(*admin_account, next="/admin/audit?x=1")
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/audit?x=1"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/admin",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+        "/admin/\r\nSet-Cookie:x=1",
+    ],
+)
+def test_login_never_redirects_off_site(admin_account, anonymous, target):
+    response = anonymous.login(*admin_account, next=target)
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/"
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(admin_account, anonymous):
+    wrong = anonymous.login(EMAIL, "not the password")
+    wrong_text = anonymous.text()
+    unknown = anonymous.login("nobody@example.jp", PASSWORD)
+    unknown_text = anonymous.text()
+    assert wrong.status_code == unknown.status_code == 401
+    assert WRONG in wrong_text and WRONG in unknown_text
+    assert wrong_text.replace(EMAIL, "") == unknown_text.replace("nobody@example.jp", "")
+    assert anonymous.get("/admin/").status_code == 302
+
+
+def test_email_is_matched_without_case(admin_account, anonymous):
+    assert anonymous.login("  Owner@Example.JP ", PASSWORD).status_code == 303
+
+
+def test_passwords_are_stored_hashed(app, admin_account):
+    with app.app_context():
+        stored = admins.by_email(get_db(), EMAIL).password_hash
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password(app, admin_account):
+    for _ in range(5):
+        assert Admin(app.test_client()).login(EMAIL, "wrong password").status_code == 401
+    # A new browser (same test address) with the right password is still refused.
+    late = Admin(app.test_client())
+    response = late.login(EMAIL, PASSWORD)
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in late.text()
+
+
+def test_five_failures_from_one_address_lock_other_accounts_too(app, admin_account):
+    browser = Admin(app.test_client())
+    for n in range(5):
+        assert browser.login(f"guess{n}@example.jp", "x" * 12).status_code == 401
+    assert browser.login(EMAIL, PASSWORD).status_code == 429
+
+
+def test_a_different_address_is_not_locked_by_someone_elses_failures(app, admin_account):
+    for _ in range(5):
+        Admin(app.test_client()).login("guess@example.jp", "x" * 12)
+    other = Admin(app.test_client())
+    other.get("/admin/login")
+    response = other.post(
+        "/admin/login",
+        {"email": EMAIL, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "192.0.2.7"},
+    )
+    assert response.status_code == 303
+
+
+def test_successful_logins_do_not_count_towards_the_limit(app, admin_account):
+    for _ in range(8):
+        assert Admin(app.test_client()).login(*admin_account).status_code == 303
+
+
+def test_the_lock_lasts_ten_minutes(app, admin_account):
+    for _ in range(5):
+        Admin(app.test_client()).login(EMAIL, "wrong password")
+    response = Admin(app.test_client()).login(*admin_account)
+    assert response.status_code == 429
+    assert 500 < int(response.headers["Retry-After"]) <= 600
+
+
+def test_login_without_csrf_token_is_refused(admin_account, anonymous):
+    response = anonymous.post("/admin/login", {"email": EMAIL, "password": PASSWORD}, token=False)
+    assert response.status_code == 400
+    assert anonymous.get("/admin/").status_code == 302
+
+
+def test_admin_forms_without_csrf_token_are_refused(app, admin):
+    make_campaign(app)
+    for path in POSTS:
+        response = admin.post(path, {"confirm": "yes", "all": "yes"}, token=False)
+        assert response.status_code == 400, path
+        assert "did not come from this site" in admin.text()
+    assert admin.get("/admin/campaigns/spring").status_code == 200
+    assert "Close early" in admin.text()  # still open
+
+
+def test_every_admin_form_carries_a_csrf_token(app, admin):
+    make_campaign(app)
+    for path in (
+        "/admin/",
+        "/admin/campaigns/new",
+        "/admin/campaigns/spring",
+        "/admin/campaigns/spring/edit",
+        "/admin/campaigns/spring/close",
+        "/admin/campaigns/spring/destinations",
+    ):
+        html = admin.get(path).get_data(as_text=True)
+        forms = html.count('method="post"')
+        assert forms and html.count('name="csrf_token"') >= forms, path
+
+
+def test_logout_ends_the_session(admin):
+    assert admin.get("/admin/").status_code == 200
+    assert admin.post("/admin/logout").status_code == 303
+    assert admin.get("/admin/").status_code == 302
+
+
+def test_an_idle_session_expires(admin, clock):
+    clock.advance(minutes=59)
+    assert admin.get("/admin/").status_code == 200
+    clock.advance(minutes=61)
+    response = admin.get("/admin/")
+    assert response.status_code == 302 and "expired=1" in response.headers["Location"]
+    assert "Your session expired" in admin.get(response.headers["Location"]).get_data(True)
+    assert admin.get("/admin/").status_code == 302
+
+
+def test_a_busy_session_still_ends_after_twelve_hours(admin, clock):
+    for _ in range(14):
+        clock.advance(minutes=55)
+        admin.get("/admin/")
+    assert admin.last.status_code == 302
+
+
+def test_the_session_cookie_is_not_remembered(admin_account, anonymous):
+    response = anonymous.login(*admin_account)
+    cookies = response.headers.getlist("Set-Cookie")
+    assert not any(c.startswith("remember_token") for c in cookies)
+    session = next(c for c in cookies if c.startswith("session="))
+    assert "HttpOnly" in session and "Expires" not in session
+
+
+def test_sign_ins_are_in_the_audit_log(admin):
+    admin.get("/admin/audit")
+    assert "signed in" in admin.text() and EMAIL in admin.text()
+
+
+def test_the_public_board_shows_no_admin_link(app, client):
+    make_campaign(app)
+    html = client.get("/c/spring").get_data(as_text=True)
+    assert "/admin" not in html
