@@ -38,7 +38,11 @@ class Admin:
 
     def login(self, email, password, **extra):
         self.get("/admin/login")
-        return self.post("/admin/login", {"email": email, "password": password, **extra})
+        response = self.post("/admin/login", {"email": email, "password": password, **extra})
+        if response.status_code == 303:
+            self.get("/admin/")  # signing in starts a new session, with a new CSRF token
+            self.last = response
+        return response
 
     def text(self) -> str:
         return self.last.get_data(as_text=True)
