@@ -52,13 +52,11 @@ def etag(db, campaign_id: int, moment, phase: str) -> str:
 
 def read(db, campaign, moment) -> dict:
     """Gather every figure and draw both charts."""
-    per_prize = figures.per_prize(db, campaign.id)
-    lost, losing_total = figures.losing(db, campaign.id)
+    per_prize, lost, losing_total = figures.per_prize(db, campaign.id)
     until = min(moment, campaign.closes, campaign.ended_at or campaign.closes).astimezone(UTC)
     bucket, start, end = timeline.window(campaign.opens.astimezone(UTC), until)
-    series = timeline.columns(
-        bucket, start, end, figures.claims_per(db, campaign.id, bucket, start, end)
-    )
+    bounds = timeline.edges(bucket, start, end)
+    series = timeline.columns(bucket, bounds, figures.claims_between(db, campaign.id, bounds))
     left = campaign.closes - moment
     return {
         "per_prize": per_prize,

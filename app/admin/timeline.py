@@ -15,20 +15,20 @@ def window(opens: datetime, until: datetime) -> tuple[str, datetime, datetime]:
     raise AssertionError("unreachable")
 
 
-def columns(
-    bucket: str, start: datetime, end: datetime, counts: list[tuple[str, int]]
-) -> list[tuple[str, int]]:
-    """Return one (label, count) per bucket from start to end, zero where nothing happened."""
-    found = dict(counts)
-    out = []
+def edges(bucket: str, start: datetime, end: datetime) -> list[datetime]:
+    """Return the bucket boundaries from start to just past end (at most MAX_COLUMNS buckets)."""
     moment = _floor(start, bucket)
-    width = {"minute": 16, "hour": 13, "day": 10}[bucket]
-    while moment <= end and len(out) < MAX_COLUMNS:
-        key = moment.isoformat()[:width]
-        label = {"minute": "%H:%M", "hour": "%d %H:00", "day": "%m-%d"}[bucket]
-        out.append((moment.strftime(label), found.get(key, 0)))
+    out = [moment]
+    while moment <= end and len(out) <= MAX_COLUMNS:
         moment += STEPS[bucket]
+        out.append(moment)
     return out
+
+
+def columns(bucket: str, bounds: list[datetime], counts: list[int]) -> list[tuple[str, int]]:
+    """Label each bucket by its start: 12:34, 10 12:00 (day and hour) or 12-10."""
+    label = {"minute": "%H:%M", "hour": "%d %H:00", "day": "%m-%d"}[bucket]
+    return [(b.strftime(label), n) for b, n in zip(bounds, counts, strict=False)]
 
 
 def _floor(moment: datetime, bucket: str) -> datetime:

@@ -40,12 +40,14 @@ def test_timeline_picks_minutes_hours_or_days():
     assert timeline.window(NOW - timedelta(days=30), NOW)[0] == "day"
 
 
-def test_timeline_fills_empty_buckets_with_zero():
-    start = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
-    cols = timeline.columns(
-        "minute", start, start + timedelta(minutes=3), [("2026-12-10T12:02", 5)]
-    )
+def test_timeline_edges_cover_the_window_and_label_each_bucket():
+    start = datetime(2026, 12, 10, 12, 0, 30, tzinfo=UTC)
+    bounds = timeline.edges("minute", start, start + timedelta(minutes=3))
+    assert [b.strftime("%H:%M") for b in bounds] == ["12:00", "12:01", "12:02", "12:03", "12:04"]
+    cols = timeline.columns("minute", bounds, [0, 0, 5, 0])
     assert cols == [("12:00", 0), ("12:01", 0), ("12:02", 5), ("12:03", 0)]
+    many = timeline.edges("minute", start, start + timedelta(hours=5))
+    assert len(many) == timeline.MAX_COLUMNS + 1
 
 
 def test_the_form_mapping_round_trips_conditions():
