@@ -36,9 +36,10 @@ def _load(user_id: str):
 
 @login_manager.unauthorized_handler
 def _unauthorized():
-    # htmx cannot follow a login page into a fragment target; it gets a plain 401.
+    # htmx cannot follow a login page into a fragment target: a 401, and HX-Redirect
+    # sends the whole page to the login instead.
     if request.htmx:
-        return "Sign in again to continue.", 401
+        return "Sign in again to continue.", 401, {"HX-Redirect": url_for("admin.login")}
     return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
 
 
@@ -59,7 +60,7 @@ def _require_login():
         logout_user()
         session.clear()
         if request.htmx:
-            return EXPIRED, 401
+            return EXPIRED, 401, {"HX-Redirect": url_for("admin.login", expired=1)}
         return redirect(url_for("admin.login", next=request.full_path.rstrip("?"), expired=1))
     session["admin_seen"] = stamp(moment)
     return None
