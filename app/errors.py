@@ -4,7 +4,7 @@ from flask import request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .views import render
+from .views import render, to_main
 
 TITLES = {
     400: "That request could not be used",
@@ -30,7 +30,7 @@ def _page(error: HTTPException, message: str | None = None):
     # flask-limiter's description ("3 per 1 minute") means nothing to a respondent.
     own = _custom(error) and code != 429
     text = message or (error.description if own else default)
-    html, status = render(
+    page = render(
         "errors.html",
         block="main",
         status=code,
@@ -38,8 +38,7 @@ def _page(error: HTTPException, message: str | None = None):
         message=text,
         back=_back(),
     )
-    # htmx swaps an error into the main area, whatever the request targeted.
-    return html, status, {"HX-Retarget": "#main", "HX-Reswap": "innerHTML"}
+    return to_main(page)
 
 
 def _back() -> str:

@@ -16,6 +16,12 @@ def render(template: str, block: str | None = None, status: int = 200, **context
     return html, status
 
 
+def to_main(response):
+    """Make htmx put a page-level answer in the main area, whatever the request targeted."""
+    html, status = response
+    return html, status, {"HX-Retarget": "#main", "HX-Reswap": "innerHTML"}
+
+
 def go(url: str, target: str = "#main"):
     """Send the browser to `url`: a 303 redirect, or an htmx swap of `target`."""
     if request.htmx:

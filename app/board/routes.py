@@ -6,7 +6,7 @@ from app.extensions import limiter
 from app.lottery.contact import ContactError, clean_contact
 from app.store import Duplicate, NotHeld, Taken, campaigns, destinations, get_db, tickets
 from app.store import board as board_store
-from app.views import go, now, render
+from app.views import go, now, render, to_main
 
 from . import bp, terminal, tiles
 
@@ -74,9 +74,9 @@ def claim(slug):
     campaign = _campaign(slug)
     moment = now()
     if campaign.phase(moment) != "open":
-        return _board_page(campaign, status=403)
+        return to_main(_board_page(campaign, status=403))
     if _drawn(campaign) is not None:
-        return ticket(slug, status=403)
+        return to_main(ticket(slug, status=403))
     raw = request.form.get("tile", "")
     if not raw.isascii() or not raw.isdigit() or len(raw) > 7:
         abort(400, "Pick a tile by its number.")
