@@ -1,0 +1,117 @@
+"""Playwright against a real gunicorn server, in Debian's chromium."""
+
+import csv
+import io
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.store import campaigns, get_db, tickets
+from tests.factories import make_campaign
+from tests.server import ROOT, Server, serve
+
+_numbers = itertools.count(1)
+
+
+@dataclass
+class Live:
+    """The running server, and an in-process app over the same SQLite file."""
+
+    server: Server
+    app: object
+
+    @property
+    def db_path(self) -> Path:
+        return self.server.db_path
+
+    def campaign(self, **kwargs) -> str:
+        """Create a campaign open now (the server runs on the real clock); return its slug."""
+        slug = kwargs.pop("slug", f"e2e-{next(_numbers)}")
+        moment = datetime.now(UTC)
+        kwargs.setdefault("opens", moment - timedelta(hours=1))
+        kwargs.setdefault("closes", moment + timedelta(days=1))
+        make_campaign(self.app, slug=slug, **kwargs)
+        return slug
+
+    def hold(self, slug: str, *numbers: int) -> None:
+        """Hold tiles as other respondents would, without a browser."""
+        with self.app.app_context():
+            db = get_db()
+            campaign = campaigns.by_slug(db, slug)
+            for no in numbers:
+                tickets.hold(db, campaign, "board", datetime.now(UTC), no=no)
+
+    def prize_of(self, slug: str, no: int) -> str:
+        """Return the label of the coupon that tile `no` secretly holds."""
+        with self.app.app_context():
+            row = (
+                get_db()
+                .execute(
+                    "SELECT p.label FROM tickets t JOIN campaigns c ON c.id = t.campaign_id"
+                    " JOIN prizes p ON p.id = t.prize_id WHERE c.slug = ? AND t.no = ?",
+                    [slug, no],
+                )
+                .fetchone()
+            )
+        assert row, f"tile {no} of {slug} holds no prize"
+        return row[0]
+
+    def export(self, slug: str) -> list[dict]:
+        """Run `flask campaign export SLUG` as a user would script it; return the rows."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+        env.update(FLASK_DATABASE=str(self.db_path), FLASK_SECRET_KEY="x")
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "campaign", "export", slug],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        reader = csv.DictReader(io.StringIO(done.stdout))
+        assert reader.fieldnames == [
+            "issue_no",
+            "name",
+            "address",
+            "phone",
+            "email",
+            "coupon",
+            "confirmed_at",
+        ]
+        return list(reader)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": shutil.which("chromium")}
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory):
+    db_path = tmp_path_factory.mktemp("live") / "kuji.sqlite"
+    # Migrate before the workers start, so they never race to create the schema.
+    app = create_app({"DATABASE": str(db_path), "SECRET_KEY": "x"})
+    with serve(db_path, workers=2, POLL_SECONDS=1, CLAIM_LIMIT="1000 per minute") as server:
+        yield Live(server, app)
+
+
+@pytest.fixture(scope="session")
+def base_url(live):
+    return live.server.url
+
+
+@pytest.fixture
+def shots(output_path):
+    """This test's output folder, created."""
+    path = Path(output_path)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
