@@ -4,7 +4,16 @@ from flask import abort, current_app, request, url_for
 
 from app.extensions import limiter
 from app.lottery.contact import ContactError, clean_contact
-from app.store import Duplicate, NotHeld, Taken, campaigns, destinations, get_db, tickets
+from app.store import (
+    AlreadyDrawn,
+    Duplicate,
+    NotHeld,
+    Taken,
+    campaigns,
+    destinations,
+    get_db,
+    tickets,
+)
 from app.store import board as board_store
 from app.views import go, now, render, to_main
 
@@ -83,11 +92,13 @@ def claim(slug):
     no = int(raw)
     if not 1 <= no <= campaign.sheets:
         abort(404, "There is no tile with that number.")
-    holder = terminal.new_holder()
+    holder = terminal.holder()
     try:
         entry = tickets.hold(get_db(), campaign, holder, moment, no=no)
     except Taken:
         return _board_page(campaign, message=TAKEN, status=409, block="board")
+    except AlreadyDrawn:
+        abort(403, "You have already drawn in this campaign: one draw per person.")
     response = current_app.make_response(go(url_for(".ticket", slug=slug)))
     return terminal.remember(response, campaign, entry.id, holder, moment)
 

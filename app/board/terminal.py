@@ -1,9 +1,10 @@
 """The signed per-campaign cookie that remembers a terminal's one draw."""
 
-import secrets
+import hashlib
+import hmac
 from datetime import datetime
 
-from flask import current_app, request
+from flask import current_app, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.store.campaigns import Campaign
@@ -18,9 +19,15 @@ def _signer(campaign: Campaign) -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt=f"kuji.terminal.{campaign.id}")
 
 
-def new_holder() -> str:
-    """Return a fresh, unguessable name for this terminal's draw."""
-    return "board:" + secrets.token_urlsafe(12)
+def holder() -> str:
+    """Return this browser session's name as a holder: the same for every tab and request.
+
+    It is derived from the session's CSRF secret, which every accepted claim carries, so
+    parallel claims from one session collide on the one-draw-per-holder constraint.
+    """
+    secret = session["csrf_token"].encode()
+    digest = hmac.new(current_app.secret_key.encode(), secret, hashlib.sha256).hexdigest()
+    return "board:" + digest[:32]
 
 
 def drawn(campaign: Campaign) -> tuple[int, str] | None:

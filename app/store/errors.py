@@ -9,6 +9,10 @@ class Taken(ClaimError):
     """The tile is held or issued already, or no tile is left."""
 
 
+class AlreadyDrawn(ClaimError):
+    """This holder has drawn in the campaign before."""
+
+
 class NotHeld(ClaimError):
     """The entry holds no tile any more; `state` says what became of it."""
 

@@ -113,6 +113,12 @@ def m002_admin(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_one_draw_per_holder(db: Database) -> None:
+    # A terminal, a candidate or a kiosk ticket draws once per campaign, even in parallel.
+    _run(db, "CREATE UNIQUE INDEX entries_one_per_holder ON entries (campaign_id, holder)")
+
+
 def _run(db: Database, script: str) -> None:
     # executescript() would commit the surrounding transaction, so run statements one by one.
     for statement in script.split(";"):

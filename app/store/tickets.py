@@ -14,7 +14,7 @@ from app.lottery.contact import Contact
 
 from .campaigns import Campaign
 from .db import immediate, stamp, unstamp
-from .errors import Duplicate, NotHeld, Taken
+from .errors import AlreadyDrawn, Duplicate, NotHeld, Taken
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,10 @@ class Entry:
 def hold(
     db: Database, campaign: Campaign, holder: str, now: datetime, no: int | None = None
 ) -> Entry:
-    """Hold tile `no`, or the next free one in secret draw order; raise Taken."""
+    """Hold tile `no`, or the next free one in secret draw order, for a holder's one draw.
+
+    Raises Taken when someone was first, AlreadyDrawn when this holder drew before.
+    """
     # A hold never outlives the receipt period: the list is final when the campaign ends.
     until = stamp(min(now + timedelta(minutes=campaign.hold_minutes), campaign.closes))
     with immediate(db):
@@ -46,11 +49,14 @@ def hold(
                 raise Taken
             no = row[0]
         version = _bump(db, campaign.id)
-        entry_id = db.execute(
-            "INSERT INTO entries (campaign_id, ticket_no, holder, state, created_at)"
-            " VALUES (?, ?, ?, 'held', ?)",
-            [campaign.id, no, holder, stamp(now)],
-        ).lastrowid
+        try:
+            entry_id = db.execute(
+                "INSERT INTO entries (campaign_id, ticket_no, holder, state, created_at)"
+                " VALUES (?, ?, ?, 'held', ?)",
+                [campaign.id, no, holder, stamp(now)],
+            ).lastrowid
+        except sqlite3.IntegrityError:
+            raise AlreadyDrawn from None
         # The claim itself: one conditional UPDATE; no row back means someone was first.
         row = db.execute(
             "UPDATE tickets SET state = 'held', entry_id = ?, held_until = ?, version = ?"

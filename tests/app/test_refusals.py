@@ -180,10 +180,21 @@ def test_a_validly_signed_cookie_for_someone_elses_entry_is_useless(app, termina
     victim = terminal.client.get_cookie("kuji_spring", path="/c/spring").value
     entry_id = URLSafeSerializer(app.secret_key, salt="kuji.terminal.1").loads(victim)["e"]
     forged = URLSafeSerializer(app.secret_key, salt="kuji.terminal.1").dumps(
-        {"e": entry_id, "h": "board:guessed"})
+        {"e": entry_id, "h": "board:guessed"}
+    )
     thief = new_terminal()
     thief.client.set_cookie("kuji_spring", forged, path="/c/spring")
     before = snapshot(app)
     assert thief.cancel().status_code == 409
     assert thief.confirm(email="thief@example.jp", phone="0311112222").status_code == 409
+    assert snapshot(app) == before
+
+
+def test_deleting_the_campaign_cookie_alone_does_not_give_a_second_draw(app, terminal):
+    terminal.claim(1)
+    terminal.client.delete_cookie("kuji_spring", path="/c/spring")
+    before = snapshot(app)
+    response = terminal.claim(2)
+    assert response.status_code == 403
+    assert "already drawn" in response.get_data(as_text=True)
     assert snapshot(app) == before

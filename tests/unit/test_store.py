@@ -7,7 +7,7 @@ import pytest
 
 from app.lottery.contact import clean_contact
 from app.lottery.layout import lay_out
-from app.store import Duplicate, NotHeld, Taken, campaigns, destinations, tickets
+from app.store import AlreadyDrawn, Duplicate, NotHeld, Taken, campaigns, destinations, tickets
 from app.store.board import changes_since, free_tiles
 from app.store.db import connect
 from app.store.schema import migrate
@@ -38,6 +38,22 @@ def make(db, **kw):
     return campaigns.by_slug(db, c.slug)
 
 
+def test_a_holder_draws_once_per_campaign(db):
+    c = make(db)
+    tickets.hold(db, c, "board:same", START, no=1)
+    with pytest.raises(AlreadyDrawn):
+        tickets.hold(db, c, "board:same", START, no=2)
+    assert 2 in free_tiles(db, c.id)
+
+
+def test_a_holder_refused_for_a_taken_tile_may_pick_again(db):
+    c = make(db)
+    tickets.hold(db, c, "board:first", START, no=1)
+    with pytest.raises(Taken):
+        tickets.hold(db, c, "board:second", START, no=1)
+    assert tickets.hold(db, c, "board:second", START, no=2).state == "held"
+
+
 def test_migrations_apply_once(db):
     migrate(db)
     names = [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations")]
@@ -48,26 +64,26 @@ def test_migrations_apply_once(db):
 
 def test_a_held_tile_cannot_be_held_again(db):
     c = make(db)
-    first = tickets.hold(db, c, "board", START, no=5)
+    first = tickets.hold(db, c, "board:1", START, no=5)
     assert first.state == "held" and first.ticket_no == 5
     with pytest.raises(Taken):
-        tickets.hold(db, c, "board", START, no=5)
+        tickets.hold(db, c, "board:2", START, no=5)
     assert 5 not in free_tiles(db, c.id)
 
 
 def test_a_refused_claim_writes_nothing(db):
     c = make(db)
-    tickets.hold(db, c, "board", START, no=5)
+    tickets.hold(db, c, "board:3", START, no=5)
     before = db.execute("SELECT count(*) FROM entries").fetchone()[0], campaigns.by_slug(db, c.slug)
     with pytest.raises(Taken):
-        tickets.hold(db, c, "board", START, no=5)
+        tickets.hold(db, c, "board:4", START, no=5)
     after = db.execute("SELECT count(*) FROM entries").fetchone()[0], campaigns.by_slug(db, c.slug)
     assert before == after
 
 
 def test_confirm_records_the_destination_and_keeps_the_tile(db):
     c = make(db)
-    e = tickets.hold(db, c, "board", START, no=3)
+    e = tickets.hold(db, c, "board:5", START, no=3)
     done = tickets.confirm(db, c, e.id, contact(), START)
     assert done.state == "confirmed"
     rows = list(destinations.rows(db, c.id))
@@ -81,16 +97,16 @@ def test_confirm_records_the_destination_and_keeps_the_tile(db):
 
 def test_cancel_gives_the_tile_back(db):
     c = make(db)
-    e = tickets.hold(db, c, "board", START, no=9)
+    e = tickets.hold(db, c, "board:6", START, no=9)
     assert tickets.cancel(db, c, e.id, START) == 9
     assert 9 in free_tiles(db, c.id)
     assert tickets.entry(db, c.id, e.id, START).state == "cancelled"
-    assert tickets.hold(db, c, "board", START, no=9).state == "held"
+    assert tickets.hold(db, c, "board:7", START, no=9).state == "held"
 
 
 def test_a_lapsed_hold_returns_to_the_board_and_cannot_be_confirmed(db):
     c = make(db, hold_minutes=15)
-    e = tickets.hold(db, c, "board", START, no=4)
+    e = tickets.hold(db, c, "board:8", START, no=4)
     later = START + timedelta(minutes=15)
     assert tickets.entry(db, c.id, e.id, later).state == "expired"
     with pytest.raises(NotHeld) as info:
@@ -103,14 +119,14 @@ def test_a_lapsed_hold_returns_to_the_board_and_cannot_be_confirmed(db):
 
 def test_a_hold_never_outlives_the_period(db):
     c = make(db, closes=START + timedelta(minutes=5), hold_minutes=15)
-    e = tickets.hold(db, c, "board", START, no=1)
+    e = tickets.hold(db, c, "board:9", START, no=1)
     assert e.held_until == START + timedelta(minutes=5)
 
 
 def test_the_same_person_cannot_confirm_twice(db):
     c = make(db)
-    a = tickets.hold(db, c, "board", START, no=1)
-    b = tickets.hold(db, c, "board", START, no=2)
+    a = tickets.hold(db, c, "board:10", START, no=1)
+    b = tickets.hold(db, c, "board:11", START, no=2)
     tickets.confirm(db, c, a.id, contact(1), START)
     same_email = clean_contact(
         {"name": "X", "address": "Y", "phone": "0311112222", "email": "P1@EXAMPLE.JP"}
@@ -136,7 +152,7 @@ def test_the_same_person_cannot_confirm_twice(db):
 def test_a_losing_tile_is_spent_at_once(db):
     c = make(db, prizes=((25, 1),), losing=1)
     losing_no = db.execute("SELECT no FROM tickets WHERE prize_id IS NULL").fetchone()[0]
-    e = tickets.hold(db, c, "board", START, no=losing_no)
+    e = tickets.hold(db, c, "board:12", START, no=losing_no)
     assert e.state == "lost" and e.prize_id is None
     assert losing_no not in free_tiles(db, c.id)
 
@@ -144,7 +160,7 @@ def test_a_losing_tile_is_spent_at_once(db):
 def test_the_campaign_ends_when_every_tile_is_confirmed_or_lost(db):
     c = make(db, prizes=((25, 2),), losing=1)
     for n in (1, 2, 3):
-        e = tickets.hold(db, c, "board", START, no=n)
+        e = tickets.hold(db, c, f"board:{n}", START, no=n)
         if e.state == "held":
             tickets.confirm(db, c, e.id, contact(n), START)
     assert campaigns.by_slug(db, c.slug).phase(START) == "ended"
@@ -162,8 +178,8 @@ def test_hold_next_follows_the_secret_draw_order(db):
 def test_changes_since_lists_only_what_changed(db):
     c = make(db)
     v0 = campaigns.by_slug(db, c.slug).version
-    a = tickets.hold(db, c, "board", START, no=10)
-    tickets.hold(db, c, "board", START, no=20)
+    a = tickets.hold(db, c, "board:14", START, no=10)
+    tickets.hold(db, c, "board:15", START, no=20)
     v2 = campaigns.by_slug(db, c.slug).version
     tickets.cancel(db, c, a.id, START)
     assert changes_since(db, c.id, v0) == [(10, True), (20, False)]
