@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 LIMITS = {"name": 100, "address": 300, "phone": 30, "email": 254}
 EMAIL = re.compile(r"[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?\.[A-Za-z]{2,63}")
-PHONE = re.compile(r"\+?[0-9][0-9 ()-]*")
+PHONE = re.compile(r"\+?[0-9(][0-9 ()-]*")
+# Numbers written in international form ("+81 90…", "0081 90…") are keyed in national form.
+COUNTRY_CODE = "81"
 # Characters a spreadsheet would run as a formula when they start a cell.
 FORMULA_START = ("=", "+", "-", "@")
-# Invisible direction overrides can disguise a name or an address on a printed label.
-BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)}
+# Joiners are part of some scripts and emoji in names and addresses; every other format
+# character (direction overrides, zero-width spaces, soft hyphens) only disguises text.
+JOINERS = {"\u200c", "\u200d"}
 
 
 class ContactError(ValueError):
@@ -43,8 +46,18 @@ def email_key(email: str) -> str:
 
 
 def phone_key(phone: str) -> str:
-    """Return only the digits of a phone number (full-width digits count)."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", phone) if ch.isdigit())
+    """Return the digits of a phone number in national form (full-width digits count)."""
+    text = unicodedata.normalize("NFKC", phone).strip()
+    digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
+    if text.startswith("+"):
+        international = digits
+    elif digits.startswith("00"):
+        international = digits[2:]
+    else:
+        return digits
+    if international.startswith(COUNTRY_CODE):
+        return "0" + international[len(COUNTRY_CODE) :]
+    return "00" + international
 
 
 def clean_contact(fields) -> Contact:
@@ -70,11 +83,12 @@ def _problem(name: str, value: str, limit: int) -> str | None:
         return "is required"
     if len(value) > limit:
         return f"must be at most {limit} characters"
-    allowed = "\n" if name == "address" else ""
+    allowed = {"\n", *JOINERS} if name == "address" else JOINERS if name == "name" else set()
     if any(_odd(ch) and ch not in allowed for ch in value):
         return "contains control or invisible characters"
     if name == "phone":
-        if not PHONE.fullmatch(value) or not 6 <= len(phone_key(value)) <= 15:
+        digits = sum(ch.isdigit() for ch in value)
+        if not PHONE.fullmatch(value) or not 6 <= digits <= 15:
             return "use digits, spaces, dashes or brackets (6 to 15 digits)"
         return None
     if value.startswith(FORMULA_START):
@@ -85,4 +99,4 @@ def _problem(name: str, value: str, limit: int) -> str | None:
 
 
 def _odd(ch: str) -> bool:
-    return unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") or ch in BIDI
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn")

@@ -28,6 +28,22 @@ def test_keys_ignore_case_width_spaces_and_dashes():
     assert phone_key("０９０ー１２３４ー５６７８") == phone_key("090 1234 5678") == "09012345678"
 
 
+def test_international_and_national_forms_are_the_same_phone():
+    national = phone_key("090-1234-5678")
+    assert phone_key("+81 90-1234-5678") == phone_key("0081 90 1234 5678") == national
+    assert phone_key("+1 415 555 0100") == "0014155550100" != phone_key("415 555 0100")
+
+
+def test_brackets_are_allowed_in_phone_numbers():
+    assert clean_contact({**GOOD, "phone": "(090) 1234 5678"}).phone_key == "09012345678"
+
+
+def test_joiners_are_allowed_in_names_but_not_in_email():
+    family = "\U0001f468\u200d\U0001f469"
+    assert clean_contact({**GOOD, "name": f"Hanako {family}"}).name.endswith(family)
+    assert "email" in errors(email="hana\u200dko@example.jp")
+
+
 def test_text_is_nfc_normalised():
     decomposed = "ka\u0301to"  # a + combining acute
     assert clean_contact({**GOOD, "name": decomposed}).name == "k\u00e1to"
@@ -54,6 +70,10 @@ def test_full_width_phone_and_email_are_accepted():
         ("name", "Bob\x00", "control or invisible"),
         ("name", "Bob\x1b[31m", "control or invisible"),
         ("name", "evil\u202etxt.exe", "control or invisible"),
+        ("email", "hana\u200bko@example.jp", "control or invisible"),
+        ("email", "hana\u00adko@example.jp", "control or invisible"),
+        ("phone", "090\u20601234\ufeff5678", "control or invisible"),
+        ("address", "Tokyo\u200b", "control or invisible"),
         ("name", '=HYPERLINK("http://x")', "may not start with"),
         ("address", "+cmd|' /C calc'!A0", "may not start with"),
         ("name", "@SUM(A1)", "may not start with"),
