@@ -1,0 +1,152 @@
+"""Helpers for torture tests against a real gunicorn: browsers without a browser, DB checks."""
+
+import csv
+import http.client
+import http.cookiejar
+import io
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tests.factories import make_campaign
+from tests.server import ROOT
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+FREE = re.compile(r'<button class="tile" id="t(\d+)"')
+GONE = re.compile(r'<span class="tile gone" id="t(\d+)"')
+VERSION = re.compile(r"tiles\?v=(\d+)")
+EXPORT_HEADER = ["issue_no", "name", "address", "phone", "email", "coupon", "confirmed_at"]
+# What a client sees when the server dies under it: refused, reset, cut short, timed out.
+DOWN = (OSError, http.client.HTTPException)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: str
+    headers: object
+
+    def free_tiles(self) -> list[int]:
+        return [int(n) for n in FREE.findall(self.body)]
+
+    def token(self) -> str | None:
+        found = TOKEN.search(self.body)
+        return (found.group(1) or found.group(2)) if found else None
+
+
+class _Keep(urllib.request.HTTPErrorProcessor):
+    """Hand every answer back as it came: no redirects followed, no 4xx/5xx raised."""
+
+    def http_response(self, request, response):
+        return response
+
+    https_response = http_response
+
+
+class Browser:
+    """One terminal on a live server: its own cookie jar, reading tokens as a browser would."""
+
+    def __init__(self, base: str, slug: str, timeout: float = 30):
+        self.base = base
+        self.slug = slug
+        self.timeout = timeout
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _Keep
+        )
+        self.csrf: str | None = None
+
+    def request(self, method: str, path: str, data=None, headers=None) -> Reply:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        # Always http://127.0.0.1: the scheme check of S310 does not apply.
+        req = urllib.request.Request(  # noqa: S310
+            self.base + path, data=body, method=method, headers=headers or {}
+        )
+        with self.opener.open(req, timeout=self.timeout) as r:
+            reply = Reply(r.status, r.read().decode("utf-8", "replace"), r.headers)
+        token = reply.token()
+        if token:
+            self.csrf = token
+        return reply
+
+    def get(self, path: str = "", **kw) -> Reply:
+        return self.request("GET", f"/c/{self.slug}{path}", **kw)
+
+    def post(self, path: str, data: dict | None = None, token: bool = True, **kw) -> Reply:
+        data = dict(data or {})
+        if token:
+            data.setdefault("csrf_token", self.csrf)
+        return self.request("POST", f"/c/{self.slug}{path}", data=data, **kw)
+
+    def claim(self, no, **kw) -> Reply:
+        return self.post("/claim", {"tile": str(no)}, **kw)
+
+    def confirm(self, **fields) -> Reply:
+        return self.post("/confirm", fields)
+
+    def twin(self) -> "Browser":
+        """Return another tab of this browser: a copy of its cookies and token, as they are now."""
+        other = Browser(self.base, self.slug, self.timeout)
+        for cookie in self.jar:
+            other.jar.set_cookie(cookie)
+        other.csrf = self.csrf
+        return other
+
+    def cookie(self, name: str) -> str | None:
+        return next((c.value for c in self.jar if c.name == name), None)
+
+
+def open_campaign(app, slug: str, **kwargs):
+    """Create a campaign that is open now on the real clock the live server uses."""
+    moment = datetime.now(UTC)
+    kwargs.setdefault("opens", moment - timedelta(hours=1))
+    kwargs.setdefault("closes", moment + timedelta(days=1))
+    return make_campaign(app, slug=slug, **kwargs)
+
+
+def query(db_path: Path, sql: str, params=()) -> list[tuple]:
+    """Run one read-only query on its own connection."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def export(db_path: Path, slug: str) -> list[dict]:
+    """Run `flask campaign export SLUG` as an operator would; return the rows."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env.update(FLASK_DATABASE=str(db_path), FLASK_SECRET_KEY="x")
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "campaign", "export", slug],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    reader = csv.DictReader(io.StringIO(done.stdout.removeprefix("\ufeff")))
+    assert reader.fieldnames == EXPORT_HEADER
+    return list(reader)
+
+
+def assert_one_ticket_per_entry(db_path: Path) -> None:
+    """No tile is held by two entries, and no entry holds two tiles."""
+    rows = query(db_path, "SELECT entry_id, count(*) FROM tickets GROUP BY entry_id")
+    assert all(n == 1 for entry_id, n in rows if entry_id is not None)
+    # Every ticket's entry names that very ticket back.
+    mismatched = query(
+        db_path,
+        "SELECT t.campaign_id, t.no, e.id FROM tickets t JOIN entries e ON e.id = t.entry_id"
+        " WHERE e.campaign_id != t.campaign_id OR e.ticket_no != t.no",
+    )
+    assert mismatched == []
+    assert query(db_path, "PRAGMA integrity_check") == [("ok",)]
