@@ -72,7 +72,7 @@ def poll(slug):
         campaign=campaign,
         phase="open",
         changes=tiles.changes(changed),
-        remaining=board_store.remaining(db, campaign.id),
+        remaining=campaign.free,
     )
 
 

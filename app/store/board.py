@@ -18,17 +18,3 @@ def changes_since(db: Database, campaign_id: int, version: int) -> list[tuple[in
         [campaign_id, version],
     )
     return [(no, bool(free)) for no, free in rows]
-
-
-def remaining(db: Database, campaign_id: int) -> int:
-    """Count the free tiles."""
-    return db.execute(
-        "SELECT count(*) FROM tickets WHERE campaign_id = ? AND state = 'free'", [campaign_id]
-    ).fetchone()[0]
-
-
-def version(db: Database, campaign_id: int) -> tuple[int, str | None]:
-    """Return the board's version and when the campaign ended (None while it runs)."""
-    return db.execute(
-        "SELECT version, ended_at FROM campaigns WHERE id = ?", [campaign_id]
-    ).fetchone()

@@ -23,6 +23,7 @@ class Campaign:
     sheets: int
     version: int
     ended_at: datetime | None
+    free: int = 0  # tiles on the board now, kept by triggers
 
     def phase(self, now: datetime) -> str:
         """Return 'scheduled', 'open' or 'ended' at `now`."""
@@ -41,7 +42,7 @@ class PrizeRow:
     count: int
 
 
-COLUMNS = "id, slug, title, goods, opens, closes, hold_minutes, sheets, version, ended_at"
+COLUMNS = "id, slug, title, goods, opens, closes, hold_minutes, sheets, version, ended_at, free"
 
 
 class SlugTaken(ValueError):
@@ -129,4 +130,5 @@ def _campaign(row) -> Campaign:
         sheets=row[7],
         version=row[8],
         ended_at=unstamp(row[9]) if row[9] else None,
+        free=row[10],
     )

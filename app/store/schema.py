@@ -119,6 +119,33 @@ def m003_one_draw_per_holder(db: Database) -> None:
     _run(db, "CREATE UNIQUE INDEX entries_one_per_holder ON entries (campaign_id, holder)")
 
 
+@migrations()
+def m004_free_count(db: Database) -> None:
+    # Boards show "N tiles left" on every poll; counting 100,000 rows each time is too slow,
+    # so triggers keep the count beside the version, whichever code changes a tile.
+    db.execute("ALTER TABLE campaigns ADD COLUMN free INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "UPDATE campaigns SET free ="
+        " (SELECT count(*) FROM tickets t WHERE t.campaign_id = campaigns.id AND t.state = 'free')"
+    )
+    db.execute(
+        "CREATE TRIGGER tickets_free_insert AFTER INSERT ON tickets BEGIN"
+        " UPDATE campaigns SET free = free + (NEW.state = 'free') WHERE id = NEW.campaign_id;"
+        " END"
+    )
+    db.execute(
+        "CREATE TRIGGER tickets_free_delete AFTER DELETE ON tickets BEGIN"
+        " UPDATE campaigns SET free = free - (OLD.state = 'free') WHERE id = OLD.campaign_id;"
+        " END"
+    )
+    db.execute(
+        "CREATE TRIGGER tickets_free_update AFTER UPDATE OF state ON tickets"
+        " WHEN (NEW.state = 'free') <> (OLD.state = 'free') BEGIN"
+        " UPDATE campaigns SET free = free + (NEW.state = 'free') - (OLD.state = 'free')"
+        " WHERE id = NEW.campaign_id; END"
+    )
+
+
 def _run(db: Database, script: str) -> None:
     # executescript() would commit the surrounding transaction, so run statements one by one.
     for statement in script.split(";"):

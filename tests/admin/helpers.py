@@ -67,8 +67,8 @@ def seed_destinations(app, slug: str, rows: list[dict] | int):
             for no, r in enumerate(rows, start=1):
                 entry = db.execute(
                     "INSERT INTO entries (campaign_id, ticket_no, holder, state, created_at,"
-                    " ended_at) VALUES (?, ?, 'board', 'confirmed', ?, ?)",
-                    [campaign.id, no, stamp(START), stamp(START)],
+                    " ended_at) VALUES (?, ?, ?, 'confirmed', ?, ?)",
+                    [campaign.id, no, f"board:{no}", stamp(START), stamp(START)],
                 ).lastrowid
                 prize_id = db.execute(
                     "UPDATE tickets SET state = 'confirmed', entry_id = ? WHERE campaign_id = ?"

@@ -22,7 +22,7 @@ def fill(app):
         with immediate(db):
             db.execute(
                 "INSERT INTO entries (id, campaign_id, ticket_no, holder, state, created_at)"
-                " SELECT no, 1, no, 'board', 'confirmed', ? FROM tickets",
+                " SELECT no, 1, no, 'board:' || no, 'confirmed', ? FROM tickets",
                 [stamp(START)],
             )
             db.execute("UPDATE tickets SET state = 'confirmed', entry_id = no")

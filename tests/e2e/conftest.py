@@ -47,7 +47,7 @@ class Live:
             db = get_db()
             campaign = campaigns.by_slug(db, slug)
             for no in numbers:
-                tickets.hold(db, campaign, "board", datetime.now(UTC), no=no)
+                tickets.hold(db, campaign, f"board:other-{no}", datetime.now(UTC), no=no)
 
     def prize_of(self, slug: str, no: int) -> str:
         """Return the label of the coupon that tile `no` secretly holds."""

@@ -185,3 +185,25 @@ def test_changes_since_lists_only_what_changed(db):
     assert changes_since(db, c.id, v0) == [(10, True), (20, False)]
     assert changes_since(db, c.id, v2) == [(10, True)]
     assert changes_since(db, c.id, campaigns.by_slug(db, c.slug).version) == []
+
+
+def test_the_free_count_follows_every_change(db):
+    c = make(db, prizes=((25, 5),), losing=1, hold_minutes=15)
+
+    def free():
+        row = campaigns.by_slug(db, c.slug).free
+        assert row == len(free_tiles(db, c.id))
+        return row
+
+    assert free() == 6
+    losing_no = db.execute("SELECT no FROM tickets WHERE prize_id IS NULL").fetchone()[0]
+    first, second = [n for n in range(1, 7) if n != losing_no][:2]
+    a = tickets.hold(db, c, "board:a", START, no=first)
+    tickets.hold(db, c, "board:b", START, no=second)
+    assert free() == 4
+    tickets.cancel(db, c, a.id, START)
+    assert free() == 5
+    tickets.expire_due(db, c, START + timedelta(minutes=15))
+    assert free() == 6
+    tickets.hold(db, c, "board:c", START, no=losing_no)
+    assert free() == 5
