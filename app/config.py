@@ -11,7 +11,8 @@ def defaults(instance_path: str) -> dict:
     """Return the settings every Kuji instance starts from."""
     return {
         "DATABASE": os.path.join(instance_path, "kuji.sqlite"),
-        # FULL syncs the WAL on every commit, so a confirmed destination survives a power cut.
+        # FULL syncs every promise (a confirmed destination, an admin's change) to disk, so
+        # it survives a power cut; holds and cancels skip the sync (see store.db.immediate).
         "SQLITE_SYNCHRONOUS": "FULL",
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -19,7 +19,9 @@ def connect(path: str, synchronous: str = "FULL") -> Database:
     conn.execute(f"PRAGMA synchronous={_checked(synchronous)}")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=30000")
-    return Database(conn)
+    db = Database(conn)
+    db.synchronous = _checked(synchronous)
+    return db
 
 
 def get_db() -> Database:
@@ -37,15 +39,27 @@ def get_db() -> Database:
 
 
 @contextmanager
-def immediate(db: Database):
-    """Run a block as one write transaction that takes the write lock up front."""
-    db.conn.execute("BEGIN IMMEDIATE")
+def immediate(db: Database, durable: bool = True):
+    """Run a block as one write transaction that takes the write lock up front.
+
+    durable=False lets the commit skip the disk sync: it still survives a killed process,
+    but not a power cut. Only writes that promise nothing (holds, cancels) use it; the next
+    durable commit syncs them too.
+    """
+    relax = not durable and getattr(db, "synchronous", "FULL") in ("FULL", "EXTRA")
+    if relax:
+        db.conn.execute("PRAGMA synchronous=NORMAL")
     try:
-        yield db
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
+    finally:
+        if relax:
+            db.conn.execute(f"PRAGMA synchronous={db.synchronous}")
 
 
 def stamp(moment: datetime) -> str:

@@ -37,7 +37,7 @@ def hold(
     """
     # A hold never outlives the receipt period: the list is final when the campaign ends.
     until = stamp(min(now + timedelta(minutes=campaign.hold_minutes), campaign.closes))
-    with immediate(db):
+    with immediate(db, durable=False):
         _expire(db, campaign.id, now)
         if no is None:
             row = db.execute(
@@ -114,7 +114,7 @@ def confirm(
 
 def cancel(db: Database, campaign: Campaign, entry_id: int, now: datetime) -> int:
     """Give a held tile back to the board; return its number or raise NotHeld."""
-    with immediate(db):
+    with immediate(db, durable=False):
         version = _bump(db, campaign.id)
         row = db.execute(
             "UPDATE tickets SET state = 'free', entry_id = NULL, held_until = NULL, version = ?"
@@ -135,7 +135,7 @@ def expire_due(db: Database, campaign: Campaign, now: datetime) -> bool:
         [campaign.id, stamp(now)],
     ).fetchone():
         return False
-    with immediate(db):
+    with immediate(db, durable=False):
         return _expire(db, campaign.id, now)
 
 

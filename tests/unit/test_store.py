@@ -207,3 +207,17 @@ def test_the_free_count_follows_every_change(db):
     assert free() == 6
     tickets.hold(db, c, "board:c", START, no=losing_no)
     assert free() == 5
+
+
+def test_holds_skip_the_disk_sync_but_confirmations_do_not(tmp_path):
+    db = connect(str(tmp_path / "full.sqlite"), "FULL")
+    migrate(db)
+    c = make(db)
+    seen = []
+    db.conn.set_trace_callback(lambda sql: seen.append(sql) if "synchronous" in sql else None)
+    e = tickets.hold(db, c, "board:a", START, no=1)
+    assert seen == ["PRAGMA synchronous=NORMAL", "PRAGMA synchronous=FULL"]
+    seen.clear()
+    tickets.confirm(db, c, e.id, contact(), START)
+    assert seen == []
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
