@@ -1,0 +1,1 @@
+-- Plain GETs of the URL on the command line: no response() so wrk skips parsing bodies.

@@ -1,0 +1,63 @@
+-- Claim then confirm, per terminal: run with one connection per thread (-t N -c N), so the
+-- answer that arrives is always the answer to this thread's last request.
+-- One unit = a claim answered 303 followed by a confirm answered 303.
+-- args: terminals file prefix, slug, first tile, last tile, thread count
+
+function init(args)
+  local nthreads = tonumber(args[5])
+  terms = load_terminals(args[1], id)
+  slug = args[2]
+  tile, last, step = tonumber(args[3]) + id, tonumber(args[4]), nthreads
+  turn, sent, held = 0, nil, nil
+  form = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+end
+
+local function claim()
+  turn = turn + 1
+  if tile > last or turn > #terms then
+    return exhaust()
+  end
+  local t = terms[turn]
+  local body = "csrf_token=" .. t.token .. "&tile=" .. tile
+  tile = tile + step
+  sent = "claim"
+  form["Cookie"] = "session=" .. t.cookie
+  return wrk.format("POST", "/c/" .. slug .. "/claim", form, body)
+end
+
+local function confirm()
+  local t = terms[turn]
+  -- Unique per terminal: one coupon per phone number and per e-mail address.
+  local n = string.format("%04d%06d", id, turn)
+  local body = "csrf_token=" .. t.token
+    .. "&name=Bench+Terminal+" .. n
+    .. "&address=" .. n .. "+Bench+Street%2C+Chuo-ku%2C+Tokyo"
+    .. "&phone=090" .. n
+    .. "&email=t" .. n .. "%40example.jp"
+  sent = "confirm"
+  form["Cookie"] = "session=" .. t.cookie .. "; " .. held
+  held = nil
+  return wrk.format("POST", "/c/" .. slug .. "/confirm", form, body)
+end
+
+function request()
+  if held then
+    return confirm()
+  end
+  return claim()
+end
+
+function response(status, headers, body)
+  if exhausted then
+    return
+  end
+  count(sent .. " " .. status)
+  if status ~= 303 then
+    return
+  end
+  if sent == "claim" then
+    held = (headers["Set-Cookie"] or ""):match("(kuji_[^=]+=[^;]+)")
+  else
+    units = units + 1
+  end
+end

@@ -1,0 +1,195 @@
+"""Turn a run's results into README-ready markdown, with each target marked met or not."""
+
+import platform
+import subprocess
+from datetime import UTC, datetime
+
+from .wrk import Result
+
+CHANGES = 20
+
+
+def markdown(bench, elapsed: float, load_before, load_after, seconds: float) -> str:
+    """Return the whole results.md text."""
+    lines = ["# Kuji benchmark", "", *machine(elapsed, load_before, load_after, seconds), ""]
+    lines += ["## Requests (SQLite `synchronous=FULL`, the default)", ""]
+    lines += table(bench, "FULL")
+    lines += ["", "## Full board page: time per tile (one connection, nothing else from wrk)", ""]
+    lines += render_table(bench)
+    lines += ["", "## Claims: `synchronous=FULL` against `NORMAL`", ""]
+    lines += sync_table(bench)
+    lines += ["", "## Targets", ""]
+    lines += targets(bench)
+    lines += ["", *notes()]
+    return "\n".join(lines) + "\n"
+
+
+def machine(elapsed, load_before, load_after, seconds) -> list[str]:
+    with open("/proc/cpuinfo") as f:
+        models = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
+    cpu = models[0] if models else platform.processor() or "unknown"
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0]
+    return [
+        f"- Machine: {nproc} cores (`nproc`), {cpu}; Python {platform.python_version()}",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; whole run {elapsed:.0f} s,"
+        f" {seconds:g} s per measurement",
+        "- Command: `make bench` (`.venv/bin/python -m bench.run`)",
+        "- Server: gunicorn `-k sync -w 2 --no-control-socket` on 127.0.0.1, production settings"
+        " except `CLAIM_LIMIT=1000000 per minute` (every connection comes from one address)",
+        f"- Load generator: {version.split(' Copyright')[0]}, 2 threads"
+        " (claim+confirm: one thread per connection), on the same 2 cores",
+        f"- Load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}:"
+        " anything else running on the machine skews the figures",
+    ]
+
+
+def rate(name: str, r: Result) -> float:
+    """Return pairs per second for claim+confirm, requests per second otherwise."""
+    return r.units_per_s if name == "claim+confirm" else r.rps
+
+
+def ratio(bench, key) -> float:
+    """Return a measurement's rate over that of the /healthz run just before it."""
+    base = bench.baselines.get(key)
+    return rate(key[1], bench.results[key]) / base.rps if base else 1.0
+
+
+def errors(name: str, r: Result) -> str:
+    """Count failures: socket errors, timeouts, HTTP >= 400, and non-303 claims/confirms."""
+    bad = r.socket_errors + r.timeouts
+    if name.startswith("claim"):
+        bad += sum(n for code, n in r.codes.items() if not code.endswith("303"))
+    else:
+        bad += r.http_errors
+    return f"{bad:,}" + (" (used up its terminals early)" if r.exhausted else "")
+
+
+def table(bench, sync: str) -> list[str]:
+    out = [
+        "| measurement | conns | rate /s | /healthz before | × /healthz | p50 ms | p99 ms"
+        " | bytes/answer | errors | load |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for key, r in bench.results.items():
+        s, name, c = key
+        if s != sync or c == 1:
+            continue
+        base = bench.baselines.get(key)
+        label = f"{name} (pairs/s)" if name == "claim+confirm" else name
+        out.append(
+            f"| {label} | {c} | {rate(name, r):,.0f} | {f'{base.rps:,.0f}' if base else '—'} |"
+            f" {ratio(bench, key):.2f} | {r.p50:,.1f} | {r.p99:,.1f} |"
+            f" {r.bytes_per_response:,.0f} | {errors(name, r)} | {r.load:.1f} |"
+        )
+    return out
+
+
+def slopes(bench) -> list[tuple[str, float]]:
+    """Return the extra time per extra tile between consecutive board sizes, in µs."""
+    sizes = sorted(bench.render)
+    return [
+        (f"{a:,} → {b:,}", (bench.render[b] - bench.render[a]) * 1000 / (b - a))
+        for a, b in zip(sizes, sizes[1:], strict=False)
+    ]
+
+
+def render_table(bench) -> list[str]:
+    out = ["| tiles | page bytes | median ms | µs per tile |", "|--:|--:|--:|--:|"]
+    for tiles, ms in sorted(bench.render.items()):
+        _, head, body = bench.sizes[f"page {tiles:,} tiles"]
+        out.append(f"| {tiles:,} | {head + body:,} | {ms:,.1f} | {ms * 1000 / tiles:,.2f} |")
+    out += ["", "Extra time per extra tile (the fixed cost of a request cancels out):", ""]
+    out += [f"- {span}: {us:.2f} µs per tile" for span, us in slopes(bench)]
+    return out
+
+
+def sync_table(bench) -> list[str]:
+    out = [
+        "| measurement | conns | FULL /s | FULL × | FULL p99 ms | NORMAL /s | NORMAL × |"
+        " NORMAL p99 ms |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for name in ("claim", "claim+confirm"):
+        for c in sorted({c for (_, n, c) in bench.results if n == name}):
+            full, normal = (("FULL", name, c), ("NORMAL", name, c))
+            if not (full in bench.results and normal in bench.results):
+                continue
+            f, n = bench.results[full], bench.results[normal]
+            out.append(
+                f"| {name}{' (pairs)' if name != 'claim' else ''} | {c} |"
+                f" {rate(name, f):,.0f} | {ratio(bench, full):.2f} | {f.p99:,.1f} |"
+                f" {rate(name, n):,.0f} | {ratio(bench, normal):.2f} | {n.p99:,.1f} |"
+            )
+    return out
+
+
+def targets(bench) -> list[str]:
+    out = ["| target | measured | met |", "|---|---|:-:|"]
+
+    def ratios(name, sync="FULL"):
+        return {k[2]: ratio(bench, k) for k in bench.results if k[0] == sync and k[1] == name}
+
+    def row(target, measured: str, ok: bool):
+        out.append(f"| {target} | {measured} | {'yes' if ok else '**no**'} |")
+
+    def text(values: dict) -> str:
+        return ", ".join(f"{v:.2f}× at {c}" for c, v in sorted(values.items()))
+
+    poll = ratios("poll, no change")
+    row("no-change poll ≥ 1.0× /healthz", text(poll), all(v >= 1.0 for v in poll.values()))
+    limit = 200 + 100 * CHANGES
+    for board in ("", ", 100k board"):
+        _, head, body = bench.sizes[f"poll after {CHANGES} changes{board}"]
+        row(
+            f"poll after {CHANGES} changes{board} ≤ {limit:,} bytes (200 + 100 per change)",
+            f"{head + body:,} bytes ({head} headers + {body:,} body)",
+            head + body <= limit,
+        )
+    for sync in ("FULL", "NORMAL"):
+        claim, pair = ratios("claim", sync), ratios("claim+confirm", sync)
+        row(f"claim ≥ 0.8× ({sync})", text(claim), all(v >= 0.8 for v in claim.values()))
+        row(f"claim+confirm ≥ 0.4× ({sync})", text(pair), all(v >= 0.4 for v in pair.values()))
+        r = bench.results.get((sync, "claim", 256))
+        if r:
+            row(f"claim p99 at 256 < 150 ms ({sync})", f"{r.p99:,.1f} ms", r.p99 < 150)
+    spans = slopes(bench)
+    if len(spans) == 2:
+        (_, a), (_, b) = spans
+        row(
+            "time per tile constant ±30 % (100 → 100,000 tiles)",
+            f"{a:.2f} then {b:.2f} µs per extra tile ({b / a - 1:+.0%})",
+            abs(b / a - 1) <= 0.3,
+        )
+    page = bench.render.get(10_000)
+    if page is not None:
+        loaded = bench.results.get(("FULL", "page 10,000 tiles", 64))
+        extra = f"; p50 {loaded.p50:,.0f} ms at 64 connections" if loaded else ""
+        row("10,000-tile page under 250 ms", f"{page:,.1f} ms alone{extra}", page < 250)
+    return out
+
+
+def notes() -> list[str]:
+    return [
+        "Notes:",
+        "",
+        "- `× /healthz` divides by the rate of a GET /healthz run made just before, with the"
+        " same connections on the same server; for claim+confirm the rate is pairs per second.",
+        "- bytes/answer is what wrk read per response: status line, headers and body.",
+        "- load: the machine's 1-minute load average just after the measurement; wrk and the"
+        " server alone account for about 2 when the server is saturated.",
+        "- Polls send `HX-Request: true` as htmx does. The no-change poll and the poll after"
+        " 20 changes use a 10,000-tile board; the `100k board` poll uses the 100,000-tile one.",
+        "- claim: every request comes from a terminal of its own (a `session` cookie and CSRF"
+        " token made beforehand by GETting a board page, as a browser would) and picks a tile"
+        " no request picked before, on a fresh 100,000-tile board per run; a success is a 303,"
+        " anything else is an error.",
+        "- claim+confirm: each connection is one terminal at a time; it claims, then confirms"
+        " with the `kuji_<slug>` cookie from that claim and a name, address, phone and e-mail"
+        " unique to it. One unit is a claim answered 303 followed by a confirm answered 303;"
+        " p50/p99 are per request (claims and confirms together).",
+        "- wrk keeps every connection busy (a closed loop), so latency ≈ connections ÷ rate:"
+        " a p99 under 150 ms at 256 connections needs about 1,700 answers per second.",
+        "- Sync gunicorn workers close the connection after each answer, so wrk reconnects for"
+        " every request.",
+    ]

@@ -1,0 +1,228 @@
+"""`make bench`: load Kuji under gunicorn with wrk and write bench/out/results.md.
+
+Everything runs in a throw-away temp dir: the database, the terminals file, the Lua scripts.
+wrk shares the two cores with the server, and other work on the machine moves absolute
+figures a lot, so each measurement is preceded by a short GET /healthz run on the same server
+with the same connections, and reported as a ratio to it.
+BENCH_SECONDS sets the length of each measurement (default 8), BENCH_TERMINALS the number of
+terminals made for the claim runs (default 16384).
+"""
+
+import os
+import secrets
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.server import Server, make_server
+
+from . import prepare, report, wrk
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
+BASE_SECONDS = max(2.0, SECONDS / 4)  # the /healthz run just before each measurement
+ALONE_SECONDS = max(3.0, SECONDS / 2)  # one connection: the render time of a board page
+CONNECTIONS = (64, 256)
+SECRET = secrets.token_hex(16)
+PAGES = {100: "board-100", 10_000: "board-10k", 100_000: "board-100k"}
+# "terminals" is a tiny board whose page hands out sessions and CSRF tokens quickly.
+BOARDS = {**{slug: tiles for tiles, slug in PAGES.items()}, "poll": 10_000, "terminals": 4}
+SYNCS = ("FULL", "NORMAL")
+CLAIM_SHEETS = 100_000
+CHANGES = 20
+# A terminal draws once per campaign: each claim run gets its own campaign, and needs as many
+# terminals as it makes claims; a run that uses them all up stops early and says so.
+TERMINALS = int(os.environ.get("BENCH_TERMINALS", "16384"))
+# Claims must never be refused by the per-IP limit: every wrk connection comes from 127.0.0.1.
+SETTINGS = {"CLAIM_LIMIT": "1000000 per minute"}
+HX = "HX-Request: true"
+
+
+@dataclass
+class Bench:
+    """The run's state: where things live, the live server, and every result so far."""
+
+    work: Path
+    db: Path
+    terminals: list = field(default_factory=list)  # (session cookie, CSRF token) pairs
+    server: Server | None = None
+    sync: str = "FULL"
+    version: int = 0  # of the "poll" board (10,000 tiles) after CHANGES claims
+    version_100k: int = 0  # of the 100,000-tile board after CHANGES claims
+    results: dict = field(default_factory=dict)  # (sync, name, connections) -> wrk.Result
+    baselines: dict = field(default_factory=dict)  # the same key -> /healthz just before
+    render: dict = field(default_factory=dict)  # tiles -> median ms at one connection
+    sizes: dict = field(default_factory=dict)  # name -> (status, header bytes, body bytes)
+
+    def start(self, sync: str) -> None:
+        """Start gunicorn (-k sync -w 2) with production settings and this SQLite sync mode."""
+        self.stop()
+        self.sync = sync
+        self.server = make_server(
+            self.db, workers=2, threads=1, SECRET_KEY=SECRET, SQLITE_SYNCHRONOUS=sync, **SETTINGS
+        )
+        self.server.start()
+        self.warm_up()
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.stop()
+            self.server = None
+
+    def warm_up(self) -> None:
+        """Compile templates and open each worker's connection before measuring."""
+        polls = (self.poll_path(0), self.poll_path(CHANGES), self.poll_path(CHANGES, big=True))
+        for path in ("/healthz", *(f"/c/{slug}" for slug in BOARDS), *polls):
+            for _ in range(4):
+                prepare.fetch(self.server.port, path, {"HX-Request": "true"})
+
+    def settle(self) -> None:
+        """Restart the server if it is still working off requests from the last run.
+
+        A sync worker still serves requests queued by connections wrk has closed, so a run of
+        100,000-tile pages can leave tens of seconds of work that would slow the next run.
+        """
+        for _ in range(3):
+            started = time.monotonic()
+            try:
+                with urllib.request.urlopen(self.server.url + "/healthz", timeout=1):  # noqa: S310
+                    pass
+            except OSError:
+                break
+            if time.monotonic() - started < 0.05:
+                return
+            time.sleep(0.2)
+        print("  (server still busy from the last run: restarting it)", flush=True)
+        self.start(self.sync)
+
+    def poll_path(self, changes: int, big: bool = False) -> str:
+        if big:
+            return f"/c/{PAGES[100_000]}/tiles?v={self.version_100k - changes}"
+        return f"/c/poll/tiles?v={self.version - changes}"
+
+    def run(self, c: int, scenario: str, path: str, seconds: float, **kw) -> wrk.Result:
+        self.settle()
+        r = wrk.run(self.server.url + path, scenario, c, seconds, self.work, **kw)
+        r.load = os.getloadavg()[0]
+        return r
+
+    def measure(
+        self, name: str, c: int, scenario="get", path="/healthz", baseline=True, **kw
+    ) -> wrk.Result:
+        """Run /healthz then one measurement at `c` connections; print and keep both."""
+        key = (self.sync, name, c)
+        if baseline:
+            self.baselines[key] = self.run(c, "get", "/healthz", BASE_SECONDS)
+        seconds = kw.pop("seconds", SECONDS)
+        r = self.results[key] = self.run(c, scenario, path, seconds, **kw)
+        rate = f"{r.units_per_s:7.0f} pairs/s" if scenario == "pair" else f"{r.rps:7.0f} req/s"
+        base = self.baselines.get(key)
+        ratio = f"{report.rate(name, r) / base.rps:5.2f}× of {base.rps:5.0f}" if base else " " * 15
+        print(
+            f"  {self.sync:6} {name:34} c={c:<3} {rate} {ratio}  p50 {r.p50:7.1f} ms"
+            f"  p99 {r.p99:7.1f} ms  {r.bytes_per_response:9.0f} B  load {r.load:4.1f}"
+            f"  {r.codes or ''}{'  (used up its terminals)' if r.exhausted else ''}",
+            flush=True,
+        )
+        return r
+
+    def claims(self, scenario: str, c: int) -> wrk.Result:
+        """Claim (or claim and confirm) on a fresh 100,000-tile board of this run's own."""
+        threads = c if scenario == "pair" else 2  # pair.lua needs one connection per thread
+        dealt = prepare.deal(self.terminals, threads, self.work)
+        args = (dealt, claim_board(self.sync, scenario, c), 1, CLAIM_SHEETS, threads)
+        name = "claim" if scenario == "claim" else "claim+confirm"
+        return self.measure(name, c, scenario, "/", threads=threads, args=args)
+
+
+def claim_board(sync: str, scenario: str, c: int) -> str:
+    return f"{scenario}-{sync.lower()}-{c}"
+
+
+def main() -> int:
+    wrk.ensure_wrk()
+    out = Path(__file__).resolve().parent / "out"
+    out.mkdir(exist_ok=True)
+    started = time.monotonic()
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="kuji-bench-") as tmp:
+        bench = Bench(work=Path(tmp), db=Path(tmp) / "kuji.sqlite")
+        print(f"Creating campaigns in {bench.db}", flush=True)
+        runs = [claim_board(s, k, c) for s in SYNCS for k in ("claim", "pair") for c in CONNECTIONS]
+        boards = {**BOARDS, **dict.fromkeys(runs, CLAIM_SHEETS)}
+        prepare.create_campaigns(bench.db, SECRET, boards)
+        bench.version = prepare.claim_tiles(bench.db, SECRET, "poll", CHANGES)
+        bench.version_100k = prepare.claim_tiles(bench.db, SECRET, PAGES[100_000], CHANGES)
+        try:
+            run_all(bench)
+        finally:
+            bench.stop()
+    elapsed = time.monotonic() - started
+    text = report.markdown(bench, elapsed, load_before, os.getloadavg(), SECONDS)
+    (out / "results.md").write_text(text)
+    print()
+    print(text)
+    print(f"Written to {out / 'results.md'} in {elapsed:.0f} s")
+    return 0
+
+
+def run_all(bench: Bench) -> None:
+    bench.start("FULL")
+    port = bench.server.port
+    print(f"Making {TERMINALS:,} terminals (GET /c/terminals each)", flush=True)
+    bench.terminals = prepare.make_terminals(port, "terminals", TERMINALS)
+    polls = {
+        "poll, no change": bench.poll_path(0),
+        f"poll after {CHANGES} changes": bench.poll_path(CHANGES),
+        f"poll after {CHANGES} changes, 100k board": bench.poll_path(CHANGES, big=True),
+    }
+    bench.sizes = {
+        **{
+            name: prepare.raw_size(port, path, {"HX-Request": "true"})
+            for name, path in polls.items()
+        },
+        **{
+            f"page {tiles:,} tiles": prepare.raw_size(port, f"/c/{s}") for tiles, s in PAGES.items()
+        },
+    }
+    check_sizes(bench.sizes)
+
+    print(f"Measuring: {SECONDS:g} s each, after {BASE_SECONDS:g} s of /healthz", flush=True)
+    for tiles, slug in PAGES.items():
+        r = bench.measure(
+            f"page {tiles:,} tiles",
+            1,
+            path=f"/c/{slug}",
+            baseline=False,
+            threads=1,
+            seconds=ALONE_SECONDS,
+        )
+        bench.render[tiles] = r.p50
+    for c in CONNECTIONS:
+        bench.measure("healthz", c, baseline=False)
+        for name, path in polls.items():
+            bench.measure(name, c, path=path, headers=(HX,))
+        for tiles, slug in PAGES.items():
+            bench.measure(f"page {tiles:,} tiles", c, path=f"/c/{slug}")
+        bench.claims("claim", c)
+        bench.claims("pair", c)
+
+    bench.start("NORMAL")
+    for c in CONNECTIONS:
+        bench.claims("claim", c)
+        bench.claims("pair", c)
+
+
+def check_sizes(sizes: dict) -> None:
+    """Stop early if an endpoint does not answer as the benchmark assumes."""
+    for name, (status, head, body) in sizes.items():
+        want = 204 if name == "poll, no change" else 200
+        if status != want:
+            raise RuntimeError(f"{name}: expected {want}, got {status}")
+        print(f"  {name}: {status}, {head} B headers + {body:,} B body", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
