@@ -5,6 +5,7 @@ import os
 from flask import Flask
 
 from . import cli, errors
+from .board.quiet import QuietPolls
 from .config import defaults, secret_key
 from .extensions import csrf, htmx, limiter, login_manager
 from .store.db import get_db
@@ -46,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     admin.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    app.wsgi_app = QuietPolls(app)
 
     with app.app_context():
         migrate(get_db())

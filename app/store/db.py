@@ -26,15 +26,20 @@ def connect(path: str, synchronous: str = "FULL") -> Database:
 
 def get_db() -> Database:
     """Return this thread's connection to the app's database, opening it once."""
-    path = current_app.config["DATABASE"]
+    config = current_app.config
+    return thread_connection(config["DATABASE"], config["SQLITE_SYNCHRONOUS"])
+
+
+def thread_connection(path: str, synchronous: str, role: str = "app") -> Database:
+    """Return this thread's connection for `role`, opening it once per process."""
     # A forked gunicorn worker must not share its parent's connection.
-    key = (os.getpid(), path)
+    key = (os.getpid(), path, role)
     cache = getattr(_local, "dbs", None)
     if cache is None:
         cache = _local.dbs = {}
     db = cache.get(key)
     if db is None:
-        db = cache[key] = connect(path, current_app.config["SQLITE_SYNCHRONOUS"])
+        db = cache[key] = connect(path, synchronous)
     return db
 
 

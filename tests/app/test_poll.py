@@ -59,3 +59,29 @@ def test_a_poll_with_a_bogus_version_gets_every_tile(terminal):
         response = terminal.get(f"/tiles?v={bogus}", headers=HEADERS)
         assert response.status_code == 200
         assert len(re.findall(r'data-tile="', response.get_data(as_text=True))) == 100
+
+
+def test_a_quiet_poll_is_answered_before_flask(app, terminal):
+    """Nothing new: no session, no routing, no view; a change goes through Flask again."""
+    seen = []
+    app.before_request(lambda: seen.append(1))
+    v = version_of(terminal.get().get_data(as_text=True))
+    seen.clear()
+    assert terminal.get(f"/tiles?v={v}", headers=HEADERS).status_code == 204
+    assert seen == []
+    assert terminal.get(f"/tiles?v={v - 1}", headers=HEADERS).status_code == 200
+    assert seen == [1]
+
+
+def test_a_quiet_poll_sees_a_claim_made_by_another_worker(app, terminal, tmp_path):
+    """A claim committed on another connection (another gunicorn worker) ends the quiet."""
+    from app.store import campaigns, tickets
+    from app.store.db import connect
+    from tests.factories import START
+
+    v = version_of(terminal.get().get_data(as_text=True))
+    assert terminal.get(f"/tiles?v={v}", headers=HEADERS).status_code == 204
+    other_worker = connect(app.config["DATABASE"], "NORMAL")
+    tickets.hold(other_worker, campaigns.by_slug(other_worker, "spring"), "board:w2", START, no=9)
+    html = terminal.get(f"/tiles?v={v}", headers=HEADERS).get_data(as_text=True)
+    assert 'class="tile gone" id="t9"' in html

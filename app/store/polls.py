@@ -1,0 +1,31 @@
+"""The one query behind a board poll that finds nothing new."""
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+
+@dataclass(frozen=True)
+class BoardState:
+    version: int
+    opens: str  # stamps, compared as text
+    closes: str
+    ended_at: str | None
+    next_expiry: str | None  # the earliest hold that will lapse
+
+
+def data_version(db: Database) -> int:
+    """Return a number that changes whenever another connection commits."""
+    return db.execute("PRAGMA data_version").fetchone()[0]
+
+
+def board_state(db: Database, slug: str) -> BoardState | None:
+    """Return what decides whether a poll of this board can be answered 'nothing new'."""
+    row = db.execute(
+        "SELECT c.version, c.opens, c.closes, c.ended_at,"
+        " (SELECT min(held_until) FROM tickets INDEXED BY tickets_held"
+        "  WHERE campaign_id = c.id AND state = 'held')"
+        " FROM campaigns c WHERE c.slug = ?",
+        [slug],
+    ).fetchone()
+    return BoardState(*row) if row else None
