@@ -1,5 +1,7 @@
 """Views of the open board: thin, they read the request, call the store and render."""
 
+from dataclasses import replace
+
 from flask import abort, current_app, request, url_for
 
 from app.extensions import limiter
@@ -181,16 +183,24 @@ def _board_page(campaign, message=None, status=200, block="main"):
     db = get_db()
     moment = now()
     phase = campaign.phase(moment)
+    markup, remaining = "", 0
     if phase == "open":
-        tickets.expire_due(db, campaign, moment)
-    free = board_store.free_tiles(db, campaign.id) if phase == "open" else []
+        if tickets.expire_due(db, campaign, moment):
+            campaign = campaigns.by_slug(db, campaign.slug)
+
+        def read():
+            return (*board_store.snapshot(db, campaign.id), campaign.sheets)
+
+        key = (current_app.config["DATABASE"], campaign.id)
+        version, markup, remaining = tiles.cached_board(key, campaign.version, read)
+        campaign = replace(campaign, version=version, free=remaining)
     return render(
         "board/board.html",
         block=block,
         status=status,
         campaign=campaign,
         phase=phase,
-        message=message or (GONE if phase == "open" and not free else None),
-        tiles=tiles.board(campaign.sheets, free) if free else "",
-        remaining=len(free),
+        message=message or (GONE if phase == "open" and not remaining else None),
+        tiles=markup if remaining else "",
+        remaining=remaining,
     )

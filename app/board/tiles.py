@@ -30,3 +30,20 @@ def board(sheets: int, free_numbers: list[int]) -> Markup:
 def changes(changed: list[tuple[int, bool]]) -> Markup:
     """Return out-of-band swaps for the tiles that changed."""
     return Markup("".join(free(n, True) if f else gone(n, True) for n, f in changed))  # noqa: S704
+
+
+# Each worker keeps the latest markup of each board: every view between two changes reuses it.
+_latest: dict[tuple, tuple[int, Markup, int]] = {}
+
+
+def cached_board(key: tuple, version: int, read) -> tuple[int, Markup, int]:
+    """Return (version, markup, free count) for a board, calling read() only when it changed.
+
+    read() returns (version, free tile numbers, sheets) as one consistent state.
+    """
+    hit = _latest.get(key)
+    if hit and hit[0] == version:
+        return hit
+    version, free_numbers, sheets = read()
+    _latest[key] = entry = (version, board(sheets, free_numbers), len(free_numbers))
+    return entry

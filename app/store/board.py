@@ -3,6 +3,16 @@
 from sqlite_utils import Database
 
 
+def snapshot(db: Database, campaign_id: int) -> tuple[int, list[int]]:
+    """Return the board's version and its free tiles, read as one consistent state."""
+    db.execute("BEGIN")  # a read transaction: no other worker's commit falls in between
+    try:
+        version = db.execute("SELECT version FROM campaigns WHERE id = ?", [campaign_id]).fetchone()
+        return version[0], free_tiles(db, campaign_id)
+    finally:
+        db.execute("COMMIT")
+
+
 def free_tiles(db: Database, campaign_id: int) -> list[int]:
     """Return the numbers of the free tiles, in order."""
     rows = db.execute(
