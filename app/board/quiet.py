@@ -32,7 +32,7 @@ class QuietPolls:
 
     def _nothing_new(self, slug: str, query: str) -> bool:
         since = parse_qs(query).get("v", [""])[0]
-        if not since.isascii() or not since.isdigit():
+        if not since.isascii() or not since.isdigit() or len(since) > 18:
             return False
         state = self._state(slug)
         now = stamp(self.flask_app.config["CLOCK"]())
