@@ -70,22 +70,40 @@ def create(db: Database, c: Conditions, tiles: list[Tile], source: str, now: dat
                 stamp(now),
             ],
         ).lastrowid
-        prize_ids = [
-            db.execute(
-                "INSERT INTO prizes (campaign_id, position, label, value, unit, count)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [campaign_id, i, p.label, p.value, p.unit, p.count],
-            ).lastrowid
-            for i, p in enumerate(c.prizes)
-        ]
-        db.conn.executemany(
-            "INSERT INTO tickets (campaign_id, no, prize_id, draw_order) VALUES (?, ?, ?, ?)",
-            (
-                (campaign_id, t.no, None if t.prize is None else prize_ids[t.prize], t.draw_order)
-                for t in tiles
-            ),
-        )
+        lay_tiles(db, campaign_id, c, tiles)
     return campaign_id
+
+
+def lay_tiles(db: Database, campaign_id: int, c: Conditions, tiles: list[Tile]) -> None:
+    """Insert a campaign's prizes and tiles, inside the caller's transaction.
+
+    The tiles carry the campaign's next version, so a board polling from an older version
+    receives every one of them.
+    """
+    version = db.execute("SELECT version + 1 FROM campaigns WHERE id = ?", [campaign_id])
+    version = version.fetchone()[0]
+    prize_ids = [
+        db.execute(
+            "INSERT INTO prizes (campaign_id, position, label, value, unit, count)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [campaign_id, i, p.label, p.value, p.unit, p.count],
+        ).lastrowid
+        for i, p in enumerate(c.prizes)
+    ]
+    db.conn.executemany(
+        "INSERT INTO tickets (campaign_id, no, prize_id, draw_order, version)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (
+            (
+                campaign_id,
+                t.no,
+                None if t.prize is None else prize_ids[t.prize],
+                t.draw_order,
+                version,
+            )
+            for t in tiles
+        ),
+    )
 
 
 def by_slug(db: Database, slug: str) -> Campaign | None:

@@ -7,6 +7,7 @@ from sqlite_utils import Database
 from app.lottery.conditions import Conditions
 from app.lottery.layout import Tile
 
+from .campaigns import lay_tiles
 from .db import immediate, stamp
 
 
@@ -46,21 +47,7 @@ def replace_layout(
             raise Locked
         db.execute("DELETE FROM tickets WHERE campaign_id = ?", [campaign_id])
         db.execute("DELETE FROM prizes WHERE campaign_id = ?", [campaign_id])
-        prize_ids = [
-            db.execute(
-                "INSERT INTO prizes (campaign_id, position, label, value, unit, count)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [campaign_id, i, p.label, p.value, p.unit, p.count],
-            ).lastrowid
-            for i, p in enumerate(c.prizes)
-        ]
-        db.conn.executemany(
-            "INSERT INTO tickets (campaign_id, no, prize_id, draw_order) VALUES (?, ?, ?, ?)",
-            (
-                (campaign_id, t.no, None if t.prize is None else prize_ids[t.prize], t.draw_order)
-                for t in tiles
-            ),
-        )
+        lay_tiles(db, campaign_id, c, tiles)
         db.execute(
             "UPDATE campaigns SET title = ?, goods = ?, opens = ?, closes = ?, hold_minutes = ?,"
             " losing = ?, sheets = ?, conditions = ?, version = version + 1 WHERE id = ?",
