@@ -74,14 +74,14 @@ def create(db: Database, c: Conditions, tiles: list[Tile], source: str, now: dat
     return campaign_id
 
 
-def lay_tiles(db: Database, campaign_id: int, c: Conditions, tiles: list[Tile]) -> None:
+def lay_tiles(
+    db: Database, campaign_id: int, c: Conditions, tiles: list[Tile], version: int = 0
+) -> None:
     """Insert a campaign's prizes and tiles, inside the caller's transaction.
 
-    The tiles carry the campaign's next version, so a board polling from an older version
-    receives every one of them.
+    The tiles carry `version`: a re-layout passes the campaign's next version, so a board
+    polling from an older one receives every new tile.
     """
-    version = db.execute("SELECT version + 1 FROM campaigns WHERE id = ?", [campaign_id])
-    version = version.fetchone()[0]
     prize_ids = [
         db.execute(
             "INSERT INTO prizes (campaign_id, position, label, value, unit, count)"

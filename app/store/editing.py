@@ -47,7 +47,8 @@ def replace_layout(
             raise Locked
         db.execute("DELETE FROM tickets WHERE campaign_id = ?", [campaign_id])
         db.execute("DELETE FROM prizes WHERE campaign_id = ?", [campaign_id])
-        lay_tiles(db, campaign_id, c, tiles)
+        version = db.execute("SELECT version FROM campaigns WHERE id = ?", [campaign_id])
+        lay_tiles(db, campaign_id, c, tiles, version=version.fetchone()[0] + 1)
         db.execute(
             "UPDATE campaigns SET title = ?, goods = ?, opens = ?, closes = ?, hold_minutes = ?,"
             " losing = ?, sheets = ?, conditions = ?, version = version + 1 WHERE id = ?",

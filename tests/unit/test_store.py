@@ -221,3 +221,14 @@ def test_holds_skip_the_disk_sync_but_confirmations_do_not(tmp_path):
     tickets.confirm(db, c, e.id, contact(), START)
     assert seen == []
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_a_new_layout_reaches_boards_polling_from_before_it(db):
+    from app.store import editing
+
+    c = make(db, prizes=((25, 3),))
+    before = campaigns.by_slug(db, c.slug).version
+    bigger = conditions(prizes=((25, 5),))
+    editing.replace_layout(db, c.id, bigger, lay_out(bigger, random.Random(1)), "")
+    assert [no for no, free in changes_since(db, c.id, before) if free] == [1, 2, 3, 4, 5]
+    assert campaigns.by_slug(db, c.slug).free == 5
