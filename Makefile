@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 HTMX := static/vendor/htmx.min.js
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast lint format bench chromium clean
+.PHONY: install run test test-fast lint format bench chromium fonts clean
+APT = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
 
 install: $(VENV)/.installed $(HTMX)
 
@@ -23,11 +24,12 @@ $(HTMX): package.json package-lock.json
 
 ## Start the app on the demo campaign at http://127.0.0.1:5000
 run: install
+	-@$(MAKE) --no-print-directory fonts || echo "No Japanese font: names on printed coupons need fonts-ipaexfont-gothic."
 	$(BIN)/flask --app wsgi campaign demo
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 ## Run every test: unit, Flask test client, race, torture and Playwright in Debian's chromium
-test: install chromium
+test: install chromium fonts
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -35,9 +37,11 @@ test-fast: install
 	$(BIN)/pytest -m "not slow and not e2e" $(PYTEST_ARGS)
 
 chromium:
-	@command -v chromium >/dev/null || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null || { $(APT) chromium; }
+
+# A Japanese font for the printed coupons (names and addresses).
+fonts:
+	@[ -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ] || { $(APT) fonts-ipaexfont-gothic; }
 
 lint: install
 	$(BIN)/ruff check .

@@ -14,6 +14,7 @@ from fpdf import FPDF
 PAGE = (100, 148)
 # First font found wins; a CJK font prints Japanese names and addresses.
 FONTS = (
+    "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",  # Debian fonts-ipaexfont-gothic
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/truetype/noto/NotoSansJP-Regular.ttf",
     "/usr/share/fonts/opentype/ipafont-gothic/ipagp.ttf",
