@@ -81,13 +81,13 @@ def issued_count(db: Database, campaign_id: int) -> int:
     ).fetchone()[0]
 
 
-def all_rows(db: Database, campaign_id: int):
-    """Yield every destination in issue-number order."""
-    for r in db.execute(
-        f"{SELECT} WHERE d.campaign_id = ? ORDER BY d.issue_no",  # noqa: S608
-        [campaign_id],
-    ):
-        yield _destination(r)
+def batch(db: Database, campaign_id: int, number: int, size: int) -> list[Destination]:
+    """Return batch `number` (from 1) of `size` destinations in issue-number order."""
+    rows = db.execute(
+        f"{SELECT} WHERE d.campaign_id = ? ORDER BY d.issue_no LIMIT ? OFFSET ?",  # noqa: S608
+        [campaign_id, size, (number - 1) * size],
+    )
+    return [_destination(r) for r in rows]
 
 
 def export_rows(db: Database, campaign_id: int):

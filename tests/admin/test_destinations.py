@@ -173,6 +173,32 @@ def test_after_the_end_it_is_ready_to_issue_and_prints_one_coupon_each(app, admi
         ]
 
 
+def test_a_long_list_prints_in_batches(app, admin, clock, monkeypatch):
+    from app.admin import destinations
+
+    monkeypatch.setattr(destinations, "COUPON_BATCH", 2)
+    make_campaign(app)
+    seed_destinations(app, "spring", 5)
+    end(app, admin, clock)
+    html = admin.get("/admin/campaigns/spring/destinations").get_data(True)
+    assert re.findall(r"coupons.pdf\?batch=(\d)\">([^<]+)<", html) == [
+        ("1", "1–2"),
+        ("2", "3–4"),
+        ("3", "5–5"),
+    ]
+    pages = [
+        len(
+            re.findall(
+                rb"/Type /Page\b", admin.get(f"/admin/campaigns/spring/coupons.pdf?batch={n}").data
+            )
+        )
+        for n in (1, 2, 3)
+    ]
+    assert pages == [2, 2, 1]
+    for bad in ("4", "0", "-1", "x", "9" * 5000):
+        assert admin.get(f"/admin/campaigns/spring/coupons.pdf?batch={bad}").status_code == 404
+
+
 def test_coupon_codes_are_keyed_by_the_secret(app):
     a = coupon_code(b"secret-a", 1, 7)
     assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){3}", a)
