@@ -9,7 +9,10 @@ from .store import campaigns
 from .store.db import get_db
 
 
-def create_campaign(conditions: Conditions, now: datetime, source: str | None = None) -> int:
+def create_campaign(
+    conditions: Conditions, now: datetime, source: str | None = None, publish: bool = True
+) -> int:
     """Lay out a secret board for the conditions and store it; return the campaign id."""
     tiles = lay_out(conditions, secrets.SystemRandom())
-    return campaigns.create(get_db(), conditions, tiles, source or to_toml(conditions), now)
+    text = source or to_toml(conditions)
+    return campaigns.create(get_db(), conditions, tiles, text, now, publish=publish)

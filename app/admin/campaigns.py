@@ -35,7 +35,7 @@ def campaign_or_404(slug: str):
 
 
 def state_of(campaign, moment) -> str:
-    """Return the state shown to admins: scheduled, open, or ended (ready to issue)."""
+    """Return the state shown to admins: draft, scheduled, open, or ended (ready to issue)."""
     return campaign.phase(moment)
 
 
@@ -73,7 +73,7 @@ def new():
     text = _source_for(conditions, request.form.get("source"))
     moment = now()
     try:
-        create_campaign(conditions, moment, text)
+        create_campaign(conditions, moment, text, publish=False)
     except SlugTaken:
         problem = f"slug: a campaign called {conditions.slug!r} already exists"
         return _form("new", values, problems=[problem], status=422)
@@ -148,6 +148,18 @@ def edit(slug):
         editing.update_details(db, campaign.id, new_conditions, text)
     action = "extended" if _only_extended(old, new_conditions) else "edited"
     audit.record(db, actor(), action, moment, campaign.id, _changes(old, new_conditions))
+    return go(url_for("admin.monitor", slug=slug))
+
+
+@bp.post("/campaigns/<slug>/publish")
+def publish(slug):
+    """Show a draft campaign to the public (it opens at its own time)."""
+    campaign = campaign_or_404(slug)
+    db = get_db()
+    moment = now()
+    if not campaigns.publish(db, campaign.id, moment):
+        abort(409, "This campaign is already published.")
+    audit.record(db, actor(), "published", moment, campaign.id, "")
     return go(url_for("admin.monitor", slug=slug))
 
 

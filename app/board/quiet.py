@@ -38,6 +38,7 @@ class QuietPolls:
         now = stamp(self.flask_app.config["CLOCK"]())
         return (
             state is not None
+            and state.published
             and state.version == int(since)
             and state.ended_at is None
             and state.opens <= now < state.closes

@@ -29,7 +29,7 @@ GONE = (
 
 def _campaign(slug: str):
     campaign = campaigns.by_slug(get_db(), slug)
-    if campaign is None:
+    if campaign is None or not campaign.published:
         abort(404, "There is no campaign at this address.")
     return campaign
 

@@ -24,9 +24,12 @@ class Campaign:
     version: int
     ended_at: datetime | None
     free: int = 0  # tiles on the board now, kept by triggers
+    published: bool = True  # False: a draft, not shown to the public
 
     def phase(self, now: datetime) -> str:
-        """Return 'scheduled', 'open' or 'ended' at `now`."""
+        """Return 'draft', 'scheduled', 'open' or 'ended' at `now`."""
+        if not self.published:
+            return "draft"
         if self.ended_at or now >= self.closes:
             return "ended"
         return "open" if now >= self.opens else "scheduled"
@@ -42,21 +45,35 @@ class PrizeRow:
     count: int
 
 
-COLUMNS = "id, slug, title, goods, opens, closes, hold_minutes, sheets, version, ended_at, free"
+COLUMNS = (
+    "id, slug, title, goods, opens, closes, hold_minutes, sheets, version, ended_at, free,"
+    " published_at IS NOT NULL"
+)
 
 
 class SlugTaken(ValueError):
     """Another campaign already uses this slug."""
 
 
-def create(db: Database, c: Conditions, tiles: list[Tile], source: str, now: datetime) -> int:
-    """Store a campaign, its prizes and its laid-out tiles in one transaction."""
+def create(
+    db: Database,
+    c: Conditions,
+    tiles: list[Tile],
+    source: str,
+    now: datetime,
+    publish: bool = True,
+) -> int:
+    """Store a campaign, its prizes and its laid-out tiles in one transaction.
+
+    publish=False keeps it a draft that the public cannot see until publish().
+    """
     with immediate(db):
         if db.execute("SELECT 1 FROM campaigns WHERE slug = ?", [c.slug]).fetchone():
             raise SlugTaken(c.slug)
         campaign_id = db.execute(
             "INSERT INTO campaigns (slug, title, goods, opens, closes, hold_minutes, losing,"
-            " sheets, conditions, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " sheets, conditions, created_at, published_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 c.slug,
                 c.title,
@@ -68,10 +85,24 @@ def create(db: Database, c: Conditions, tiles: list[Tile], source: str, now: dat
                 c.sheets,
                 source,
                 stamp(now),
+                stamp(now) if publish else None,
             ],
         ).lastrowid
         lay_tiles(db, campaign_id, c, tiles)
     return campaign_id
+
+
+def publish(db: Database, campaign_id: int, now: datetime) -> bool:
+    """Show a draft to the public; return False if it was published already."""
+    with immediate(db):
+        return (
+            db.execute(
+                "UPDATE campaigns SET published_at = ?, version = version + 1"
+                " WHERE id = ? AND published_at IS NULL",
+                [stamp(now), campaign_id],
+            ).rowcount
+            == 1
+        )
 
 
 def lay_tiles(
@@ -149,4 +180,5 @@ def _campaign(row) -> Campaign:
         version=row[8],
         ended_at=unstamp(row[9]) if row[9] else None,
         free=row[10],
+        published=bool(row[11]),
     )

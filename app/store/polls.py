@@ -12,6 +12,7 @@ class BoardState:
     closes: str
     ended_at: str | None
     next_expiry: str | None  # the earliest hold that will lapse
+    published: bool
 
 
 def data_version(db: Database) -> int:
@@ -24,7 +25,8 @@ def board_state(db: Database, slug: str) -> BoardState | None:
     row = db.execute(
         "SELECT c.version, c.opens, c.closes, c.ended_at,"
         " (SELECT min(held_until) FROM tickets INDEXED BY tickets_held"
-        "  WHERE campaign_id = c.id AND state = 'held')"
+        "  WHERE campaign_id = c.id AND state = 'held'),"
+        " c.published_at IS NOT NULL"
         " FROM campaigns c WHERE c.slug = ?",
         [slug],
     ).fetchone()

@@ -146,6 +146,13 @@ def m004_free_count(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_drafts(db: Database) -> None:
+    # A campaign set up in the admin stays a draft, invisible to the public, until published.
+    db.execute("ALTER TABLE campaigns ADD COLUMN published_at TEXT")
+    db.execute("UPDATE campaigns SET published_at = created_at")
+
+
 def _run(db: Database, script: str) -> None:
     # executescript() would commit the surrounding transaction, so run statements one by one.
     for statement in script.split(";"):

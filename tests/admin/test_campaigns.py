@@ -69,7 +69,22 @@ def test_save_creates_the_campaign_and_logs_it(app, admin):
     assert prizes == [("30 % off", 15), ("500 yen off", 30)]
     assert ("created", "autumn") in events(app)
     admin.get("/admin/")
-    assert "Autumn sale" in admin.text() and "open" in admin.text()
+    assert "Autumn sale" in admin.text() and "state-draft" in admin.text()
+
+
+def test_a_draft_is_invisible_to_the_public_until_published(app, admin):
+    admin.post("/admin/campaigns/new", form(action="save"))
+    public = app.test_client()
+    assert public.get("/c/autumn").status_code == 404
+    assert public.get("/c/autumn/tiles?v=0").status_code == 404
+    assert "autumn" not in public.get("/").get_data(as_text=True)
+    assert 'action="/admin/campaigns/autumn/publish"' in admin.get(
+        "/admin/campaigns/autumn"
+    ).get_data(True)
+    assert admin.post("/admin/campaigns/autumn/publish").status_code == 303
+    assert ("published", "autumn") in events(app)
+    assert public.get("/c/autumn").status_code == 200
+    assert admin.post("/admin/campaigns/autumn/publish").status_code == 409
 
 
 def test_the_form_gives_the_files_own_messages(app, admin):

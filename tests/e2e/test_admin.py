@@ -65,6 +65,10 @@ def create_through_the_form(page: Page, slug: str) -> None:
     expect(page.locator("#preview-table")).to_contain_text("35.0 %")
     page.get_by_role("button", name="Save").click()
     expect(page).to_have_url(re.compile(rf"/admin/campaigns/{slug}$"))
+    # A new campaign is a draft until the admin publishes it.
+    expect(page.locator(".state-draft").first).to_be_visible()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".state-open").first).to_be_visible()
 
 
 def left(page: Page, label: str):
