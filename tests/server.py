@@ -1,5 +1,7 @@
 """Start Kuji for real: gunicorn in its own process group on a free 127.0.0.1 port."""
 
+import csv
+import io
 import os
 import signal
 import socket
@@ -94,3 +96,24 @@ def serve(db_path: Path, **kwargs):
         yield server
     finally:
         server.stop()
+
+
+EXPORT_HEADER = ["issue_no", "name", "address", "phone", "email", "coupon", "confirmed_at"]
+
+
+def export(db_path: Path, slug: str) -> list[dict]:
+    """Run `flask campaign export SLUG` as an operator would script it; return the rows."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env.update(FLASK_DATABASE=str(db_path), FLASK_SECRET_KEY="x")
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "campaign", "export", slug],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    reader = csv.DictReader(io.StringIO(done.stdout))
+    assert reader.fieldnames == EXPORT_HEADER
+    return list(reader)

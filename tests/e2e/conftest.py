@@ -1,12 +1,7 @@
 """Playwright against a real gunicorn server, in Debian's chromium."""
 
-import csv
-import io
 import itertools
-import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +11,7 @@ import pytest
 from app import create_app
 from app.store import campaigns, get_db, tickets
 from tests.factories import make_campaign
-from tests.server import ROOT, Server, serve
+from tests.server import Server, export, serve
 
 _numbers = itertools.count(1)
 
@@ -66,28 +61,7 @@ class Live:
 
     def export(self, slug: str) -> list[dict]:
         """Run `flask campaign export SLUG` as a user would script it; return the rows."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-        env.update(FLASK_DATABASE=str(self.db_path), FLASK_SECRET_KEY="x")
-        done = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi", "campaign", "export", slug],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        )
-        reader = csv.DictReader(io.StringIO(done.stdout))
-        assert reader.fieldnames == [
-            "issue_no",
-            "name",
-            "address",
-            "phone",
-            "email",
-            "coupon",
-            "confirmed_at",
-        ]
-        return list(reader)
+        return export(self.db_path, slug)
 
 
 @pytest.fixture(scope="session")

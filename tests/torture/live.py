@@ -1,14 +1,9 @@
 """Helpers for torture tests against a real gunicorn: browsers without a browser, DB checks."""
 
-import csv
 import http.client
 import http.cookiejar
-import io
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -16,13 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.factories import make_campaign
-from tests.server import ROOT
+from tests.server import EXPORT_HEADER, ROOT, export  # noqa: F401 (re-exported)
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 FREE = re.compile(r'<button class="tile" id="t(\d+)"')
 GONE = re.compile(r'<span class="tile gone" id="t(\d+)"')
 VERSION = re.compile(r"tiles\?v=(\d+)")
-EXPORT_HEADER = ["issue_no", "name", "address", "phone", "email", "coupon", "confirmed_at"]
 # What a client sees when the server dies under it: refused, reset, cut short, timed out.
 DOWN = (OSError, http.client.HTTPException)
 
@@ -118,24 +112,6 @@ def query(db_path: Path, sql: str, params=()) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
-
-
-def export(db_path: Path, slug: str) -> list[dict]:
-    """Run `flask campaign export SLUG` as an operator would; return the rows."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    env.update(FLASK_DATABASE=str(db_path), FLASK_SECRET_KEY="x")
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "campaign", "export", slug],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    reader = csv.DictReader(io.StringIO(done.stdout.removeprefix("\ufeff")))
-    assert reader.fieldnames == EXPORT_HEADER
-    return list(reader)
 
 
 def assert_one_ticket_per_entry(db_path: Path) -> None:
