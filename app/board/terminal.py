@@ -5,6 +5,7 @@ import hmac
 from datetime import datetime
 
 from flask import current_app, request, session
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.store.campaigns import Campaign
@@ -25,6 +26,7 @@ def holder() -> str:
     It is derived from the session's CSRF secret, which every accepted claim carries, so
     parallel claims from one session collide on the one-draw-per-holder constraint.
     """
+    generate_csrf()  # makes sure the session has its secret, even with CSRF checks off
     secret = session["csrf_token"].encode()
     digest = hmac.new(current_app.secret_key.encode(), secret, hashlib.sha256).hexdigest()
     return "board:" + digest[:32]

@@ -138,3 +138,10 @@ def test_the_campaign_ends_when_every_tile_is_confirmed(app, client, new_termina
     page = Terminal(client, "tiny").get()
     assert "has closed" in page.get_data(as_text=True)
     assert tiles_on(page) == set()
+
+
+def test_claims_still_work_with_csrf_checks_turned_off(app, new_terminal):
+    app.config["WTF_CSRF_ENABLED"] = False
+    first = new_terminal()
+    assert first.post("/claim", {"tile": "4"}, token=False).status_code == 303
+    assert first.post("/claim", {"tile": "5"}, token=False).status_code == 403
