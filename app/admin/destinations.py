@@ -7,6 +7,7 @@ from flask import Response, abort, current_app, request, url_for
 from app.export import to_csv, to_xlsx
 from app.lottery.coupons import coupon_code
 from app.store import audit, get_db, issue
+from app.store import destinations as destination_list
 from app.views import go, now, render
 
 from . import bp
@@ -51,7 +52,9 @@ def export_csv(slug):
     campaign = campaign_or_404(slug)
     db = get_db()
     started = time.perf_counter()
-    text = to_csv(issue.EXPORT_HEADER, issue.export_rows(db, campaign.id), bom=True)
+    text = to_csv(
+        destination_list.ISSUE_HEADER, destination_list.rows(db, campaign.id, issued=True), bom=True
+    )
     _exported(campaign, "csv", started)
     return Response(
         text.encode("utf-8"),
@@ -65,7 +68,11 @@ def export_xlsx(slug):
     """Download the destination list as an Excel workbook."""
     campaign = campaign_or_404(slug)
     started = time.perf_counter()
-    data = to_xlsx(issue.EXPORT_HEADER, issue.export_rows(get_db(), campaign.id), campaign.slug)
+    data = to_xlsx(
+        destination_list.ISSUE_HEADER,
+        destination_list.rows(get_db(), campaign.id, issued=True),
+        campaign.slug,
+    )
     _exported(campaign, "xlsx", started)
     return Response(
         data,

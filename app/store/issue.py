@@ -7,17 +7,6 @@ from sqlite_utils import Database
 
 from .db import immediate, stamp, unstamp
 
-EXPORT_HEADER = (
-    "issue_no",
-    "name",
-    "address",
-    "phone",
-    "email",
-    "coupon",
-    "confirmed_at",
-    "issued_at",
-)
-
 
 @dataclass(frozen=True)
 class Destination:
@@ -88,16 +77,6 @@ def batch(db: Database, campaign_id: int, number: int, size: int) -> list[Destin
         [campaign_id, size, (number - 1) * size],
     )
     return [_destination(r) for r in rows]
-
-
-def export_rows(db: Database, campaign_id: int):
-    """Yield plain rows as EXPORT_HEADER describes."""
-    yield from db.execute(
-        "SELECT d.issue_no, d.name, d.address, d.phone, d.email, p.label, d.confirmed_at,"
-        " d.issued_at FROM destinations d JOIN prizes p ON p.id = d.prize_id"
-        " WHERE d.campaign_id = ? ORDER BY d.issue_no",
-        [campaign_id],
-    )
 
 
 def mark_issued(
