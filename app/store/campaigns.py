@@ -74,19 +74,7 @@ def create(
             "INSERT INTO campaigns (slug, title, goods, opens, closes, hold_minutes, losing,"
             " sheets, conditions, created_at, published_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                c.slug,
-                c.title,
-                c.goods,
-                stamp(c.opens),
-                stamp(c.closes),
-                c.hold_minutes,
-                c.losing,
-                c.sheets,
-                source,
-                stamp(now),
-                stamp(now) if publish else None,
-            ],
+            [c.slug, *condition_values(c), source, stamp(now), stamp(now) if publish else None],
         ).lastrowid
         lay_tiles(db, campaign_id, c, tiles)
     return campaign_id
@@ -103,6 +91,11 @@ def publish(db: Database, campaign_id: int, now: datetime) -> bool:
             ).rowcount
             == 1
         )
+
+
+def condition_values(c: Conditions) -> list:
+    """Return the columns title … sheets of a campaign row, in that order."""
+    return [c.title, c.goods, stamp(c.opens), stamp(c.closes), c.hold_minutes, c.losing, c.sheets]
 
 
 def lay_tiles(

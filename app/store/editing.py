@@ -7,7 +7,7 @@ from sqlite_utils import Database
 from app.lottery.conditions import Conditions
 from app.lottery.layout import Tile
 
-from .campaigns import lay_tiles
+from .campaigns import condition_values, lay_tiles
 from .db import immediate, stamp
 
 
@@ -52,17 +52,7 @@ def replace_layout(
         db.execute(
             "UPDATE campaigns SET title = ?, goods = ?, opens = ?, closes = ?, hold_minutes = ?,"
             " losing = ?, sheets = ?, conditions = ?, version = version + 1 WHERE id = ?",
-            [
-                c.title,
-                c.goods,
-                stamp(c.opens),
-                stamp(c.closes),
-                c.hold_minutes,
-                c.losing,
-                c.sheets,
-                text,
-                campaign_id,
-            ],
+            [*condition_values(c), text, campaign_id],
         )
 
 
