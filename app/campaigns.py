@@ -1,10 +1,9 @@
-"""Creating campaigns: the one place that turns a condition set into a stored board."""
+"""Creating campaigns: the one place that turns a condition set into a stored campaign."""
 
-import secrets
 from datetime import datetime
 
 from .lottery.conditions import Conditions, to_toml
-from .lottery.layout import lay_out
+from .lottery.fairness import new_seed
 from .store import campaigns
 from .store.db import get_db
 
@@ -12,7 +11,6 @@ from .store.db import get_db
 def create_campaign(
     conditions: Conditions, now: datetime, source: str | None = None, publish: bool = True
 ) -> int:
-    """Lay out a secret board for the conditions and store it; return the campaign id."""
-    tiles = lay_out(conditions, secrets.SystemRandom())
+    """Store a campaign with a fresh secret seed; return the campaign id."""
     text = source or to_toml(conditions)
-    return campaigns.create(get_db(), conditions, tiles, text, now, publish=publish)
+    return campaigns.create(get_db(), conditions, new_seed(), text, now, publish=publish)

@@ -31,6 +31,10 @@ def conditions(
     opens=START - timedelta(days=1),
     closes=START + timedelta(days=30),
     hold_minutes=15,
+    mode="board",
+    draw="instant",
+    tilt=0,
+    timezone="",
 ) -> Conditions:
     """Return conditions with percent prizes given as (value, count) pairs."""
     return Conditions(
@@ -42,6 +46,10 @@ def conditions(
         hold_minutes=hold_minutes,
         losing=losing,
         prizes=tuple(Prize(f"{v} % off", v, "percent", n) for v, n in prizes),
+        mode=mode,
+        draw=draw,
+        tilt=tilt,
+        timezone=timezone,
     )
 
 

@@ -1,7 +1,6 @@
 """Campaign setup: list, create (form or file), preview, edit, open now, close early, download."""
 
 import dataclasses
-import secrets
 from datetime import UTC, timedelta
 
 from flask import Response, abort, request, url_for
@@ -14,7 +13,6 @@ from app.lottery.conditions import (
     to_toml,
 )
 from app.lottery.editing import edit_problems, prizes_changed
-from app.lottery.layout import lay_out
 from app.store import audit, campaigns, editing, get_db
 from app.store.campaigns import SlugTaken
 from app.views import go, now, render
@@ -139,8 +137,7 @@ def edit(slug):
     text = to_toml(new_conditions)
     if prizes_changed(old, new_conditions):
         try:
-            tiles = lay_out(new_conditions, secrets.SystemRandom())
-            editing.replace_layout(db, campaign.id, new_conditions, tiles, text)
+            editing.replace_layout(db, campaign.id, new_conditions, text)
         except editing.Locked:
             problem = "prizes: cannot change once a tile has been claimed"
             return _form("edit", values, problems=[problem], status=409, **context)

@@ -4,11 +4,30 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MAX_SHEETS = 100_000
 UNITS = ("percent", "yen", "points")
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
-KNOWN = {"title", "slug", "goods", "opens", "closes", "hold_minutes", "losing", "prizes"}
+KNOWN = {
+    "title",
+    "slug",
+    "goods",
+    "opens",
+    "closes",
+    "hold_minutes",
+    "losing",
+    "prizes",
+    "mode",
+    "draw",
+    "tilt",
+    "timezone",
+}
+# board: numbered tiles to pick from; speed: one Draw button.
+MODES = ("board", "speed")
+# instant: each draw is decided when made; batch: requests first, one draw for all at the end.
+DRAWS = ("instant", "batch")
+MAX_TILT = 1000
 PRIZE_KNOWN = {"label", "value", "unit", "count"}
 
 
@@ -38,6 +57,15 @@ class Conditions:
     prizes: tuple[Prize, ...]
     losing: int = 0
     hold_minutes: int = 15
+    mode: str = "board"
+    draw: str = "instant"
+    tilt: int = 0
+    timezone: str = ""  # an IANA name; empty: the zone of the offsets in opens
+
+    @property
+    def zone(self) -> str:
+        """Return the campaign's time zone: its IANA name, or the offset of `opens`."""
+        return self.timezone or offset_zone(self.opens)
 
     @property
     def sheets(self) -> int:
@@ -77,6 +105,12 @@ def conditions_from_dict(data: dict) -> Conditions:
     hold = _whole(data, "hold_minutes", problems, default=15, low=1, high=24 * 60)
     losing = _whole(data, "losing", problems, default=0, low=0, high=MAX_SHEETS)
     prizes = _prizes(data.get("prizes"), problems)
+    draw = _choice(data, "draw", DRAWS, problems)
+    mode = _choice(data, "mode", MODES, problems, default="speed" if draw == "batch" else "board")
+    if draw == "batch" and mode == "board":
+        problems.append('mode: a batch draw has no board; use mode = "speed"')
+    tilt = _whole(data, "tilt", problems, default=0, low=0, high=MAX_TILT)
+    timezone = _zone(data, problems)
 
     if not problems:
         total = sum(p.count for p in prizes) + losing
@@ -84,7 +118,17 @@ def conditions_from_dict(data: dict) -> Conditions:
             problems.append(f"sheets: {total} tiles, at most {MAX_SHEETS} allowed")
     if problems:
         raise ConditionsError(problems)
-    return Conditions(title, slug, goods, opens, closes, tuple(prizes), losing, hold)
+    return Conditions(
+        title, slug, goods, opens, closes, tuple(prizes), losing, hold, mode, draw, tilt, timezone
+    )
+
+
+def offset_zone(moment: datetime) -> str:
+    """Return a fixed offset as a zone name, e.g. '+09:00'."""
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def to_toml(c: Conditions) -> str:
@@ -97,7 +141,12 @@ def to_toml(c: Conditions) -> str:
         f"closes = {c.closes.isoformat()}",
         f"hold_minutes = {c.hold_minutes}",
         f"losing = {c.losing}",
+        f"mode   = {_quote(c.mode)}",
+        f"draw   = {_quote(c.draw)}",
+        f"tilt   = {c.tilt}",
     ]
+    if c.timezone:
+        lines.append(f"timezone = {_quote(c.timezone)}")
     for p in c.prizes:
         lines += [
             "",
@@ -140,6 +189,28 @@ def _moment(data, name, problems):
         problems.append(f"{name}: needs a time zone offset, e.g. +09:00")
         return None
     return value
+
+
+def _choice(data, name, allowed, problems, default=None):
+    value = data.get(name, default or allowed[0])
+    if value not in allowed:
+        problems.append(f"{name}: one of {', '.join(allowed)}")
+        return default or allowed[0]
+    return value
+
+
+def _zone(data, problems) -> str:
+    name = data.get("timezone", "")
+    if name == "":
+        return ""
+    try:
+        if not isinstance(name, str) or name.startswith(("/", ".")) or ".." in name:
+            raise ValueError
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        problems.append('timezone: an IANA time zone name, e.g. "Asia/Tokyo"')
+        return ""
+    return name
 
 
 def _whole(data, name, problems, *, default, low, high):

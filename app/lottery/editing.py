@@ -6,8 +6,12 @@ from .conditions import Conditions
 
 
 def prizes_changed(old: Conditions, new: Conditions) -> bool:
-    """Tell whether the breakdown (prizes or losing tiles) differs."""
-    return old.prizes != new.prizes or old.losing != new.losing
+    """Tell whether the draw's rules differ: prizes, losing tiles, mode, draw or tilt."""
+    return _rules(old) != _rules(new)
+
+
+def _rules(c: Conditions) -> tuple:
+    return (c.prizes, c.losing, c.mode, c.draw, c.tilt)
 
 
 def edit_problems(old: Conditions, new: Conditions, claimed: bool, now: datetime) -> list[str]:
@@ -18,6 +22,9 @@ def edit_problems(old: Conditions, new: Conditions, claimed: bool, now: datetime
     if claimed:
         if prizes_changed(old, new):
             problems.append("prizes: cannot change once a tile has been claimed")
+        for name in ("mode", "draw", "tilt"):
+            if getattr(new, name) != getattr(old, name):
+                problems.append(f"{name}: cannot change once a tile has been claimed")
         if new.opens != old.opens:
             problems.append("opens: cannot change once a tile has been claimed")
         if new.closes < old.closes:

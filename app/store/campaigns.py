@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from app.lottery.conditions import Conditions
-from app.lottery.layout import Tile
+from app.lottery.draw import LOSING, ranks
+from app.lottery.fairness import commitment
 
 from .db import immediate, stamp, unstamp
 
@@ -25,6 +26,19 @@ class Campaign:
     ended_at: datetime | None
     free: int = 0  # tiles on the board now, kept by triggers
     published: bool = True  # False: a draft, not shown to the public
+    mode: str = "board"  # board | speed
+    draw: str = "instant"  # instant | batch
+    tilt: int = 0
+    timezone: str = "+00:00"
+    commitment: str | None = None  # SHA-256 of the secret seed; None before the engine
+    batch_drawn_at: datetime | None = None
+
+    @property
+    def strategy(self) -> str:
+        """Return the name of the draw strategy this campaign uses."""
+        if self.draw == "batch":
+            return "batch"
+        return "pick" if self.mode == "board" else "next"
 
     def phase(self, now: datetime) -> str:
         """Return 'draft', 'scheduled', 'open' or 'ended' at `now`."""
@@ -47,7 +61,7 @@ class PrizeRow:
 
 COLUMNS = (
     "id, slug, title, goods, opens, closes, hold_minutes, sheets, version, ended_at, free,"
-    " published_at IS NOT NULL"
+    " published_at IS NOT NULL, mode, draw, tilt, timezone, commitment, batch_drawn_at"
 )
 
 
@@ -58,25 +72,34 @@ class SlugTaken(ValueError):
 def create(
     db: Database,
     c: Conditions,
-    tiles: list[Tile],
+    seed: bytes,
     source: str,
     now: datetime,
     publish: bool = True,
 ) -> int:
-    """Store a campaign, its prizes and its laid-out tiles in one transaction.
+    """Store a campaign, its prizes, tiers and tiles in one transaction.
 
-    publish=False keeps it a draft that the public cannot see until publish().
+    `seed` is the secret behind every draw; only its commitment is ever shown before the
+    end. publish=False keeps it a draft that the public cannot see until publish().
     """
     with immediate(db):
         if db.execute("SELECT 1 FROM campaigns WHERE slug = ?", [c.slug]).fetchone():
             raise SlugTaken(c.slug)
         campaign_id = db.execute(
             "INSERT INTO campaigns (slug, title, goods, opens, closes, hold_minutes, losing,"
-            " sheets, conditions, created_at, published_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [c.slug, *condition_values(c), source, stamp(now), stamp(now) if publish else None],
+            " sheets, mode, draw, tilt, timezone, conditions, seed, commitment, created_at,"
+            " published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                c.slug,
+                *condition_values(c),
+                source,
+                seed.hex(),
+                commitment(seed),
+                stamp(now),
+                stamp(now) if publish else None,
+            ],
         ).lastrowid
-        lay_tiles(db, campaign_id, c, tiles)
+        lay_tiles(db, campaign_id, c)
     return campaign_id
 
 
@@ -93,40 +116,52 @@ def publish(db: Database, campaign_id: int, now: datetime) -> bool:
         )
 
 
+CONDITION_COLUMNS = (
+    "title, goods, opens, closes, hold_minutes, losing, sheets, mode, draw, tilt, timezone"
+)
+
+
 def condition_values(c: Conditions) -> list:
-    """Return the columns title … sheets of a campaign row, in that order."""
-    return [c.title, c.goods, stamp(c.opens), stamp(c.closes), c.hold_minutes, c.losing, c.sheets]
+    """Return the values of CONDITION_COLUMNS for a campaign row, in that order."""
+    return [
+        c.title,
+        c.goods,
+        stamp(c.opens),
+        stamp(c.closes),
+        c.hold_minutes,
+        c.losing,
+        c.sheets,
+        c.mode,
+        c.draw,
+        c.tilt,
+        c.zone,
+    ]
 
 
-def lay_tiles(
-    db: Database, campaign_id: int, c: Conditions, tiles: list[Tile], version: int = 0
-) -> None:
-    """Insert a campaign's prizes and tiles, inside the caller's transaction.
+def lay_tiles(db: Database, campaign_id: int, c: Conditions, version: int = 0) -> None:
+    """Insert a campaign's prizes, tiers and empty tiles, inside the caller's transaction.
 
-    The tiles carry `version`: a re-layout passes the campaign's next version, so a board
-    polling from an older one receives every new tile.
+    A tile is only a place to click: the coupon is drawn from the tiers' free counts when
+    someone takes it. The tiles carry `version`: a re-layout passes the campaign's next
+    version, so a board polling from an older one receives every new tile.
     """
-    prize_ids = [
-        db.execute(
+    rank = ranks([p.value for p in c.prizes], c.losing > 0)
+    tiers = [(LOSING, None, c.losing)] if c.losing else []
+    for i, p in enumerate(c.prizes):
+        prize_id = db.execute(
             "INSERT INTO prizes (campaign_id, position, label, value, unit, count)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [campaign_id, i, p.label, p.value, p.unit, p.count],
         ).lastrowid
-        for i, p in enumerate(c.prizes)
-    ]
+        tiers.append((i + 1, prize_id, p.count))
     db.conn.executemany(
-        "INSERT INTO tickets (campaign_id, no, prize_id, draw_order, version)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (
-            (
-                campaign_id,
-                t.no,
-                None if t.prize is None else prize_ids[t.prize],
-                t.draw_order,
-                version,
-            )
-            for t in tiles
-        ),
+        "INSERT INTO tiers (campaign_id, number, prize_id, rank, count, free)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        ((campaign_id, n, pid, rank[n], count, count) for n, pid, count in tiers),
+    )
+    db.conn.executemany(
+        "INSERT INTO tickets (campaign_id, no, draw_order, version) VALUES (?, ?, ?, ?)",
+        ((campaign_id, no, no, version) for no in range(1, c.sheets + 1)),
     )
 
 
@@ -174,4 +209,10 @@ def _campaign(row) -> Campaign:
         ended_at=unstamp(row[9]) if row[9] else None,
         free=row[10],
         published=bool(row[11]),
+        mode=row[12],
+        draw=row[13],
+        tilt=row[14],
+        timezone=row[15],
+        commitment=row[16],
+        batch_drawn_at=unstamp(row[17]) if row[17] else None,
     )

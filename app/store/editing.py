@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from app.lottery.conditions import Conditions
-from app.lottery.layout import Tile
 
-from .campaigns import condition_values, lay_tiles
+from .campaigns import CONDITION_COLUMNS, condition_values, lay_tiles
 from .db import immediate, stamp
+from .engine import return_holds
 
 
 class Locked(ValueError):
@@ -28,30 +28,42 @@ def has_claims(db: Database, campaign_id: int) -> bool:
 
 
 def update_details(db: Database, campaign_id: int, c: Conditions, text: str) -> None:
-    """Store new title, goods, period and hold time; prizes and tiles stay as they are."""
+    """Store new title, goods, period, hold time and zone; the draw's rules stay as they are."""
     with immediate(db):
         db.execute(
             "UPDATE campaigns SET title = ?, goods = ?, opens = ?, closes = ?, hold_minutes = ?,"
-            " conditions = ?, version = version + 1 WHERE id = ? AND ended_at IS NULL",
-            [c.title, c.goods, stamp(c.opens), stamp(c.closes), c.hold_minutes, text, campaign_id],
+            " timezone = ?, conditions = ?, version = version + 1"
+            " WHERE id = ? AND ended_at IS NULL",
+            [
+                c.title,
+                c.goods,
+                stamp(c.opens),
+                stamp(c.closes),
+                c.hold_minutes,
+                c.zone,
+                text,
+                campaign_id,
+            ],
         )
 
 
-def replace_layout(
-    db: Database, campaign_id: int, c: Conditions, tiles: list[Tile], text: str
-) -> None:
-    """Replace prizes and tiles with a new layout; raise Locked once anyone has drawn."""
+def replace_layout(db: Database, campaign_id: int, c: Conditions, text: str) -> None:
+    """Replace prizes, tiers and tiles; raise Locked once anyone has drawn.
+
+    The seed and its commitment stay: nothing was drawn with them yet.
+    """
     with immediate(db):
         # Checked inside the write lock, so a claim cannot slip in between.
         if has_claims(db, campaign_id):
             raise Locked
-        db.execute("DELETE FROM tickets WHERE campaign_id = ?", [campaign_id])
-        db.execute("DELETE FROM prizes WHERE campaign_id = ?", [campaign_id])
+        for table in ("tickets", "tiers", "prizes"):
+            db.execute(f"DELETE FROM {table} WHERE campaign_id = ?", [campaign_id])  # noqa: S608
         version = db.execute("SELECT version FROM campaigns WHERE id = ?", [campaign_id])
-        lay_tiles(db, campaign_id, c, tiles, version=version.fetchone()[0] + 1)
+        lay_tiles(db, campaign_id, c, version=version.fetchone()[0] + 1)
+        assignments = ", ".join(f"{name.strip()} = ?" for name in CONDITION_COLUMNS.split(","))
         db.execute(
-            "UPDATE campaigns SET title = ?, goods = ?, opens = ?, closes = ?, hold_minutes = ?,"
-            " losing = ?, sheets = ?, conditions = ?, version = version + 1 WHERE id = ?",
+            f"UPDATE campaigns SET {assignments}, conditions = ?,"  # noqa: S608
+            " version = version + 1 WHERE id = ?",
             [*condition_values(c), text, campaign_id],
         )
 
@@ -71,7 +83,6 @@ def open_now(db: Database, campaign_id: int, now: datetime, text: str) -> bool:
 
 def close_early(db: Database, campaign_id: int, now: datetime, text: str) -> bool:
     """End the campaign now, returning live holds unconfirmed; False if it had ended."""
-    due = [campaign_id]
     with immediate(db):
         done = db.execute(
             "UPDATE campaigns SET closes = ?, ended_at = ?, conditions = ?,"
@@ -80,14 +91,5 @@ def close_early(db: Database, campaign_id: int, now: datetime, text: str) -> boo
         ).rowcount
         if not done:
             return False
-        held = "SELECT entry_id FROM tickets WHERE campaign_id = ? AND state = 'held'"
-        db.execute(
-            f"UPDATE entries SET state = 'expired', ended_at = ? WHERE id IN ({held})",  # noqa: S608
-            [stamp(now), *due],
-        )
-        db.execute(
-            "UPDATE tickets SET state = 'free', entry_id = NULL, held_until = NULL"
-            " WHERE campaign_id = ? AND state = 'held'",
-            due,
-        )
+        return_holds(db, campaign_id, now, due_by=None)
     return True

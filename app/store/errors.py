@@ -27,3 +27,11 @@ class Duplicate(ClaimError):
     def __init__(self, field: str):
         super().__init__(field)
         self.field = field
+
+
+class Closed(ClaimError):
+    """The campaign takes no draws now; `phase` says why (draft, scheduled, ended)."""
+
+    def __init__(self, phase: str):
+        super().__init__(phase)
+        self.phase = phase

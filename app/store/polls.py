@@ -24,8 +24,8 @@ def board_state(db: Database, slug: str) -> BoardState | None:
     """Return what decides whether a poll of this board can be answered 'nothing new'."""
     row = db.execute(
         "SELECT c.version, c.opens, c.closes, c.ended_at,"
-        " (SELECT min(held_until) FROM tickets INDEXED BY tickets_held"
-        "  WHERE campaign_id = c.id AND state = 'held'),"
+        " (SELECT held_until FROM tickets"
+        "  WHERE campaign_id = c.id AND state = 'held' ORDER BY held_until LIMIT 1),"
         " c.published_at IS NOT NULL"
         " FROM campaigns c WHERE c.slug = ?",
         [slug],

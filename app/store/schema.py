@@ -2,6 +2,10 @@
 
 from sqlite_utils import Database, Migrations
 
+from app.lottery.conditions import ConditionsError, parse_conditions
+from app.lottery.draw import ranks
+from app.lottery.fairness import commitment, new_seed
+
 from .db import immediate
 
 migrations = Migrations("kuji")
@@ -151,6 +155,111 @@ def m005_drafts(db: Database) -> None:
     # A campaign set up in the admin stays a draft, invisible to the public, until published.
     db.execute("ALTER TABLE campaigns ADD COLUMN published_at TEXT")
     db.execute("UPDATE campaigns SET published_at = created_at")
+
+
+@migrations()
+def m006_draw_engine(db: Database) -> None:
+    # Coupons are bound when drawn: a free tile holds nothing, each tier keeps a free count,
+    # and every draw and return is logged for the campaign's fairness proof.
+    _run(
+        db,
+        """
+    ALTER TABLE campaigns ADD COLUMN mode TEXT NOT NULL DEFAULT 'board';
+    ALTER TABLE campaigns ADD COLUMN draw TEXT NOT NULL DEFAULT 'instant';
+    ALTER TABLE campaigns ADD COLUMN tilt INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE campaigns ADD COLUMN timezone TEXT NOT NULL DEFAULT '+00:00';
+    ALTER TABLE campaigns ADD COLUMN seed TEXT;
+    ALTER TABLE campaigns ADD COLUMN commitment TEXT;
+    ALTER TABLE campaigns ADD COLUMN draws INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE campaigns ADD COLUMN events INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE campaigns ADD COLUMN batch_drawn_at TEXT;
+    CREATE TABLE tiers (
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        number INTEGER NOT NULL,
+        prize_id INTEGER REFERENCES prizes(id),
+        rank INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        free INTEGER NOT NULL,
+        PRIMARY KEY (campaign_id, number),
+        CHECK (free >= 0 AND free <= count),
+        CHECK ((number = 0) = (prize_id IS NULL))
+    );
+    ALTER TABLE tickets ADD COLUMN tier INTEGER;
+    CREATE TABLE draw_log (
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        seq INTEGER NOT NULL,
+        draw_no INTEGER,
+        event TEXT NOT NULL CHECK (event IN ('draw', 'return')),
+        tier INTEGER NOT NULL,
+        merit INTEGER,
+        issue_no INTEGER NOT NULL,
+        entry_id INTEGER NOT NULL REFERENCES entries(id),
+        at TEXT NOT NULL,
+        PRIMARY KEY (campaign_id, seq),
+        UNIQUE (campaign_id, draw_no),
+        CHECK ((event = 'draw') = (draw_no IS NOT NULL))
+    );
+    CREATE TABLE requests (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        holder TEXT NOT NULL,
+        merit INTEGER NOT NULL DEFAULT 0,
+        name TEXT NOT NULL,
+        address TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        email TEXT NOT NULL,
+        email_key TEXT NOT NULL,
+        phone_key TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        entry_id INTEGER UNIQUE REFERENCES entries(id),
+        UNIQUE (campaign_id, holder),
+        UNIQUE (campaign_id, email_key),
+        UNIQUE (campaign_id, phone_key)
+    );
+    CREATE INDEX requests_campaign ON requests (campaign_id, id);
+    DROP INDEX tickets_free;
+    CREATE INDEX tickets_free_no ON tickets (campaign_id, no) WHERE state = 'free'
+    """,
+    )
+    for campaign_id, losing, drawn, source in db.execute(
+        "SELECT id, losing, EXISTS (SELECT 1 FROM entries e WHERE e.campaign_id = c.id),"
+        " conditions FROM campaigns c"
+    ).fetchall():
+        try:
+            zone = parse_conditions(source).zone
+        except ConditionsError:
+            zone = "+00:00"
+        db.execute("UPDATE campaigns SET timezone = ? WHERE id = ?", [zone, campaign_id])
+        prizes = db.execute(
+            "SELECT id, value, count FROM prizes WHERE campaign_id = ? ORDER BY position",
+            [campaign_id],
+        ).fetchall()
+        rank = ranks([value for _, value, _ in prizes], losing > 0)
+        tiers = [(n, pid, count) for n, (pid, _, count) in enumerate(prizes, 1)]
+        if losing:
+            tiers.append((0, None, losing))
+        for number, prize_id, count in tiers:
+            db.execute(
+                "INSERT INTO tiers (campaign_id, number, prize_id, rank, count, free)"
+                " VALUES (?, ?, ?, ?, ?, (SELECT count(*) FROM tickets"
+                "  WHERE campaign_id = ? AND state = 'free' AND prize_id IS ?))",
+                [campaign_id, number, prize_id, rank[number], count, campaign_id, prize_id],
+            )
+            db.execute(
+                "UPDATE tickets SET tier = ? WHERE campaign_id = ? AND prize_id IS ?"
+                " AND state <> 'free'",
+                [number, campaign_id, prize_id],
+            )
+        db.execute(
+            "UPDATE tickets SET prize_id = NULL WHERE campaign_id = ? AND state = 'free'",
+            [campaign_id],
+        )
+        if not drawn:  # earlier draws were never logged, so only a fresh board can be proved
+            seed = new_seed()
+            db.execute(
+                "UPDATE campaigns SET seed = ?, commitment = ? WHERE id = ?",
+                [seed.hex(), commitment(seed), campaign_id],
+            )
 
 
 def _run(db: Database, script: str) -> None:

@@ -1,7 +1,7 @@
 """The claim machinery: hold, confirm, cancel and expire tickets.
 
-Every draw mode (open board, invitation, kiosk) goes through these functions; only
-the `holder` text and whether a tile number is given differ.
+Every instant draw (open board, speed lottery, invitation, kiosk) goes through these
+functions; only the `holder` text, the campaign's strategy and the merit differ.
 """
 
 import sqlite3
@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from app.lottery.contact import Contact
 
+from . import engine
 from .campaigns import Campaign
 from .db import immediate, stamp, unstamp
 from .errors import AlreadyDrawn, Duplicate, NotHeld, Taken
@@ -29,26 +30,27 @@ class Entry:
 
 
 def hold(
-    db: Database, campaign: Campaign, holder: str, now: datetime, no: int | None = None
+    db: Database,
+    campaign: Campaign,
+    holder: str,
+    now: datetime,
+    no: int | None = None,
+    merit: int = 0,
 ) -> Entry:
-    """Hold tile `no`, or the next free one in secret draw order, for a holder's one draw.
+    """Draw a coupon for a holder's one draw and hold it on a sheet.
 
-    Raises Taken when someone was first, AlreadyDrawn when this holder drew before.
+    The campaign's strategy chooses the sheet: tile `no` on a board, the next free sheet
+    in a speed lottery. The coupon is drawn from what remains, weighted by `merit`.
+    Raises Closed outside the period, Taken when the sheet was gone, AlreadyDrawn when
+    this holder drew before.
     """
     # A hold never outlives the receipt period: the list is final when the campaign ends.
     until = stamp(min(now + timedelta(minutes=campaign.hold_minutes), campaign.closes))
+    choose = engine.get_strategy(campaign.strategy)
     with immediate(db, durable=False):
-        _expire(db, campaign.id, now)
-        if no is None:
-            row = db.execute(
-                "SELECT no FROM tickets WHERE campaign_id = ? AND state = 'free'"
-                " ORDER BY draw_order LIMIT 1",
-                [campaign.id],
-            ).fetchone()
-            if row is None:
-                raise Taken
-            no = row[0]
-        version = _bump(db, campaign.id)
+        engine.return_holds(db, campaign.id, now, due_by=now)
+        opened = engine.open_for_draw(db, campaign.id, now)
+        no = choose(db, campaign.id, no)
         try:
             entry_id = db.execute(
                 "INSERT INTO entries (campaign_id, ticket_no, holder, state, created_at)"
@@ -57,15 +59,17 @@ def hold(
             ).lastrowid
         except sqlite3.IntegrityError:
             raise AlreadyDrawn from None
-        # The claim itself: one conditional UPDATE; no row back means someone was first.
-        row = db.execute(
-            "UPDATE tickets SET state = 'held', entry_id = ?, held_until = ?, version = ?"
-            " WHERE campaign_id = ? AND no = ? AND state = 'free' RETURNING prize_id",
-            [entry_id, until, version, campaign.id, no],
-        ).fetchone()
-        if row is None:
+        s, tier, prize_id = engine.draw_tier(db, campaign.id, opened, merit)
+        # The claim itself: one conditional UPDATE; no row back means someone was first,
+        # and the rollback puts the drawn coupon back untouched.
+        if not db.execute(
+            "UPDATE tickets SET state = 'held', entry_id = ?, held_until = ?, version = ?,"
+            " prize_id = ?, tier = ? WHERE campaign_id = ? AND no = ? AND state = 'free'"
+            " RETURNING no",
+            [entry_id, until, opened.version, prize_id, tier, campaign.id, no],
+        ).fetchone():
             raise Taken
-        prize_id = row[0]
+        engine.log(db, campaign.id, "draw", tier, no, entry_id, now, draw_no=s, merit=merit)
         if prize_id is None:
             _lose(db, campaign.id, entry_id, now)
             return Entry(entry_id, no, "lost", None, None)
@@ -108,43 +112,39 @@ def confirm(
         except sqlite3.IntegrityError as exc:
             raise Duplicate("phone" if "phone_key" in str(exc) else "email") from None
         _end_entry(db, entry_id, "confirmed", now)
-        _end_if_done(db, campaign.id, now)
+        engine.end_if_done(db, campaign.id, now)
     return Entry(entry_id, no, "confirmed", prize_id, None)
 
 
 def cancel(db: Database, campaign: Campaign, entry_id: int, now: datetime) -> int:
-    """Give a held tile back to the board; return its number or raise NotHeld."""
+    """Give a held tile back to the board and its coupon to the pool; raise NotHeld."""
     with immediate(db, durable=False):
-        version = _bump(db, campaign.id)
-        row = db.execute(
-            "UPDATE tickets SET state = 'free', entry_id = NULL, held_until = NULL, version = ?"
-            " WHERE campaign_id = ? AND entry_id = ? AND state = 'held' RETURNING no",
-            [version, campaign.id, entry_id],
-        ).fetchone()
-        if row is None:
+        freed = engine.return_holds(db, campaign.id, now, entry_id=entry_id, state="cancelled")
+        if not freed:
             raise NotHeld(_fate(db, campaign.id, entry_id))
-        _end_entry(db, entry_id, "cancelled", now)
-    return row[0]
+    return freed[0]
 
 
 def expire_due(db: Database, campaign: Campaign, now: datetime) -> bool:
     """Return lapsed holds to the board; cheap when there are none."""
     if not db.execute(
         "SELECT 1 FROM tickets WHERE campaign_id = ? AND state = 'held' AND held_until <= ?"
-        " LIMIT 1",
+        " ORDER BY held_until LIMIT 1",
         [campaign.id, stamp(now)],
     ).fetchone():
         return False
     with immediate(db, durable=False):
-        return _expire(db, campaign.id, now)
+        return bool(engine.return_holds(db, campaign.id, now, due_by=now))
 
 
 def entry(
     db: Database, campaign_id: int, entry_id: int, now: datetime, holder: str | None = None
 ) -> Entry | None:
     """Return an entry of this campaign (only if `holder` drew it), lapsed holds as expired."""
+    # A tile given back may hold someone else's coupon now: read it only while it is ours.
     row = db.execute(
-        "SELECT e.id, e.ticket_no, e.state, t.prize_id, t.held_until FROM entries e"
+        "SELECT e.id, e.ticket_no, e.state, CASE WHEN t.entry_id = e.id THEN t.prize_id END,"
+        " t.held_until FROM entries e"
         " JOIN tickets t ON t.campaign_id = e.campaign_id AND t.no = e.ticket_no"
         " WHERE e.id = ? AND e.campaign_id = ? AND (? IS NULL OR e.holder = ?)",
         [entry_id, campaign_id, holder, holder],
@@ -159,63 +159,18 @@ def entry(
     return Entry(entry_id, no, state, prize_id, unstamp(until))
 
 
-def _expire(db: Database, campaign_id: int, now: datetime) -> bool:
-    due = [campaign_id, stamp(now)]
-    lapsed = (
-        "SELECT entry_id FROM tickets WHERE campaign_id = ? AND state = 'held' AND held_until <= ?"
-    )
-    if not db.execute(lapsed + " LIMIT 1", due).fetchone():
-        return False
-    version = _bump(db, campaign_id)
-    db.execute(
-        f"UPDATE entries SET state = 'expired', ended_at = ? WHERE id IN ({lapsed})",  # noqa: S608
-        [stamp(now), *due],
-    )
-    db.execute(
-        "UPDATE tickets SET state = 'free', entry_id = NULL, held_until = NULL, version = ?"
-        " WHERE campaign_id = ? AND state = 'held' AND held_until <= ?",
-        [version, *due],
-    )
-    return True
-
-
 def _lose(db: Database, campaign_id: int, entry_id: int, now: datetime) -> None:
     db.execute(
         "UPDATE tickets SET state = 'lost', held_until = NULL WHERE entry_id = ?", [entry_id]
     )
     _end_entry(db, entry_id, "lost", now)
-    _end_if_done(db, campaign_id, now)
+    engine.end_if_done(db, campaign_id, now)
 
 
 def _end_entry(db: Database, entry_id: int, state: str, now: datetime) -> None:
     db.execute(
         "UPDATE entries SET state = ?, ended_at = ? WHERE id = ?", [state, stamp(now), entry_id]
     )
-
-
-def _end_if_done(db: Database, campaign_id: int, now: datetime) -> None:
-    """End the campaign once every tile is confirmed or lost."""
-    # The free count is kept by triggers; without statistics the planner would walk the
-    # whole board for "any held tile?", so the partial index is named.
-    if db.execute("SELECT free FROM campaigns WHERE id = ?", [campaign_id]).fetchone()[0]:
-        return
-    if db.execute(
-        "SELECT 1 FROM tickets INDEXED BY tickets_held"
-        " WHERE campaign_id = ? AND state = 'held' LIMIT 1",
-        [campaign_id],
-    ).fetchone():
-        return
-    db.execute(
-        "UPDATE campaigns SET ended_at = ?, version = version + 1"
-        " WHERE id = ? AND ended_at IS NULL",
-        [stamp(now), campaign_id],
-    )
-
-
-def _bump(db: Database, campaign_id: int) -> int:
-    return db.execute(
-        "UPDATE campaigns SET version = version + 1 WHERE id = ? RETURNING version", [campaign_id]
-    ).fetchone()[0]
 
 
 def _fate(db: Database, campaign_id: int, entry_id: int) -> str | None:

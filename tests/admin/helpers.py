@@ -13,11 +13,20 @@ HTMX = {"HX-Request": "true"}
 
 @dataclass
 class Admin:
-    """One admin browser: its own cookies, reading CSRF tokens from pages."""
+    """One admin browser: its own cookies, reading CSRF tokens from pages.
+
+    It reads the admin in English (the language switch's cookie), so these tests can name
+    what they look for; tests/i18n proves the Japanese default.
+    """
 
     client: object
     token: str | None = None
     last: object = field(default=None, repr=False)
+    lang: str | None = "en"
+
+    def __post_init__(self):
+        if self.lang:
+            self.client.set_cookie("lang", self.lang)
 
     def get(self, path, **kw):
         self.last = self.client.get(path, **kw)
@@ -70,11 +79,18 @@ def seed_destinations(app, slug: str, rows: list[dict] | int):
                     " ended_at) VALUES (?, ?, ?, 'confirmed', ?, ?)",
                     [campaign.id, no, f"board:{no}", stamp(START), stamp(START)],
                 ).lastrowid
-                prize_id = db.execute(
-                    "UPDATE tickets SET state = 'confirmed', entry_id = ? WHERE campaign_id = ?"
-                    " AND no = ? RETURNING prize_id",
-                    [entry, campaign.id, no],
-                ).fetchone()[0]
+                # The first tier with a free sheet: coupons are bound when drawn.
+                tier, prize_id = db.execute(
+                    "UPDATE tiers SET free = free - 1 WHERE campaign_id = ? AND number ="
+                    " (SELECT min(number) FROM tiers WHERE campaign_id = ? AND free > 0"
+                    "  AND number > 0) RETURNING number, prize_id",
+                    [campaign.id, campaign.id],
+                ).fetchone()
+                db.execute(
+                    "UPDATE tickets SET state = 'confirmed', entry_id = ?, prize_id = ?, tier = ?"
+                    " WHERE campaign_id = ? AND no = ?",
+                    [entry, prize_id, tier, campaign.id, no],
+                )
                 db.execute(
                     "INSERT INTO destinations (campaign_id, issue_no, entry_id, prize_id, name,"
                     " address, phone, email, email_key, phone_key, confirmed_at)"

@@ -25,7 +25,12 @@ def fill(app):
                 " SELECT no, 1, no, 'board:' || no, 'confirmed', ? FROM tickets",
                 [stamp(START)],
             )
-            db.execute("UPDATE tickets SET state = 'confirmed', entry_id = no")
+            # Every sheet confirmed, as the first prize: coupons are bound when drawn.
+            db.execute(
+                "UPDATE tickets SET state = 'confirmed', entry_id = no, tier = 1,"
+                " prize_id = (SELECT prize_id FROM tiers WHERE number = 1)"
+            )
+            db.execute("UPDATE tiers SET free = 0")
             db.execute(
                 "INSERT INTO destinations (campaign_id, issue_no, entry_id, prize_id, name,"
                 " address, phone, email, email_key, phone_key, confirmed_at)"
