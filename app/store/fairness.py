@@ -1,0 +1,64 @@
+"""The public fairness document: commitment always, seed and log only after the end."""
+
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from app.lottery.draw import walk_order
+from app.lottery.fairness import ALGORITHM
+
+from .campaigns import Campaign
+
+
+def finished(campaign: Campaign, now: datetime) -> bool:
+    """Tell whether no draw can happen any more, so the seed may be shown."""
+    if campaign.phase(now) != "ended":
+        return False
+    # A batch campaign draws once after its period: until then its seed stays secret.
+    return campaign.draw != "batch" or campaign.batch_drawn_at is not None
+
+
+def document(db: Database, campaign: Campaign, now: datetime) -> dict | None:
+    """Return the campaign's fairness document, or None for one made before the engine."""
+    if campaign.commitment is None:
+        return None
+    done = finished(campaign, now)
+    seed = db.execute("SELECT seed FROM campaigns WHERE id = ?", [campaign.id]).fetchone()[0]
+    rows = db.execute(
+        "SELECT t.number, p.label, p.value, p.unit, t.count, t.rank FROM tiers t"
+        " LEFT JOIN prizes p ON p.id = t.prize_id WHERE t.campaign_id = ?",
+        [campaign.id],
+    ).fetchall()
+    by_number = {r[0]: r for r in rows}
+    tiers = [
+        {
+            "number": n,
+            "label": label if n else "losing",
+            "value": value if n else 0,
+            "unit": unit if n else None,
+            "count": count,
+            "rank": rank,
+        }
+        for n, label, value, unit, count, rank in (by_number[n] for n in walk_order(by_number))
+    ]
+    return {
+        "algorithm": ALGORITHM,
+        "campaign": campaign.slug,
+        "commitment": campaign.commitment,
+        "seed": seed if done else None,
+        "tilt": campaign.tilt,
+        "ended": done,
+        "tiers": tiers,
+        "log": log(db, campaign.id) if done else None,
+    }
+
+
+def log(db: Database, campaign_id: int) -> list[dict]:
+    """Return every draw and return of a campaign in commit order, without personal data."""
+    rows = db.execute(
+        "SELECT seq, draw_no, event, tier, merit, issue_no FROM draw_log"
+        " WHERE campaign_id = ? ORDER BY seq",
+        [campaign_id],
+    )
+    keys = ("seq", "draw", "event", "tier", "merit", "issue_no")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
