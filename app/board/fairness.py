@@ -4,11 +4,12 @@ import json
 from functools import cache
 from pathlib import Path
 
-from flask import current_app
-from flask_babel import get_locale
+from flask import abort, current_app
+from flask_babel import get_locale, gettext
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from app.store import fairness as fairness_store
 from app.store import get_db
 from app.views import now, render
 
@@ -19,10 +20,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 TEXTS = {"ja": "fairness.ja.md", "en": "fairness.md"}
 
 
-def _document(campaign) -> dict:
-    # Imported here: app/store/fairness.py lands with the new draw engine.
-    from app.store import fairness as fairness_store
-
+def _document(campaign) -> dict | None:
     return fairness_store.document(get_db(), campaign, now())
 
 
@@ -30,6 +28,8 @@ def _document(campaign) -> dict:
 def fairness_json(slug):
     """Send the campaign's fairness document: the commitment, and after the end the seed and log."""
     document = _document(_campaign(slug))
+    if document is None:
+        abort(404, gettext("This campaign was set up before draws were recorded for checking."))
     body = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     headers = {
         # The seed appears the moment the campaign ends: never serve a stale copy.
