@@ -3,12 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HTMX := static/vendor/htmx.min.js
+# Compiled catalogues (.mo) are built from the committed .po files, never committed themselves.
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO := $(CATALOGUES:.po=.mo)
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast lint format bench chromium fonts clean
+.PHONY: install run test test-fast lint format bench chromium fonts clean translations
 APT = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
 
-install: $(VENV)/.installed $(HTMX)
+install: $(VENV)/.installed $(HTMX) $(MO)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +39,16 @@ test: install chromium fonts
 test-fast: install
 	$(BIN)/pytest -m "not slow and not e2e" $(PYTEST_ARGS)
 
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@
+
+## Extract every message from app/ and templates/, and merge them into each language's .po
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-location=file \
+		--sort-by-file --project=Kuji --copyright-holder="Kuji" -w 100 -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -w 100 --no-fuzzy-matching \
+		--ignore-obsolete
+
 chromium:
 	@command -v chromium >/dev/null || { $(APT) chromium; }
 
@@ -55,4 +68,4 @@ bench: install
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor .pytest_cache test-results
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache test-results $(MO)

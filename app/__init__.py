@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from . import cli, errors
+from . import cli, errors, i18n
 from .board.quiet import QuietPolls
 from .config import defaults, secret_key
 from .extensions import csrf, htmx, limiter, login_manager
@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    i18n.init_app(app)
 
     from . import admin, home
     from .board import bp as board_bp

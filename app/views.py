@@ -1,6 +1,7 @@
 """Helpers every blueprint's views share."""
 
 import json
+from urllib.parse import urlsplit
 
 from flask import current_app, redirect, render_template, request
 
@@ -32,3 +33,11 @@ def go(url: str, target: str = "#main"):
 def now():
     """Return the current time from the app's clock (tests replace it)."""
     return current_app.config["CLOCK"]()
+
+
+def local_path(target: str | None) -> bool:
+    """Tell whether `target` is a path on this site, safe to redirect to."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    parts = urlsplit(target)
+    return not (parts.scheme or parts.netloc or "\\" in target or any(ord(c) < 32 for c in target))
