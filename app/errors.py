@@ -1,41 +1,56 @@
 """Error pages: a clear sentence for every refusal, a fragment when htmx asked."""
 
 from flask import request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .views import render, to_main
 
 TITLES = {
-    400: "That request could not be used",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Not allowed",
-    409: "Nothing to do",
-    413: "Too much data",
-    429: "Please slow down",
+    400: _l("That request could not be used"),
+    401: _l("Please sign in"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Not allowed"),
+    409: _l("Nothing to do"),
+    413: _l("Too much data"),
+    429: _l("Please slow down"),
 }
 MESSAGES = {
-    400: "The request was incomplete or malformed.",
-    404: "There is nothing at this address.",
-    405: "This address does not accept that kind of request.",
-    413: "The form sent was too large.",
-    429: "Too many draws came from your network just now. Wait a minute and try again.",
+    400: _l("The request was incomplete or malformed."),
+    404: _l("There is nothing at this address."),
+    405: _l("This address does not accept that kind of request."),
+    413: _l("The form sent was too large."),
+    429: _l("Too many draws came from your network just now. Wait a minute and try again."),
 }
+CSRF = _l("This form has expired or did not come from this site. Reload the page and try again.")
+
+
+def title_for(code: int) -> str:
+    """Return the heading of an error page for an HTTP status."""
+    return str(TITLES.get(code) or _("Error"))
+
+
+def message_for(error: HTTPException) -> str:
+    """Return the sentence an error page shows: the view's own, or one for its status."""
+    code = error.code or 500
+    # flask-limiter's description ("3 per 1 minute") means nothing to a respondent, and
+    # werkzeug's own descriptions are English only.
+    if _custom(error) and code != 429:
+        return str(error.description)
+    return str(MESSAGES.get(code) or _("Something went wrong."))
 
 
 def _page(error: HTTPException, message: str | None = None):
     code = error.code or 500
-    default = MESSAGES.get(code, "Something went wrong.")
-    # flask-limiter's description ("3 per 1 minute") means nothing to a respondent.
-    own = _custom(error) and code != 429
-    text = message or (error.description if own else default)
     page = render(
         "errors.html",
         block="main",
         status=code,
-        title=TITLES.get(code, "Error"),
-        message=text,
+        title=title_for(code),
+        message=message or message_for(error),
         back=_back(),
     )
     return to_main(page)
@@ -51,11 +66,5 @@ def _custom(error: HTTPException) -> bool:
 
 
 def init_app(app):
-    app.register_error_handler(
-        CSRFError,
-        lambda e: _page(
-            e,
-            "This form has expired or did not come from this site. Reload the page and try again.",
-        ),
-    )
+    app.register_error_handler(CSRFError, lambda e: _page(e, str(CSRF)))
     app.register_error_handler(HTTPException, _page)

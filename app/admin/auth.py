@@ -1,22 +1,23 @@
 """Sign-in and sign-out, sessions that expire, and the login rule for every admin page."""
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user, login_user, logout_user
 
 from app.extensions import limiter, login_manager
 from app.store import admins, audit, get_db
 from app.store.db import stamp, unstamp
-from app.views import now, render
+from app.views import local_path, now, render
 
 from . import bp
 from .passwords import verify
 
-WRONG = "That e-mail address and password do not match an administrator."
-SLOW = "Too many failed sign-ins. Wait ten minutes and try again."
-EXPIRED = "Your session expired. Please sign in again."
+WRONG = _l("That e-mail address and password do not match an administrator.")
+SLOW = _l("Too many failed sign-ins. Wait ten minutes and try again.")
+EXPIRED = _l("Your session expired. Please sign in again.")
 OPEN_ENDPOINTS = {"admin.login"}
 
 
@@ -39,7 +40,7 @@ def _unauthorized():
     # htmx cannot follow a login page into a fragment target: a 401, and HX-Redirect
     # sends the whole page to the login instead.
     if request.htmx:
-        return "Sign in again to continue.", 401, {"HX-Redirect": url_for("admin.login")}
+        return _("Sign in again to continue."), 401, {"HX-Redirect": url_for("admin.login")}
     return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
 
 
@@ -60,7 +61,7 @@ def _require_login():
         logout_user()
         session.clear()
         if request.htmx:
-            return EXPIRED, 401, {"HX-Redirect": url_for("admin.login", expired=1)}
+            return str(EXPIRED), 401, {"HX-Redirect": url_for("admin.login", expired=1)}
         return redirect(url_for("admin.login", next=request.full_path.rstrip("?"), expired=1))
     session["admin_seen"] = stamp(moment)
     return None
@@ -132,13 +133,7 @@ bp.register_error_handler(429, rate_limited)
 
 def safe_next(target: str | None) -> str:
     """Return `target` if it is a path on this site, else the admin home."""
-    default = url_for("admin.index")
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target) or "\\" in target:
-        return default
-    return target
+    return target if local_path(target) else url_for("admin.index")
 
 
 def actor() -> str:

@@ -4,6 +4,7 @@ import dataclasses
 from datetime import UTC, timedelta
 
 from flask import Response, abort, request, url_for
+from flask_babel import gettext as _
 
 from app.campaigns import create_campaign
 from app.lottery.conditions import (
@@ -28,7 +29,7 @@ def campaign_or_404(slug: str):
     """Return the campaign with this slug, or answer 404."""
     campaign = campaigns.by_slug(get_db(), slug)
     if campaign is None:
-        abort(404, "There is no campaign with that name.")
+        abort(404, _("There is no campaign with that name."))
     return campaign
 
 
@@ -73,7 +74,7 @@ def new():
     try:
         create_campaign(conditions, moment, text, publish=False)
     except SlugTaken:
-        problem = f"slug: a campaign called {conditions.slug!r} already exists"
+        problem = _("slug: a campaign called '%(slug)s' already exists", slug=conditions.slug)
         return _form("new", values, problems=[problem], status=422)
     campaign = campaigns.by_slug(get_db(), conditions.slug)
     audit.record(get_db(), actor(), "created", moment, campaign.id, _summary(conditions))
@@ -87,14 +88,14 @@ def upload():
     raw = file.read(MAX_UPLOAD + 1) if file else b""
     problems = []
     if not raw:
-        problems = ["file: choose a condition set file (.toml)"]
+        problems = [_("file: choose a condition set file (.toml)")]
     elif len(raw) > MAX_UPLOAD:
-        problems = [f"file: at most {MAX_UPLOAD // 1024} KB"]
+        problems = [_("file: at most %(size)d KB", size=MAX_UPLOAD // 1024)]
     else:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            problems = ["file: not UTF-8 text"]
+            problems = [_("file: not UTF-8 text")]
     if problems:
         return _form("new", {}, problems=problems, status=422)
     try:
@@ -121,7 +122,7 @@ def edit(slug):
         return _form(
             "edit",
             values,
-            problems=["This campaign has ended; it can no longer change."],
+            problems=[_("This campaign has ended; it can no longer change.")],
             status=409,
             **context,
         )
@@ -139,7 +140,7 @@ def edit(slug):
         try:
             editing.replace_layout(db, campaign.id, new_conditions, text)
         except editing.Locked:
-            problem = "prizes: cannot change once a tile has been claimed"
+            problem = _("prizes: cannot change once a tile has been claimed")
             return _form("edit", values, problems=[problem], status=409, **context)
     else:
         editing.update_details(db, campaign.id, new_conditions, text)
@@ -155,7 +156,7 @@ def publish(slug):
     db = get_db()
     moment = now()
     if not campaigns.publish(db, campaign.id, moment):
-        abort(409, "This campaign is already published.")
+        abort(409, _("This campaign is already published."))
     audit.record(db, actor(), "published", moment, campaign.id, "")
     return go(url_for("admin.monitor", slug=slug))
 
@@ -168,7 +169,7 @@ def open_now(slug):
     moment = now()
     c = dataclasses.replace(parse_conditions(editing.source(db, campaign.id)), opens=moment)
     if not editing.open_now(db, campaign.id, moment, to_toml(c)):
-        abort(409, "Only a scheduled campaign can be opened now.")
+        abort(409, _("Only a scheduled campaign can be opened now."))
     audit.record(db, actor(), "opened", moment, campaign.id, "opened now")
     return go(url_for("admin.monitor", slug=slug))
 
@@ -180,13 +181,13 @@ def close(slug):
     db = get_db()
     moment = now()
     if campaign.phase(moment) == "ended":
-        abort(409, "This campaign has already ended.")
+        abort(409, _("This campaign has already ended."))
     if request.method == "GET" or request.form.get("confirm") != "yes":
         counts = campaigns.counts(db, campaign.id)
         return render("admin/close.html", campaign=campaign, counts=counts)
     c = dataclasses.replace(parse_conditions(editing.source(db, campaign.id)), closes=moment)
     if not editing.close_early(db, campaign.id, moment, to_toml(c)):
-        abort(409, "This campaign has already ended.")
+        abort(409, _("This campaign has already ended."))
     audit.record(db, actor(), "closed", moment, campaign.id, "closed early")
     return go(url_for("admin.monitor", slug=slug))
 

@@ -3,7 +3,11 @@
 Every label passes through html.escape, so a prize label cannot inject markup.
 """
 
+from collections.abc import Callable
 from html import escape
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 WIDTH = 320  # user units; the SVG scales to its container and stays readable on a phone
 BAR = 22
@@ -22,8 +26,11 @@ def hbar_chart(title: str, bars: list[tuple[str, int, int]]) -> str:
         width = round((WIDTH - 2) * share, 1)
         colour = COLOURS[i % len(COLOURS)]
         parts.append(
-            f'<text x="0" y="{y + 12}" font-size="12">{escape(label)}'
-            f" — {value:d} of {total:d} left</text>"
+            f'<text x="0" y="{y + 12}" font-size="12">'
+            + escape(
+                _("%(label)s — %(value)d of %(total)d left", label=label, value=value, total=total)
+            )
+            + "</text>"
             f'<rect x="1" y="{y + 16}" width="{WIDTH - 2}" height="{BAR}" fill="#eee"'
             ' rx="3"/>'
             f'<rect x="1" y="{y + 16}" width="{width}" height="{BAR}" fill="{colour}" rx="3"/>'
@@ -33,8 +40,17 @@ def hbar_chart(title: str, bars: list[tuple[str, int, int]]) -> str:
     return "".join(parts)
 
 
-def column_chart(title: str, columns: list[tuple[str, int]], unit: str = "claims") -> str:
-    """Draw vertical columns of (label, count): e.g. claims per minute, hour or day."""
+def column_chart(
+    title: str,
+    columns: list[tuple[str, int]],
+    count: Callable[[int], str] | None = None,
+    empty: str | None = None,
+) -> str:
+    """Draw vertical columns of (label, count): e.g. claims per minute, hour or day.
+
+    `count` says a column's number as a sentence ("3 claims"), `empty` what no data means.
+    """
+    count = count or (lambda n: ngettext("%(num)d claim", "%(num)d claims", n))
     chart_h = 120
     height = chart_h + 34
     peak = max((n for _, n in columns), default=0) or 1
@@ -50,7 +66,7 @@ def column_chart(title: str, columns: list[tuple[str, int]], unit: str = "claims
         w = max(round(step * 0.8, 1), 1)
         parts.append(
             f'<rect x="{x}" y="{round(chart_h + 14 - h, 1)}" width="{w}" height="{h}"'
-            f' fill="#2f6f8f"><title>{escape(label)}: {n:d} {escape(unit)}</title></rect>'
+            f' fill="#2f6f8f"><title>{escape(label)}: {escape(count(n))}</title></rect>'
         )
     if columns:
         parts.append(
@@ -59,7 +75,8 @@ def column_chart(title: str, columns: list[tuple[str, int]], unit: str = "claims
             f"{escape(columns[-1][0])}</text>"
         )
     else:
-        parts.append(f'<text x="30" y="{chart_h // 2}" font-size="12">No {escape(unit)} yet</text>')
+        nothing = escape(empty or _("No claims yet"))
+        parts.append(f'<text x="30" y="{chart_h // 2}" font-size="12">{nothing}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -5,6 +5,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from app.store import admins, audit, get_db
 
@@ -26,7 +27,7 @@ def create(email, password):
     """Create an administrator who signs in with EMAIL."""
     email = email.strip().casefold()
     if "@" not in email or len(email) > 254:
-        _fail("email: not a valid e-mail address")
+        _fail(_("email: not a valid e-mail address"))
     problem = password_problem(password)
     if problem:
         _fail(problem)
@@ -35,11 +36,11 @@ def create(email, password):
     try:
         admins.create(db, email, hash_password(password), now)
     except admins.EmailTaken:
-        _fail(f"email: an administrator {email!r} already exists")
+        _fail(_("email: an administrator '%(email)s' already exists", email=email))
     audit.record(db, "command line", "created admin", now, detail=email)
-    click.echo(f"created administrator {email}")
+    click.echo(_("created administrator %(email)s", email=email))
 
 
 def _fail(line: str):
-    click.echo(f"error: {line}", err=True)
+    click.echo(_("error: %(problem)s", problem=line), err=True)
     sys.exit(1)

@@ -3,6 +3,8 @@
 import time
 
 from flask import Response, abort, current_app, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.export import to_csv, to_xlsx
 from app.lottery.coupons import coupon_code
@@ -18,7 +20,7 @@ from .printing import Coupon, coupons_pdf
 PAGE_SIZE = 50
 # Coupons per PDF: about 5 s and 1.2 MB each, so a printer and a browser both cope.
 COUPON_BATCH = 1000
-NOT_READY = "Coupons can be issued once the campaign has ended: the list is final then."
+NOT_READY = _l("Coupons can be issued once the campaign has ended: the list is final then.")
 
 
 @bp.get("/campaigns/<slug>/destinations")
@@ -86,13 +88,13 @@ def coupons(slug):
     """Download one batch of paper coupons, one per destination, ready for mailing."""
     campaign = campaign_or_404(slug)
     if campaign.phase(now()) != "ended":
-        abort(409, NOT_READY)
+        abort(409, str(NOT_READY))
     raw = request.args.get("batch", "1")
     number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 0
     db = get_db()
     rows = issue.batch(db, campaign.id, number, COUPON_BATCH) if number >= 1 else []
     if not rows:
-        abort(404, "There is no such batch of coupons.")
+        abort(404, _("There is no such batch of coupons."))
     key = current_app.secret_key.encode()
     items = [
         Coupon(d.issue_no, d.name, d.address, d.coupon, coupon_code(key, campaign.id, d.issue_no))
@@ -116,13 +118,13 @@ def mark_issued(slug):
     campaign = campaign_or_404(slug)
     moment = now()
     if campaign.phase(moment) != "ended":
-        abort(409, NOT_READY)
+        abort(409, str(NOT_READY))
     if request.form.get("all") == "yes":
         numbers = None
     else:
         raw = request.form.getlist("no")
         if not raw or not all(n.isascii() and n.isdigit() and len(n) < 8 for n in raw):
-            abort(400, "Select the coupons to mark as issued.")
+            abort(400, _("Select the coupons to mark as issued."))
         numbers = sorted({int(n) for n in raw})
     db = get_db()
     marked = issue.mark_issued(db, campaign.id, moment, numbers)

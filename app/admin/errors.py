@@ -4,11 +4,10 @@ from flask import request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.errors import CSRF, message_for, title_for
 from app.views import render
 
 from . import bp
-
-CSRF = "This form has expired or did not come from this site. Reload the page and try again."
 
 
 def _page(error: HTTPException, message: str | None = None):
@@ -18,11 +17,11 @@ def _page(error: HTTPException, message: str | None = None):
     return render(
         "admin/error.html",
         status=code,
-        title=error.name,
-        message=message or error.description,
+        title=title_for(code),
+        message=message or message_for(error),
         back=back,
     )
 
 
-bp.register_error_handler(CSRFError, lambda e: _page(e, CSRF))
+bp.register_error_handler(CSRFError, lambda e: _page(e, str(CSRF)))
 bp.register_error_handler(HTTPException, _page)

@@ -3,6 +3,8 @@
 The mapping goes through conditions_from_dict, so the form gives exactly the file's messages.
 """
 
+from flask_babel import gettext as _
+
 from app.lottery.conditions import Conditions
 
 PRIZE_FIELDS = ("label", "value", "unit", "count")
@@ -64,7 +66,7 @@ def breakdown(c: Conditions) -> list[tuple[str, int, float]]:
     """Return (label, tiles, share in %) for every prize and the losing tiles."""
     rows = [(p.label, p.count, 100 * p.count / c.sheets) for p in c.prizes]
     if c.losing:
-        rows.append(("no prize (losing)", c.losing, 100 * c.losing / c.sheets))
+        rows.append((_("no prize (losing)"), c.losing, 100 * c.losing / c.sheets))
     return rows
 
 

@@ -4,6 +4,9 @@ import zlib
 from datetime import UTC, timedelta
 
 from flask import request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.store import get_db, tickets
 from app.store import monitor as figures
@@ -15,6 +18,11 @@ from .campaigns import campaign_or_404
 # The "last minute" and "time left" figures move with the clock alone, so the poll's
 # fingerprint includes the clock in steps of this many seconds.
 CLOCK_STEP = 10
+DRAWS_PER = {
+    "minute": _l("Draws per minute (UTC)"),
+    "hour": _l("Draws per hour (UTC)"),
+    "day": _l("Draws per day (UTC)"),
+}
 
 
 @bp.get("/campaigns/<slug>")
@@ -67,9 +75,18 @@ def read(db, campaign, moment) -> dict:
         "last_minute": figures.claims_since(db, campaign.id, moment - timedelta(minutes=1)),
         "time_left": left if left > timedelta(0) else None,
         "remaining_chart": charts.hbar_chart(
-            "Tiles left per prize",
+            _("Tiles left per prize"),
             [(p.label, p.free, p.count) for p in per_prize]
-            + ([("no prize (losing)", losing_total - lost, losing_total)] if losing_total else []),
+            + (
+                [(_("no prize (losing)"), losing_total - lost, losing_total)]
+                if losing_total
+                else []
+            ),
         ),
-        "claims_chart": charts.column_chart(f"Draws per {bucket} (UTC)", series, "draws"),
+        "claims_chart": charts.column_chart(
+            str(DRAWS_PER[bucket]),
+            series,
+            count=lambda n: ngettext("%(num)d draw", "%(num)d draws", n),
+            empty=_("No draws yet"),
+        ),
     }

@@ -2,6 +2,7 @@
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 
 _hasher = PasswordHasher()
 # Verified when the e-mail is unknown, so both refusals take the same time.
@@ -29,5 +30,5 @@ def verify(stored: str | None, password: str) -> tuple[bool, str | None]:
 def password_problem(password: str) -> str | None:
     """Return why a new password is refused, or None."""
     if len(password) < MIN_LENGTH:
-        return f"password: at least {MIN_LENGTH} characters"
+        return _("password: at least %(count)d characters", count=MIN_LENGTH)
     return None

@@ -8,7 +8,10 @@ import os
 from dataclasses import dataclass
 
 import segno
+from flask_babel import gettext as _
 from fpdf import FPDF
+
+from app.i18n import current_language
 
 # Japanese postcard (hagaki), landscape: 148 × 100 mm.
 PAGE = (100, 148)
@@ -44,13 +47,13 @@ def coupons_pdf(title: str, goods: str, coupons: list[Coupon], font: str | None 
         pdf.add_page()
         pdf.set_font(family, size=8)
         pdf.set_xy(10, 8)
-        pdf.cell(0, 4, encode(f"No. {c.issue_no}"), align="R")
+        pdf.cell(0, 4, encode(_("No. %(no)d", no=c.issue_no)), align="R")
         # The recipient: where a window envelope or a postcard address goes.
         pdf.set_xy(10, 14)
         pdf.set_font(family, size=10)
         pdf.multi_cell(80, 5, encode(c.address), new_x="LEFT")
         pdf.set_font(family, size=13)
-        pdf.multi_cell(80, 7, encode(f"{c.name} 様" if _has_cjk(c.name) else c.name))
+        pdf.multi_cell(80, 7, encode(_addressee(c.name)))
         # The coupon itself.
         pdf.line(10, 52, 138, 52)
         pdf.set_xy(10, 55)
@@ -61,9 +64,9 @@ def coupons_pdf(title: str, goods: str, coupons: list[Coupon], font: str | None 
         pdf.cell(88, 10, encode(c.label))
         pdf.set_xy(10, 82)
         pdf.set_font(family, size=9)
-        pdf.cell(88, 5, encode(f"Issue no. {c.issue_no}"))
+        pdf.cell(88, 5, encode(_("Issue no. %(no)d", no=c.issue_no)))
         pdf.set_xy(10, 87)
-        pdf.cell(88, 5, encode(f"Coupon code {c.code}"))
+        pdf.cell(88, 5, encode(_("Coupon code %(code)s", code=c.code)))
         _qr(pdf, c.code, x=104, y=56, size=34)
     return bytes(pdf.output())
 
@@ -93,6 +96,11 @@ def _font(pdf: FPDF, preferred: str | None):
             return "coupon", str
     # No TTF at all: the core font covers Latin-1 only.
     return "helvetica", lambda s: s.encode("latin-1", "replace").decode("latin-1")
+
+
+def _addressee(name: str) -> str:
+    """Add the honorific 様 to a Japanese name, or to any name on a Japanese coupon."""
+    return f"{name} 様" if _has_cjk(name) or current_language() == "ja" else name
 
 
 def _has_cjk(text: str) -> bool:
