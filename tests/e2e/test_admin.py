@@ -14,7 +14,9 @@ from playwright.sync_api import Page, expect
 from app.admin.passwords import hash_password
 from app.store import admins, get_db
 
-pytestmark = pytest.mark.e2e
+# These tests name what they click in English: the browser asks for English, as a person
+# whose browser is set so would. test_the_admin_speaks_japanese_first covers Japanese.
+pytestmark = [pytest.mark.e2e, pytest.mark.browser_context_args(locale="en-US")]
 
 EMAIL = "e2e-admin@example.jp"
 PASSWORD = "a long e2e password"
@@ -139,3 +141,22 @@ def test_the_monitor_fits_a_phone(live, admin_account, new_context, shots):
     width = page.locator("svg.chart").first.evaluate("s => s.getBoundingClientRect().width")
     assert 250 <= width <= 320
     page.screenshot(path=shots / "admin-monitor-phone.png", full_page=True)
+
+
+@pytest.mark.browser_context_args(locale="ja-JP")
+def test_the_admin_speaks_japanese_first_and_switches_to_english(admin_account, new_context):
+    page = new_context().new_page()
+    page.goto("/admin/")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.get_by_role("heading", name="くじ 管理画面：サインイン")).to_be_visible()
+    page.get_by_label("メールアドレス").fill(admin_account[0])
+    page.get_by_label("パスワード").fill(admin_account[1])
+    page.get_by_role("button", name="サインイン").click()
+    expect(page.get_by_role("heading", name="キャンペーン一覧")).to_be_visible()
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", name="Campaigns")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.goto("/admin/audit")  # the choice is remembered
+    expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+    page.get_by_role("link", name="日本語").click()
+    expect(page.get_by_role("heading", name="操作履歴")).to_be_visible()
