@@ -236,3 +236,34 @@ def test_javascript_verifier_agrees_with_the_vectors():
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "# fail 0" in done.stdout
+
+
+@pytest.mark.parametrize("name", ["fairness.md", "fairness.ja.md"])
+def test_the_worked_example_in_the_docs_is_right(name):
+    """The numbers docs/fairness.md walks through come from the 'small' golden vector."""
+    text = (ROOT / "docs" / name).read_text("utf-8")
+    doc = DOCUMENTS["small, tilt 0, no losing tier, with returns"]["document"]
+    seed = bytes.fromhex(doc["seed"])
+    assert doc["seed"] in text and doc["commitment"] in text
+    counts = [7, 2, 1]
+    for s in (1, 2):
+        block = hmac.new(seed, f"draw:{s}:0".encode(), hashlib.sha256).hexdigest()
+        total = sum(counts) * 1_000_000
+        x = int(block[:16], 16)
+        limit = (2**64 // total) * total
+        assert x < limit
+        assert all(f in text for f in (block[:16], f"{x:,}", f"{limit:,}", f"{x % total:,}"))
+        assert (
+            draw.pick_tier(
+                [draw.Tier(n, 0, c) for n, c in zip((1, 2, 3), counts, strict=True)],
+                0,
+                0,
+                lambda n, u=x % total: u,
+            )
+            == doc["log"][s - 1]["tier"]
+        )
+        counts[doc["log"][s - 1]["tier"] - 1] -= 1
+    weights = draw.weights(
+        [draw.Tier(1, 1000, 7), draw.Tier(2, 500, 2), draw.Tier(3, 0, 1)], 600, 500
+    )
+    assert all(f"{w:,}" in text for w in weights)
