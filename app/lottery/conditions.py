@@ -3,7 +3,7 @@
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MAX_SHEETS = 100_000
@@ -121,6 +121,14 @@ def conditions_from_dict(data: dict) -> Conditions:
     return Conditions(
         title, slug, goods, opens, closes, tuple(prizes), losing, hold, mode, draw, tilt, timezone
     )
+
+
+def zone_info(name: str) -> tzinfo:
+    """Return the tzinfo for a zone name: an IANA name, or a fixed offset like '+09:00'."""
+    if name[:1] in "+-" and len(name) == 6:
+        sign = -1 if name[0] == "-" else 1
+        return timezone(sign * timedelta(hours=int(name[1:3]), minutes=int(name[4:6])))
+    return ZoneInfo(name)
 
 
 def offset_zone(moment: datetime) -> str:

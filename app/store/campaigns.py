@@ -1,11 +1,11 @@
 """Campaigns and their prizes."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlite_utils import Database
 
-from app.lottery.conditions import Conditions
+from app.lottery.conditions import Conditions, zone_info
 from app.lottery.draw import LOSING, ranks
 from app.lottery.fairness import commitment
 
@@ -32,6 +32,11 @@ class Campaign:
     timezone: str = "+00:00"
     commitment: str | None = None  # SHA-256 of the secret seed; None before the engine
     batch_drawn_at: datetime | None = None
+
+    @property
+    def tz(self) -> tzinfo:
+        """Return the campaign's time zone, for showing times to people."""
+        return zone_info(self.timezone)
 
     @property
     def strategy(self) -> str:

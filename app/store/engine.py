@@ -84,8 +84,6 @@ def open_for_draw(db: Database, campaign_id: int, now: datetime) -> Opened:
         raise Closed("ended")
     if moment < opens:
         raise Closed("scheduled")
-    if seed is None:
-        raise Closed("ended")  # made before the engine: no provable draws left to make
     return Opened(version, bytes.fromhex(seed), tilt)
 
 

@@ -254,12 +254,13 @@ def m006_draw_engine(db: Database) -> None:
             "UPDATE tickets SET prize_id = NULL WHERE campaign_id = ? AND state = 'free'",
             [campaign_id],
         )
-        if not drawn:  # earlier draws were never logged, so only a fresh board can be proved
-            seed = new_seed()
-            db.execute(
-                "UPDATE campaigns SET seed = ?, commitment = ? WHERE id = ?",
-                [seed.hex(), commitment(seed), campaign_id],
-            )
+        # Earlier draws were never logged, so only a fresh board gets a public commitment;
+        # one already drawn from keeps drawing, without a proof.
+        seed = new_seed()
+        db.execute(
+            "UPDATE campaigns SET seed = ?, commitment = ? WHERE id = ?",
+            [seed.hex(), None if drawn else commitment(seed), campaign_id],
+        )
 
 
 def _run(db: Database, script: str) -> None:
