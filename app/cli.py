@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from .campaigns import create_campaign
 from .export import to_csv
 from .lottery.conditions import ConditionsError, demo_conditions, parse_conditions
-from .store import campaigns, destinations
+from .store import batch, campaigns, destinations, editing
 from .store.campaigns import SlugTaken
 from .store.db import get_db
 
@@ -63,10 +63,44 @@ def list_campaigns():
 def export(slug, fmt):
     """Write the destination list of campaign SLUG to stdout."""
     db = get_db()
-    campaign = campaigns.by_slug(db, slug)
+    campaign = _campaign(slug)
+    click.echo(to_csv(destinations.HEADER, destinations.rows(db, campaign.id)), nl=False)
+
+
+@campaign_cli.command("close")
+@click.argument("slug")
+def close(slug):
+    """End campaign SLUG now, as the admin's "Close early" does."""
+    db = get_db()
+    campaign = _campaign(slug)
+    moment = current_app.config["CLOCK"]()
+    text = editing.source(db, campaign.id)
+    if not editing.close_early(db, campaign.id, moment, text):
+        _fail([f"{slug!r} has already ended"])
+    click.echo(f"{slug} closed")
+
+
+@campaign_cli.command("draw")
+@click.argument("slug")
+def draw(slug):
+    """Run the batch draw of campaign SLUG once its period has ended."""
+    campaign = _campaign(slug)
+    if campaign.draw != "batch":
+        _fail([f"{slug!r} draws instantly; it has no batch draw"])
+    try:
+        done = batch.run(get_db(), campaign, current_app.config["CLOCK"]())
+    except batch.NotDue:
+        _fail([f"{slug!r} is still taking requests: close it first, or wait for its end"])
+    if done is None:
+        _fail([f"{slug!r} was drawn already"])
+    click.echo(f"{slug} drawn: {done} requests")
+
+
+def _campaign(slug: str):
+    campaign = campaigns.by_slug(get_db(), slug)
     if campaign is None:
         _fail([f"no campaign called {slug!r}"])
-    click.echo(to_csv(destinations.HEADER, destinations.rows(db, campaign.id)), nl=False)
+    return campaign
 
 
 def _board_path(slug: str) -> str:
@@ -81,4 +115,6 @@ def _fail(problems: list[str]):
 
 
 def init_app(app):
+    from . import fairness_cli  # noqa: F401  (adds `campaign verify`)
+
     app.cli.add_command(campaign_cli)

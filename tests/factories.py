@@ -63,12 +63,21 @@ def make_campaign(app, **kwargs) -> Conditions:
 
 @dataclass
 class Terminal:
-    """One browser: its own cookies, reading CSRF tokens from pages as a browser would."""
+    """One browser: its own cookies, reading CSRF tokens from pages as a browser would.
+
+    It reads the pages in English (the language switch's cookie), so tests can name what
+    they look for; tests/i18n proves the Japanese default.
+    """
 
     client: object
     slug: str = "spring"
     token: str | None = None
     last: object = field(default=None, repr=False)
+    lang: str | None = "en"
+
+    def __post_init__(self):
+        if self.lang:
+            self.client.set_cookie("lang", self.lang)
 
     def get(self, path="", **kw):
         self.last = self.client.get(f"/c/{self.slug}{path}", **kw)

@@ -3,11 +3,13 @@
 from dataclasses import replace
 
 from flask import abort, current_app, request, url_for
+from flask_babel import gettext as _
 
 from app.extensions import limiter
 from app.lottery.contact import ContactError, clean_contact
 from app.store import (
     AlreadyDrawn,
+    Closed,
     Duplicate,
     NotHeld,
     Taken,
@@ -19,7 +21,7 @@ from app.store import (
 from app.store import board as board_store
 from app.views import go, now, render, to_main
 
-from . import bp, terminal, tiles
+from . import bp, speed, terminal, tiles
 
 TAKEN = "That tile was just taken — pick another."
 GONE = (
@@ -30,8 +32,11 @@ GONE = (
 def _campaign(slug: str):
     campaign = campaigns.by_slug(get_db(), slug)
     if campaign is None or not campaign.published:
-        abort(404, "There is no campaign at this address.")
+        abort(404, _("There is no campaign at this address."))
     return campaign
+
+
+public_campaign = _campaign
 
 
 def _claim_limit() -> str:
@@ -40,10 +45,14 @@ def _claim_limit() -> str:
 
 @bp.get("/<slug>")
 def show(slug):
-    """Show the board, or what this terminal already drew."""
+    """Show the board (or the Draw button), or what this terminal already drew."""
     campaign = _campaign(slug)
+    if campaign.strategy == "batch":
+        return speed.batch_page(campaign)
     if _drawn(campaign) is not None:
         return ticket(slug)
+    if campaign.strategy == "next":
+        return speed.speed_page(campaign)
     return _board_page(campaign)
 
 
@@ -51,6 +60,8 @@ def show(slug):
 def poll(slug):
     """Send only the tiles that changed since version `v`, or 204 when none did."""
     campaign = _campaign(slug)
+    if campaign.strategy != "pick":
+        abort(404, _("This campaign has no board of tiles."))
     db = get_db()
     moment = now()
     if campaign.phase(moment) == "open" and tickets.expire_due(db, campaign, moment):
@@ -83,6 +94,8 @@ def poll(slug):
 def claim(slug):
     """Hold the tile the respondent picked for this terminal."""
     campaign = _campaign(slug)
+    if campaign.strategy != "pick":
+        abort(404, _("This campaign has no board of tiles."))
     moment = now()
     if campaign.phase(moment) != "open":
         return to_main(_board_page(campaign, status=403))
@@ -100,7 +113,9 @@ def claim(slug):
     except Taken:
         return _board_page(campaign, message=TAKEN, status=409, block="board")
     except AlreadyDrawn:
-        abort(403, "You have already drawn in this campaign: one draw per person.")
+        abort(403, _("You have already drawn in this campaign: one draw per person."))
+    except Closed:
+        return to_main(_board_page(campaigns.by_slug(get_db(), slug), status=403))
     response = current_app.make_response(go(url_for(".ticket", slug=slug)))
     return terminal.remember(response, campaign, entry.id, holder, moment)
 
@@ -110,7 +125,7 @@ def ticket(slug, status=200, errors=None, form=None):
     """Reveal what this terminal drew: the confirm form while held, else its outcome."""
     campaign = _campaign(slug)
     db = get_db()
-    entry = _drawn(campaign)
+    entry = None if campaign.strategy == "batch" else _drawn(campaign)
     if entry is None:
         return go(url_for(".show", slug=slug))
     prize = campaigns.prizes(db, campaign.id).get(entry.prize_id)
@@ -139,10 +154,7 @@ def confirm(slug):
     try:
         tickets.confirm(get_db(), campaign, entry.id, contact, now())
     except Duplicate as exc:
-        message = (
-            f"This {'phone number' if exc.field == 'phone' else 'e-mail address'} "
-            "already has a coupon in this campaign: one coupon per person."
-        )
+        message = speed.duplicate_message(exc.field)
         return ticket(slug, status=409, errors={exc.field: message}, form=request.form)
     except NotHeld:
         return ticket(slug, status=409)
@@ -169,8 +181,13 @@ def _drawn(campaign):
     return tickets.entry(get_db(), campaign.id, entry_id, now(), holder=holder)
 
 
+drawn_entry = _drawn
+
+
 def _holder(slug):
     campaign = _campaign(slug)
+    if campaign.strategy == "batch":
+        abort(404, _("This campaign takes requests, not draws."))
     entry = _drawn(campaign)
     if entry is None:
         abort(409, "You hold no tile in this campaign: pick one on the board first.")
