@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from app.lottery.draw import Tier, pick_tier
+from app.lottery.draw import EmptyPool, Tier, pick_tier
 from app.lottery.fairness import uniform_for_draw
 
 from .db import stamp
@@ -108,7 +108,12 @@ def draw_tier(db: Database, campaign_id: int, opened: Opened, merit: int) -> tup
     """Draw a tier from what remains; return (draw no., tier, prize id or None)."""
     found = tiers(db, campaign_id)
     s = next_draw_no(db, campaign_id)
-    number = pick_tier([t for t, _ in found], opened.tilt, merit, uniform_for_draw(opened.seed, s))
+    try:
+        number = pick_tier(
+            [t for t, _ in found], opened.tilt, merit, uniform_for_draw(opened.seed, s)
+        )
+    except EmptyPool:
+        raise Taken from None  # every coupon is held or issued: the sheet cannot be free
     taken = db.execute(
         "UPDATE tiers SET free = free - 1 WHERE campaign_id = ? AND number = ? AND free > 0",
         [campaign_id, number],

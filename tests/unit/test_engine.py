@@ -270,3 +270,11 @@ def test_the_migration_unbinds_free_tiles_and_counts_tiers(tmp_path):
     e = tickets.hold(db, old, "board:y", START, no=1)  # but it goes on drawing
     assert e.state in ("held", "lost")
     assert tally(db, 1)[1][1] + tally(db, 1)[0][1] == 1
+
+
+def test_clicking_a_taken_tile_when_every_coupon_is_held_says_taken(db):
+    c = make(db, prizes=((25, 2),))
+    tickets.hold(db, c, "board:1", START, no=1)
+    tickets.hold(db, c, "board:2", START, no=2)
+    with pytest.raises(Taken):
+        tickets.hold(db, c, "board:3", START, no=1)
