@@ -126,3 +126,23 @@ def assert_one_ticket_per_entry(db_path: Path) -> None:
     )
     assert mismatched == []
     assert query(db_path, "PRAGMA integrity_check") == [("ok",)]
+
+
+def assert_fair(db_path: Path, slug: str) -> dict:
+    """The campaign has ended, no tier has a sheet left, and its fairness log verifies."""
+    from app.lottery.fairness import verify
+    from app.store import campaigns
+    from app.store.db import connect
+    from app.store.fairness import document
+
+    db = connect(str(db_path), "NORMAL")
+    try:
+        campaign = campaigns.by_slug(db, slug)
+        doc = document(db, campaign, datetime.now(UTC))
+    finally:
+        db.conn.close()
+    assert doc["ended"] and doc["seed"], "the campaign has not ended"
+    report = verify(doc)
+    assert report.ok, report.problems
+    assert query(db_path, "SELECT sum(free) FROM tiers") == [(0,)]
+    return doc

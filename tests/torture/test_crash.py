@@ -16,6 +16,7 @@ from .live import (
     GONE,
     VERSION,
     Browser,
+    assert_fair,
     assert_one_ticket_per_entry,
     export,
     open_campaign,
@@ -274,3 +275,5 @@ def test_acknowledged_confirmations_survive_sigkill(tmp_path):
         " JOIN entries e ON e.id = d.entry_id"
         " WHERE t.entry_id = d.entry_id AND t.prize_id = d.prize_id AND e.state = 'confirmed'",
     ) == [(SHEETS,)]
+    # Every draw and return made it into the log, which replays from the published seed.
+    assert_fair(db_path, SLUG)

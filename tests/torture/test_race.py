@@ -24,9 +24,9 @@ LOSING = 4
 SHEETS = sum(n for _, n in PRIZES) + LOSING
 
 
-def _board(path, slug):
+def _board(path, slug, mode="board"):
     app = create_app({"DATABASE": str(path), "SECRET_KEY": "x"})
-    make_campaign(app, slug=slug, prizes=PRIZES, losing=LOSING)
+    make_campaign(app, slug=slug, prizes=PRIZES, losing=LOSING, mode=mode)
     return app
 
 
@@ -61,6 +61,31 @@ def _check_one_holder_each(path, slug, wins):
         assert (state, entry_state) == (("lost", "lost") if losing else ("held", "held"))
     # A refused hold leaves nothing behind: no orphan entry from the losers.
     assert entries == SHEETS
+    _check_breakdown(path, slug)
+
+
+def _check_breakdown(path, slug):
+    """Every sheet was drawn once: the file's breakdown exactly, and draws 1..SHEETS logged."""
+    conn = sqlite3.connect(path)
+    try:
+        (cid,) = conn.execute("SELECT id FROM campaigns WHERE slug = ?", [slug]).fetchone()
+        tiers = Counter(
+            dict(
+                conn.execute(
+                    "SELECT tier, count(*) FROM tickets WHERE campaign_id = ? GROUP BY tier",
+                    [cid],
+                ).fetchall()
+            )
+        )
+        free = conn.execute("SELECT sum(free) FROM tiers WHERE campaign_id = ?", [cid]).fetchone()
+        draws = conn.execute(
+            "SELECT draw_no FROM draw_log WHERE campaign_id = ? ORDER BY seq", [cid]
+        ).fetchall()
+    finally:
+        conn.close()
+    assert tiers == Counter({1: 7, 2: 2, 3: 1, 0: LOSING})
+    assert free == (0,)
+    assert [d for (d,) in draws] == list(range(1, SHEETS + 1))
 
 
 def _thread_round(path, slug, pick):
@@ -123,8 +148,8 @@ def test_threads_drawing_the_next_tile_never_share_one(tmp_path):
     path = tmp_path / "kuji.sqlite"
     for r in range(ROUNDS):
         slug = f"next-{r}"
-        _board(path, slug)
-        # No tile number: each holds "the next free tile in secret order", twice.
+        _board(path, slug, mode="speed")
+        # A speed lottery: no tile number, each holds "the next free sheet", twice.
         wins, refused = _thread_round(path, slug, lambda rng: (None, None))
         assert sum(refused.values()) == 2 * THREADS - SHEETS
         _check_one_holder_each(path, slug, wins)
