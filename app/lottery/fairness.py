@@ -213,6 +213,7 @@ def _tiers(tiers, problems: _Problems) -> dict[int, list[int]] | None:
 def _replay(seed: bytes, tilt: int, tiers, log: list, problems: _Problems):
     """Replay every event; return (draws checked, first draw that failed)."""
     free = {n: count for n, (count, _, _) in tiers.items()}
+    out: dict[int, int] = {}  # issue no. → the tier drawn on it, until it is returned
     s = 0
     first_bad = None
     for i, event in enumerate(log):
@@ -228,10 +229,12 @@ def _replay(seed: bytes, tilt: int, tiers, log: list, problems: _Problems):
         if kind == "draw":
             s += 1
             found += _check_draw(seed, tilt, tiers, free, s, q, event, tier)
+            found += _take_issue(out, f"draw {s} (seq {q})", event, tier)
             if found and first_bad is None:
                 first_bad = s
         elif kind == "return":
             found += _check_return(tiers, free, q, event, tier)
+            found += _give_back_issue(out, q, event, tier)
         else:
             found.append(f"seq {q}: unknown event {_show(kind)}")
         for line in found:
@@ -281,3 +284,24 @@ def _check_return(tiers, free, q, event, tier) -> list[str]:
     else:
         free[tier] += 1
     return found
+
+
+def _take_issue(out: dict, where: str, event, tier) -> list[str]:
+    issue = _integer(event.get("issue_no"))
+    if issue is None:
+        return [f"{where}: issue number {_show(event.get('issue_no'))} is not an integer"]
+    if issue in out:
+        return [f"{where}: issue {issue} was drawn while still out"]
+    out[issue] = tier
+    return []
+
+
+def _give_back_issue(out: dict, q: int, event, tier) -> list[str]:
+    issue = _integer(event.get("issue_no"))
+    if issue not in out:
+        return [f"seq {q}: return of issue {_show(event.get('issue_no'))}, which is not out"]
+    drawn = out.pop(issue)
+    if drawn != tier:
+        shown = _show(event.get("tier"))
+        return [f"seq {q}: return of tier {shown} for issue {issue}, which drew tier {drawn}"]
+    return []

@@ -283,6 +283,7 @@
   /** Replay every event; return [draws checked, first draw that failed]. */
   async function replay(key, tilt, tiers, log, problems) {
     const free = new Map([...tiers].map(([n, row]) => [n, row.count]));
+    const out = new Map(); // issue no. → the tier drawn on it, until it is returned
     let s = 0;
     let firstBad = null;
     for (let i = 0; i < log.length; i++) {
@@ -301,9 +302,11 @@
       if (kind === "draw") {
         s += 1;
         found = found.concat(await checkDraw(key, tilt, tiers, free, s, q, event, tier));
+        found = found.concat(takeIssue(out, `draw ${s} (seq ${q})`, event, tier));
         if (found.length && firstBad === null) firstBad = s;
       } else if (kind === "return") {
         found = found.concat(checkReturn(tiers, free, q, event, tier));
+        found = found.concat(giveBackIssue(out, q, event, tier));
       } else {
         found.push(`seq ${q}: unknown event ${show(kind)}`);
       }
@@ -342,6 +345,27 @@
       else free.set(tier, free.get(tier) - 1);
     }
     return found;
+  }
+
+  function takeIssue(out, where, event, tier) {
+    const issue = integer(get(event, "issue_no"));
+    if (issue === null) return [`${where}: issue number ${show(get(event, "issue_no"))} is not an integer`];
+    if (out.has(issue)) return [`${where}: issue ${issue} was drawn while still out`];
+    out.set(issue, tier);
+    return [];
+  }
+
+  function giveBackIssue(out, q, event, tier) {
+    const issue = integer(get(event, "issue_no"));
+    if (issue === null || !out.has(issue)) {
+      return [`seq ${q}: return of issue ${show(get(event, "issue_no"))}, which is not out`];
+    }
+    const drawn = out.get(issue);
+    out.delete(issue);
+    if (drawn !== tier) {
+      return [`seq ${q}: return of tier ${show(get(event, "tier"))} for issue ${issue}, which drew tier ${drawn}`];
+    }
+    return [];
   }
 
   function checkReturn(tiers, free, q, event, tier) {

@@ -31,7 +31,13 @@ def make(db, seed=7, **kw):
 
 def contact(n):
     return clean_contact(
-        {"name": f"P{n}", "address": "Tokyo", "phone": f"090{n:08d}", "email": f"p{n}@example.jp"}
+        {
+            "name": f"P{n}",
+            "postal_code": "104-0061",
+            "address": "Tokyo",
+            "phone": f"090{n:08d}",
+            "email": f"p{n}@example.jp",
+        }
     )
 
 

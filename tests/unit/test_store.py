@@ -17,6 +17,7 @@ def contact(n=1):
     return clean_contact(
         {
             "name": f"Person {n}",
+            "postal_code": "104-0061",
             "address": "Tokyo",
             "phone": f"090-0000-{n:04d}",
             "email": f"p{n}@example.jp",
