@@ -14,7 +14,7 @@ from app.lottery.conditions import (
     to_toml,
 )
 from app.lottery.editing import edit_problems, prizes_changed
-from app.store import audit, campaigns, editing, get_db
+from app.store import audit, batch, campaigns, editing, get_db
 from app.store.campaigns import SlugTaken
 from app.views import go, now, render
 
@@ -189,6 +189,24 @@ def close(slug):
     if not editing.close_early(db, campaign.id, moment, to_toml(c)):
         abort(409, _("This campaign has already ended."))
     audit.record(db, actor(), "closed", moment, campaign.id, "closed early")
+    return go(url_for("admin.monitor", slug=slug))
+
+
+@bp.post("/campaigns/<slug>/draw")
+def batch_draw(slug):
+    """Run a batch campaign's one draw, once its period has ended."""
+    campaign = campaign_or_404(slug)
+    if campaign.draw != "batch":
+        abort(404, _("This campaign draws instantly; it has no batch draw."))
+    db = get_db()
+    moment = now()
+    try:
+        done = batch.run(db, campaign, moment)
+    except batch.NotDue:
+        abort(409, _("This campaign is still taking requests: close it first."))
+    if done is None:
+        abort(409, _("This campaign was drawn already."))
+    audit.record(db, actor(), "drawn", moment, campaign.id, f"{done} requests")
     return go(url_for("admin.monitor", slug=slug))
 
 

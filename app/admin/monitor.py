@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from app.store import get_db, tickets
+from app.store import batch, get_db, tickets
 from app.store import monitor as figures
 from app.views import now, render
 
@@ -72,6 +72,7 @@ def read(db, campaign, moment) -> dict:
         "lost": lost,
         "losing_total": losing_total,
         "states": figures.entry_states(db, campaign.id),
+        "asked": batch.asked(db, campaign.id) if campaign.draw == "batch" else None,
         "last_minute": figures.claims_since(db, campaign.id, moment - timedelta(minutes=1)),
         "time_left": left if left > timedelta(0) else None,
         "remaining_chart": charts.hbar_chart(
