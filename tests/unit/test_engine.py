@@ -151,6 +151,9 @@ def test_strategies_are_registered_by_name(db):
     board = make(db, slug="board")
     with pytest.raises(ValueError):
         tickets.hold(db, board, "y", START)
+    lots = make(db, slug="lots", mode="speed", draw="batch")
+    with pytest.raises(ValueError, match="batch"):
+        tickets.hold(db, lots, "z", START)
 
 
 def test_a_refused_claim_uses_no_draw_number(db):
