@@ -145,3 +145,14 @@ def test_claims_still_work_with_csrf_checks_turned_off(app, new_terminal):
     first = new_terminal()
     assert first.post("/claim", {"tile": "4"}, token=False).status_code == 303
     assert first.post("/claim", {"tile": "5"}, token=False).status_code == 403
+
+
+def test_a_tile_given_back_hides_a_freshly_drawn_coupon_each_time(app, campaign):
+    """Nobody can map the board: tile 7 claimed after each cancel gives different coupons."""
+    seen = set()
+    for _ in range(30):
+        t = Terminal(app.test_client())
+        assert t.claim(7).status_code == 303
+        seen.add(t.get("/ticket").get_data(as_text=True).split("<strong>")[1].split("<")[0])
+        assert t.cancel().status_code == 303
+    assert len(seen) >= 2, seen  # 70/20/10: thirty times the same coupon has p < 1e-4
