@@ -11,7 +11,12 @@ def init_app(app):
     """Register the admin blueprint, its settings and its `flask admin …` commands."""
     from . import cli
 
+    # Failed sign-ins, counted in the database: per account from one address, and per
+    # address over all accounts. A lock lasts as long as the window.
     app.config.setdefault("ADMIN_LOGIN_LIMIT", "5 per 10 minutes")
+    app.config.setdefault("ADMIN_LOGIN_ADDRESS_LIMIT", "20 per 10 minutes")
+    # Every sign-in attempt per address (each costs an argon2 hash): flask-limiter's storage.
+    app.config.setdefault("ADMIN_LOGIN_THROTTLE", "30 per minute")
     app.config.setdefault("ADMIN_IDLE_MINUTES", 60)
     app.config.setdefault("ADMIN_SESSION_HOURS", 12)
     app.config.setdefault("COUPON_FONT", None)

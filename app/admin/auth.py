@@ -1,14 +1,17 @@
 """Sign-in and sign-out, sessions that expire, and the login rule for every admin page."""
 
-from datetime import timedelta
+import logging
+import math
+from datetime import datetime, timedelta
 
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import UserMixin, current_user, login_user, logout_user
 
 from app.extensions import limiter, login_manager
-from app.store import admins, audit, get_db
+from app.store import admins, attempts, audit, get_db
 from app.store.db import stamp, unstamp
 from app.views import local_path, now, render
 
@@ -17,8 +20,12 @@ from .passwords import verify
 
 WRONG = _l("That e-mail address and password do not match an administrator.")
 SLOW = _l("Too many failed sign-ins. Wait ten minutes and try again.")
+HURRIED = _l("Too many sign-in attempts from your network. Wait a minute and try again.")
 EXPIRED = _l("Your session expired. Please sign in again.")
 OPEN_ENDPOINTS = {"admin.login"}
+# Failed sign-ins are counted in the database (app/store/attempts.py) under this scope.
+SCOPE = "admin-login"
+log = logging.getLogger(__name__)
 
 
 class User(UserMixin):
@@ -68,28 +75,35 @@ def _require_login():
 
 
 def _email() -> str:
-    return (request.form.get("email") or "").strip().casefold()
+    return (request.form.get("email") or "").strip().casefold()[:254]
 
 
-def _by_account() -> str:
-    return "admin-login-account:" + _email()[:254]
+def _address() -> str:
+    return request.remote_addr or "unknown"
 
 
-def _by_address() -> str:
-    return "admin-login-ip:" + (request.remote_addr or "unknown")
+def _locked(db, email: str, moment: datetime) -> datetime | None:
+    """Return until when this address may not try `email`, if it is locked out now.
+
+    Per account and address (ADMIN_LOGIN_LIMIT), so someone else's guesses never lock an
+    administrator out everywhere; and per address over every account typed
+    (ADMIN_LOGIN_ADDRESS_LIMIT), so one address cannot try many accounts.
+    """
+    config = current_app.config
+    address = _address()
+    locks = (
+        attempts.locked_until(db, SCOPE, key, address, moment, attempts.rule(config[name]))
+        for key, name in ((email, "ADMIN_LOGIN_LIMIT"), (None, "ADMIN_LOGIN_ADDRESS_LIMIT"))
+    )
+    return max(filter(None, locks), default=None)
 
 
-def _failed(response) -> bool:
-    return response.status_code == 401
-
-
-def _login_limit() -> str:
-    return current_app.config["ADMIN_LOGIN_LIMIT"]
+def _login_throttle() -> str:
+    return current_app.config["ADMIN_LOGIN_THROTTLE"]
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, key_func=_by_account, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_login_limit, key_func=_by_address, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_throttle, key_func=get_remote_address, methods=["POST"])
 def login():
     """Sign an administrator in; the same answer for an unknown e-mail and a wrong password."""
     target = safe_next(request.values.get("next"))
@@ -99,16 +113,30 @@ def login():
         message = EXPIRED if request.args.get("expired") else None
         return render("admin/login.html", next=target, message=message, email="")
     db = get_db()
-    admin = admins.by_email(db, _email())
+    email, moment = _email(), now()
+    until = _locked(db, email, moment)
+    if until is not None:
+        log.warning("sign-in refused: locked email=%r addr=%s", email, _address())
+        page, status = render(
+            "admin/login.html", status=429, next=target, message=SLOW, email=email
+        )
+        wait = math.ceil((until - moment).total_seconds())
+        return page, status, {"Retry-After": str(wait)}
+    admin = admins.by_email(db, email)
     ok, new_hash = verify(admin.password_hash if admin else None, request.form.get("password", ""))
     if not ok:
-        return render("admin/login.html", status=401, next=target, message=WRONG, email=_email())
-    moment = now()
+        attempts.record_failure(db, SCOPE, email, _address(), moment)
+        log.warning(
+            "sign-in failed email=%r known=%s addr=%s", email, admin is not None, _address()
+        )
+        return render("admin/login.html", status=401, next=target, message=WRONG, email=email)
+    attempts.clear(db, SCOPE, email, _address())
     admins.signed_in(db, admin.id, moment, new_hash)
     session.clear()  # a fresh session: nothing from before sign-in carries over
     login_user(User(admin), remember=False)
     session["admin_since"] = session["admin_seen"] = stamp(moment)
     audit.record(db, admin.email, "signed in", moment)
+    log.info("signed in email=%r addr=%s", admin.email, _address())
     return redirect(target, 303)
 
 
@@ -125,7 +153,7 @@ def rate_limited(error):
     if request.endpoint != "admin.login":
         return error
     target = safe_next(request.values.get("next"))
-    return render("admin/login.html", status=429, next=target, message=SLOW, email=_email())
+    return render("admin/login.html", status=429, next=target, message=HURRIED, email=_email())
 
 
 bp.register_error_handler(429, rate_limited)

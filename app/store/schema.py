@@ -274,3 +274,23 @@ def migrate(db: Database) -> None:
     """Apply pending migrations; safe when several workers start at once."""
     with immediate(db):
         migrations.apply(db)
+
+
+@migrations()
+def m008_attempts(db: Database) -> None:
+    # Failed sign-ins (and later invitation logins and code guesses), counted here rather than
+    # in each worker's memory, so a limit holds across workers and restarts.
+    _run(
+        db,
+        """
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        address TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX attempts_address ON attempts (scope, address, key, at);
+    CREATE INDEX attempts_at ON attempts (at)
+    """,
+    )
