@@ -5,7 +5,8 @@ wrk shares the two cores with the server, and other work on the machine moves ab
 figures a lot, so each measurement is preceded by a short GET /healthz run on the same server
 with the same connections, and reported as a ratio to it.
 BENCH_SECONDS sets the length of each measurement (default 8), BENCH_TERMINALS the number of
-terminals made for the claim runs (default 16384).
+terminals made for the claim runs (default 16384), BENCH_ONLY a comma-separated subset of
+the groups `draws,pages,polls,claims` (default all of them) while iterating.
 """
 
 import os
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from tests.server import Server, make_server
 
-from . import prepare, report, wrk
+from . import draws, prepare, report, wrk
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 BASE_SECONDS = max(2.0, SECONDS / 4)  # the /healthz run just before each measurement
@@ -38,6 +39,10 @@ TERMINALS = int(os.environ.get("BENCH_TERMINALS", "16384"))
 # Claims must never be refused by the per-IP limit: every wrk connection comes from 127.0.0.1.
 SETTINGS = {"CLAIM_LIMIT": "1000000 per minute"}
 HX = "HX-Request: true"
+GROUPS = ("draws", "pages", "polls", "claims")
+ONLY = [g for g in os.environ.get("BENCH_ONLY", ",".join(GROUPS)).split(",") if g]
+if set(ONLY) - set(GROUPS):
+    raise SystemExit(f"BENCH_ONLY takes a subset of {','.join(GROUPS)}, not {ONLY}")
 
 
 @dataclass
@@ -55,6 +60,7 @@ class Bench:
     baselines: dict = field(default_factory=dict)  # the same key -> /healthz just before
     render: dict = field(default_factory=dict)  # tiles -> median ms at one connection
     sizes: dict = field(default_factory=dict)  # name -> (status, header bytes, body bytes)
+    draw_costs: draws.Draws | None = None  # hold() timed in-process on 100 and 100,000 sheets
 
     def start(self, sync: str) -> None:
         """Start gunicorn (-k sync -w 2) with production settings and this SQLite sync mode."""
@@ -149,8 +155,14 @@ def main() -> int:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="kuji-bench-") as tmp:
         bench = Bench(work=Path(tmp), db=Path(tmp) / "kuji.sqlite")
+        if "draws" in ONLY:
+            # In-process and before the server starts, so nothing else competes with it.
+            print("Timing draws from 100 and 100,000 sheets (tickets.hold())", flush=True)
+            bench.draw_costs = draws.measure(Path(tmp) / "draws.sqlite", SECRET)
+            print("\n".join(draws.lines(bench.draw_costs)), flush=True)
         print(f"Creating campaigns in {bench.db}", flush=True)
         runs = [claim_board(s, k, c) for s in SYNCS for k in ("claim", "pair") for c in CONNECTIONS]
+        runs = runs if "claims" in ONLY else []
         boards = {**BOARDS, **dict.fromkeys(runs, CLAIM_SHEETS)}
         prepare.create_campaigns(bench.db, SECRET, boards)
         bench.version = prepare.claim_tiles(bench.db, SECRET, "poll", CHANGES)
@@ -171,8 +183,9 @@ def main() -> int:
 def run_all(bench: Bench) -> None:
     bench.start("FULL")
     port = bench.server.port
-    print(f"Making {TERMINALS:,} terminals (GET /c/terminals each)", flush=True)
-    bench.terminals = prepare.make_terminals(port, "terminals", TERMINALS)
+    if "claims" in ONLY:
+        print(f"Making {TERMINALS:,} terminals (GET /c/terminals each)", flush=True)
+        bench.terminals = prepare.make_terminals(port, "terminals", TERMINALS)
     polls = {
         "poll, no change": bench.poll_path(0),
         f"poll after {CHANGES} changes": bench.poll_path(CHANGES),
@@ -190,7 +203,7 @@ def run_all(bench: Bench) -> None:
     check_sizes(bench.sizes)
 
     print(f"Measuring: {SECONDS:g} s each, after {BASE_SECONDS:g} s of /healthz", flush=True)
-    for tiles, slug in PAGES.items():
+    for tiles, slug in PAGES.items() if "pages" in ONLY else ():
         r = bench.measure(
             f"page {tiles:,} tiles",
             1,
@@ -202,17 +215,19 @@ def run_all(bench: Bench) -> None:
         bench.render[tiles] = r.p50
     for c in CONNECTIONS:
         bench.measure("healthz", c, baseline=False)
-        for name, path in polls.items():
+        for name, path in polls.items() if "polls" in ONLY else ():
             bench.measure(name, c, path=path, headers=(HX,))
-        for tiles, slug in PAGES.items():
+        for tiles, slug in PAGES.items() if "pages" in ONLY else ():
             bench.measure(f"page {tiles:,} tiles", c, path=f"/c/{slug}")
-        bench.claims("claim", c)
-        bench.claims("pair", c)
+        if "claims" in ONLY:
+            bench.claims("claim", c)
+            bench.claims("pair", c)
 
-    bench.start("NORMAL")
-    for c in CONNECTIONS:
-        bench.claims("claim", c)
-        bench.claims("pair", c)
+    if "claims" in ONLY:
+        bench.start("NORMAL")
+        for c in CONNECTIONS:
+            bench.claims("claim", c)
+            bench.claims("pair", c)
 
 
 def check_sizes(sizes: dict) -> None:
