@@ -44,7 +44,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 
 ## Extract every message from app/ and templates/, and merge them into each language's .po
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-location=file \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --add-location=file \
 		--sort-by-file --project=Kuji --copyright-holder="Kuji" -w 100 -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -w 100 --no-fuzzy-matching \
 		--ignore-obsolete

@@ -1,25 +1,21 @@
 """`flask campaign …` commands for scripting."""
 
-import logging
-import os
-import sqlite3
 import sys
 
 import click
 from flask import current_app, url_for
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from .campaigns import create_campaign
-from .export import to_csv, to_xlsx
+from .export import to_csv
+from .i18n import translate
 from .lottery.conditions import ConditionsError, demo_conditions, parse_conditions
 from .store import batch, campaigns, destinations, editing
 from .store.campaigns import SlugTaken
-from .store.db import backup as db_backup
 from .store.db import get_db
 
 campaign_cli = AppGroup("campaign", help="Create, list and export campaigns.")
-log = logging.getLogger(__name__)
 
 
 @campaign_cli.command("create")
@@ -29,14 +25,14 @@ def create(file):
     try:
         source = file.read().decode("utf-8")
     except UnicodeDecodeError:
-        _fail(["file: not UTF-8 text"])
+        _fail([_("file: not UTF-8 text")])
     try:
         conditions = parse_conditions(source)
         create_campaign(conditions, current_app.config["CLOCK"](), source)
     except ConditionsError as exc:
         _fail(exc.problems)
     except SlugTaken:
-        _fail([f"slug: a campaign called {conditions.slug!r} already exists"])
+        _fail([_("slug: a campaign called '%(slug)s' already exists", slug=conditions.slug)])
     click.echo(f"{conditions.slug} {_board_path(conditions.slug)}")
 
 
@@ -65,38 +61,12 @@ def list_campaigns():
 
 @campaign_cli.command("export")
 @click.argument("slug")
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
-)
-@click.option(
-    "--output", "-o", type=click.Path(dir_okay=False), help="Write to this file, not stdout."
-)
-def export(slug, fmt, output):
-    """Write the destination list of campaign SLUG to stdout or to a file."""
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+def export(slug, fmt):
+    """Write the destination list of campaign SLUG to stdout."""
     db = get_db()
     campaign = _campaign(slug)
-    rows = destinations.rows(db, campaign.id)
-    if fmt == "xlsx":
-        data = to_xlsx(destinations.HEADER, rows, title=campaign.slug)
-    else:
-        data = to_csv(destinations.HEADER, rows).encode("utf-8")
-    if output:
-        with open(output, "wb") as f:
-            f.write(data)
-    elif fmt == "xlsx" and is_terminal(sys.stdout):
-        _fail([_("XLSX is a binary file: name one with --output, or redirect stdout")])
-    elif fmt == "xlsx":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        click.echo(data.decode("utf-8"), nl=False)
-    # DEBUG: at INFO the line would land on the operator's terminal beside the CSV.
-    log.debug("exported campaign=%s format=%s to=%s", slug, fmt, output or "stdout")
-
-
-def is_terminal(stream) -> bool:
-    """Tell whether `stream` is a terminal, where binary output would be garbage."""
-    return stream.isatty()
+    click.echo(to_csv(destinations.HEADER, destinations.rows(db, campaign.id)), nl=False)
 
 
 @campaign_cli.command("close")
@@ -108,8 +78,8 @@ def close(slug):
     moment = current_app.config["CLOCK"]()
     text = editing.source(db, campaign.id)
     if not editing.close_early(db, campaign.id, moment, text):
-        _fail([f"{slug!r} has already ended"])
-    click.echo(f"{slug} closed")
+        _fail([_("'%(slug)s' has already ended", slug=slug)])
+    click.echo(_("%(slug)s closed", slug=slug))
 
 
 @campaign_cli.command("draw")
@@ -118,20 +88,27 @@ def draw(slug):
     """Run the batch draw of campaign SLUG once its period has ended."""
     campaign = _campaign(slug)
     if campaign.draw != "batch":
-        _fail([f"{slug!r} draws instantly; it has no batch draw"])
+        _fail([_("'%(slug)s' draws instantly; it has no batch draw", slug=slug)])
     try:
         done = batch.run(get_db(), campaign, current_app.config["CLOCK"]())
     except batch.NotDue:
-        _fail([f"{slug!r} is still taking requests: close it first, or wait for its end"])
+        _fail(
+            [
+                _(
+                    "'%(slug)s' is still taking requests: close it first, or wait for its end",
+                    slug=slug,
+                )
+            ]
+        )
     if done is None:
-        _fail([f"{slug!r} was drawn already"])
-    click.echo(f"{slug} drawn: {done} requests")
+        _fail([_("'%(slug)s' was drawn already", slug=slug)])
+    click.echo(_("%(slug)s drawn: %(count)d requests", slug=slug, count=done))
 
 
 def _campaign(slug: str):
     campaign = campaigns.by_slug(get_db(), slug)
     if campaign is None:
-        _fail([f"no campaign called {slug!r}"])
+        _fail([_("no campaign called '%(slug)s'", slug=slug)])
     return campaign
 
 
@@ -141,29 +118,13 @@ def _board_path(slug: str) -> str:
 
 
 def _fail(problems: list[str]):
+    """Print one line per problem, in the operator's language, and exit 1."""
     for line in problems:
-        click.echo(f"error: {line}", err=True)
+        click.echo(_("error: %(problem)s", problem=translate(line)), err=True)
     sys.exit(1)
-
-
-@click.command("backup")
-@click.argument("dest", type=click.Path(dir_okay=False))
-@with_appcontext
-def backup(dest):
-    """Copy the database to DEST as one consistent snapshot, while the server runs."""
-    source = current_app.config["DATABASE"]
-    if os.path.exists(dest) and os.path.samefile(dest, source):
-        _fail([_("DEST is the database itself: name another file")])
-    try:
-        pages = db_backup(source, dest)
-    except sqlite3.Error as exc:
-        _fail([_("the backup failed: %(reason)s", reason=str(exc))])
-    log.info("backup to=%s pages=%d", dest, pages)
-    click.echo(_("%(dest)s: %(pages)d pages copied and checked", dest=dest, pages=pages))
 
 
 def init_app(app):
     from . import fairness_cli  # noqa: F401  (adds `campaign verify`)
 
     app.cli.add_command(campaign_cli)
-    app.cli.add_command(backup)

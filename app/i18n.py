@@ -14,6 +14,7 @@ from babel.numbers import format_decimal
 from flask import Blueprint, abort, g, has_request_context, redirect, request, url_for
 from flask_babel import Babel, get_locale, gettext, ngettext
 
+from .lottery.messages import Problem
 from .views import local_path
 
 SUPPORTED = ("ja", "en")
@@ -39,6 +40,7 @@ def init_app(app) -> None:
         format_moment=format_moment,
         format_value=format_value,
         switch_language_url=switch_language_url,
+        translate=translate,
         utc=UTC,
     )
     app.context_processor(lambda: {"current_locale": current_language()})
@@ -115,6 +117,13 @@ def vary(response):
         if getattr(request, "htmx", None):
             response.vary.add("HX-Request")
     return response
+
+
+def translate(text: str) -> str:
+    """Return a pure rule's Problem in the current language; other text as it is."""
+    if isinstance(text, Problem):
+        return gettext(text.message, **text.params)
+    return text
 
 
 def format_moment(moment: datetime, zone: tzinfo | None = None) -> str:

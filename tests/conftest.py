@@ -35,7 +35,12 @@ def client(app):
 
 @pytest.fixture
 def runner(app):
-    return app.test_cli_runner()
+    """The command line as an English-speaking operator runs it (tests/i18n: Japanese)."""
+    english = {"LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "en_US.UTF-8"}
+    cli = app.test_cli_runner()
+    invoke = cli.invoke
+    cli.invoke = lambda *args, **kw: invoke(*args, env={**english, **kw.pop("env", {})}, **kw)
+    return cli
 
 
 @pytest.fixture

@@ -101,6 +101,7 @@ class Terminal:
     def confirm(self, **fields):
         data = {
             "name": "Hanako Yamada",
+            "postal_code": "104-0061",
             "address": "1-2-3 Ginza, Chuo-ku, Tokyo",
             "phone": "090-1234-5678",
             "email": "hanako@example.jp",

@@ -98,7 +98,16 @@ def serve(db_path: Path, **kwargs):
         server.stop()
 
 
-EXPORT_HEADER = ["issue_no", "name", "address", "phone", "email", "coupon", "confirmed_at"]
+EXPORT_HEADER = [
+    "issue_no",
+    "name",
+    "postal_code",
+    "address",
+    "phone",
+    "email",
+    "coupon",
+    "confirmed_at",
+]
 
 
 def export(db_path: Path, slug: str) -> list[dict]:

@@ -97,7 +97,14 @@ def coupons(slug):
         abort(404, _("There is no such batch of coupons."))
     key = current_app.secret_key.encode()
     items = [
-        Coupon(d.issue_no, d.name, d.address, d.coupon, coupon_code(key, campaign.id, d.issue_no))
+        Coupon(
+            d.issue_no,
+            d.name,
+            d.address,
+            d.coupon,
+            coupon_code(key, campaign.id, d.issue_no),
+            postal_code=d.postal_code,
+        )
         for d in rows
     ]
     pdf = coupons_pdf(campaign.title, campaign.goods, items, current_app.config["COUPON_FONT"])

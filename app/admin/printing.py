@@ -33,6 +33,7 @@ class Coupon:
     address: str
     label: str
     code: str
+    postal_code: str = ""
 
 
 def coupons_pdf(title: str, goods: str, coupons: list[Coupon], font: str | None = None) -> bytes:
@@ -51,6 +52,10 @@ def coupons_pdf(title: str, goods: str, coupons: list[Coupon], font: str | None 
         # The recipient: where a window envelope or a postcard address goes.
         pdf.set_xy(10, 14)
         pdf.set_font(family, size=10)
+        if c.postal_code:
+            # The postal mark needs a Japanese font; Latin-1 would print "?".
+            mark = "〒" if family == "coupon" else ""
+            pdf.multi_cell(80, 5, encode(f"{mark}{c.postal_code}"), new_x="LEFT")
         pdf.multi_cell(80, 5, encode(c.address), new_x="LEFT")
         pdf.set_font(family, size=13)
         pdf.multi_cell(80, 7, encode(_addressee(c.name)))

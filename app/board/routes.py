@@ -4,6 +4,7 @@ from dataclasses import replace
 
 from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import limiter
 from app.lottery.contact import ContactError, clean_contact
@@ -23,8 +24,8 @@ from app.views import go, now, render, to_main
 
 from . import bp, speed, terminal, tiles
 
-TAKEN = "That tile was just taken — pick another."
-GONE = (
+TAKEN = _l("That tile was just taken — pick another.")
+GONE = _l(
     "Every tile is taken for now. Tiles that are not confirmed come back, so keep this page open."
 )
 
@@ -84,7 +85,7 @@ def poll(slug):
         "board/_poll.html",
         campaign=campaign,
         phase="open",
-        changes=tiles.changes(changed),
+        changes=tiles.changes(changed, _tile_words()),
         remaining=campaign.free,
     )
 
@@ -103,10 +104,10 @@ def claim(slug):
         return to_main(ticket(slug, status=403))
     raw = request.form.get("tile", "")
     if not raw.isascii() or not raw.isdigit() or len(raw) > 7:
-        abort(400, "Pick a tile by its number.")
+        abort(400, _("Pick a tile by its number."))
     no = int(raw)
     if not 1 <= no <= campaign.sheets:
-        abort(404, "There is no tile with that number.")
+        abort(404, _("There is no tile with that number."))
     holder = terminal.holder()
     try:
         entry = tickets.hold(get_db(), campaign, holder, moment, no=no)
@@ -190,10 +191,15 @@ def _holder(slug):
         abort(404, _("This campaign takes requests, not draws."))
     entry = _drawn(campaign)
     if entry is None:
-        abort(409, "You hold no tile in this campaign: pick one on the board first.")
+        abort(409, _("You hold no tile in this campaign: pick one on the board first."))
     if campaign.phase(now()) == "ended":
-        abort(403, "This campaign has closed.")
+        abort(403, _("This campaign has closed."))
     return campaign, entry
+
+
+def _tile_words() -> tuple[str, str]:
+    """Return the words read aloud before and after a tile's number, in this language."""
+    return tiles.label(_("Tile %(no)s", no="\x00"))
 
 
 def _board_page(campaign, message=None, status=200, block="main"):
@@ -208,8 +214,9 @@ def _board_page(campaign, message=None, status=200, block="main"):
         def read():
             return (*board_store.snapshot(db, campaign.id), campaign.sheets)
 
-        key = (current_app.config["DATABASE"], campaign.id)
-        version, markup, remaining = tiles.cached_board(key, campaign.version, read)
+        words = _tile_words()
+        key = (current_app.config["DATABASE"], campaign.id, words)
+        version, markup, remaining = tiles.cached_board(key, campaign.version, read, words)
         campaign = replace(campaign, version=version, free=remaining)
     return render(
         "board/board.html",

@@ -1,16 +1,27 @@
 """Tile markup as plain strings: a 100,000-tile board renders in constant time per tile.
 
-Only integers are interpolated (`:d` refuses anything else), so the text is safe HTML.
+Only integers and the two escaped halves of the tile's label (the words read aloud before
+and after its number, in the reader's language) are interpolated, so the text is safe HTML.
 """
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+# The label read aloud is "Tile 7" in English; other languages put words after the number.
+ENGLISH = ("Tile ", "")
 
 
-def free(no: int, oob: bool = False) -> str:
+def label(pattern: str, mark: str = "\x00") -> tuple[str, str]:
+    """Split a translated "Tile <mark>" into the escaped text before and after the number."""
+    before, _, after = pattern.partition(mark)
+    return str(escape(before)), str(escape(after))
+
+
+def free(no: int, oob: bool = False, words: tuple[str, str] = ENGLISH) -> str:
     extra = ' hx-swap-oob="true"' if oob else ""
+    before, after = words
     return (
         f'<button class="tile" id="t{no:d}" name="tile" value="{no:d}" data-tile="{no:d}"'
-        f' aria-label="Tile {no:d}"{extra}>{no:d}</button>'
+        f' aria-label="{before}{no:d}{after}"{extra}>{no:d}</button>'
     )
 
 
@@ -19,31 +30,37 @@ def gone(no: int, oob: bool = False) -> str:
     return f'<span class="tile gone" id="t{no:d}" aria-hidden="true"{extra}></span>'
 
 
-def board(sheets: int, free_numbers: list[int]) -> Markup:
+def board(sheets: int, free_numbers: list[int], words: tuple[str, str] = ENGLISH) -> Markup:
     """Return every tile in order: a button when free, an empty place when taken."""
     is_free = bytearray(sheets + 1)
     for no in free_numbers:
         is_free[no] = 1
-    return Markup("".join(free(n) if is_free[n] else gone(n) for n in range(1, sheets + 1)))  # noqa: S704
+    return Markup(  # noqa: S704
+        "".join(free(n, False, words) if is_free[n] else gone(n) for n in range(1, sheets + 1))
+    )
 
 
-def changes(changed: list[tuple[int, bool]]) -> Markup:
+def changes(changed: list[tuple[int, bool]], words: tuple[str, str] = ENGLISH) -> Markup:
     """Return out-of-band swaps for the tiles that changed."""
-    return Markup("".join(free(n, True) if f else gone(n, True) for n, f in changed))  # noqa: S704
+    return Markup("".join(free(n, True, words) if f else gone(n, True) for n, f in changed))  # noqa: S704
 
 
-# Each worker keeps the latest markup of each board: every view between two changes reuses it.
+# Each worker keeps the latest markup of each board (per language, as the labels differ):
+# every view between two changes reuses it.
 _latest: dict[tuple, tuple[int, Markup, int]] = {}
 
 
-def cached_board(key: tuple, version: int, read) -> tuple[int, Markup, int]:
+def cached_board(
+    key: tuple, version: int, read, words: tuple[str, str] = ENGLISH
+) -> tuple[int, Markup, int]:
     """Return (version, markup, free count) for a board, calling read() only when it changed.
 
-    read() returns (version, free tile numbers, sheets) as one consistent state.
+    read() returns (version, free tile numbers, sheets) as one consistent state. `key` must
+    name the language too when `words` differ by language.
     """
     hit = _latest.get(key)
     if hit and hit[0] == version:
         return hit
     version, free_numbers, sheets = read()
-    _latest[key] = entry = (version, board(sheets, free_numbers), len(free_numbers))
+    _latest[key] = entry = (version, board(sheets, free_numbers, words), len(free_numbers))
     return entry

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .messages import N_, Problem
+
 MAX_SHEETS = 100_000
 UNITS = ("percent", "yen", "points")
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
@@ -32,9 +34,9 @@ PRIZE_KNOWN = {"label", "value", "unit", "count"}
 
 
 class ConditionsError(ValueError):
-    """A condition set with problems; `problems` holds one line per problem."""
+    """A condition set with problems; `problems` holds one line (a Problem) per problem."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(problems))
         self.problems = problems
 
@@ -82,40 +84,46 @@ def parse_conditions(text: str) -> Conditions:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConditionsError([f"not valid TOML: {exc}"]) from None
+        raise ConditionsError([Problem(N_("not valid TOML: %(error)s"), error=str(exc))]) from None
     return conditions_from_dict(data)
 
 
 def conditions_from_dict(data: dict) -> Conditions:
     """Validate a mapping (from TOML or a form) into Conditions."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     unknown = sorted(set(data) - KNOWN)
     if unknown:
-        problems.append(f"unknown field(s): {', '.join(unknown)}")
+        problems.append(Problem(N_("unknown field(s): %(fields)s"), fields=", ".join(unknown)))
 
     title = _text(data, "title", 120, problems)
     goods = _text(data, "goods", 300, problems)
     slug = data.get("slug")
     if not isinstance(slug, str) or not SLUG.fullmatch(slug):
-        problems.append("slug: required, 1-64 characters of a-z, 0-9 and '-'")
+        problems.append(Problem(N_("slug: required, 1-64 characters of a-z, 0-9 and '-'")))
     opens = _moment(data, "opens", problems)
     closes = _moment(data, "closes", problems)
     if opens and closes and closes <= opens:
-        problems.append("closes: must be after opens")
+        problems.append(Problem(N_("closes: must be after opens")))
     hold = _whole(data, "hold_minutes", problems, default=15, low=1, high=24 * 60)
     losing = _whole(data, "losing", problems, default=0, low=0, high=MAX_SHEETS)
     prizes = _prizes(data.get("prizes"), problems)
     draw = _choice(data, "draw", DRAWS, problems)
     mode = _choice(data, "mode", MODES, problems, default="speed" if draw == "batch" else "board")
     if draw == "batch" and mode == "board":
-        problems.append('mode: a batch draw has no board; use mode = "speed"')
+        problems.append(Problem(N_('mode: a batch draw has no board; use mode = "speed"')))
     tilt = _whole(data, "tilt", problems, default=0, low=0, high=MAX_TILT)
     timezone = _zone(data, problems)
 
     if not problems:
         total = sum(p.count for p in prizes) + losing
         if total > MAX_SHEETS:
-            problems.append(f"sheets: {total} tiles, at most {MAX_SHEETS} allowed")
+            problems.append(
+                Problem(
+                    N_("sheets: %(total)d tiles, at most %(limit)d allowed"),
+                    total=total,
+                    limit=MAX_SHEETS,
+                )
+            )
     if problems:
         raise ConditionsError(problems)
     return Conditions(
@@ -171,15 +179,18 @@ def _quote(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _text(data, name, limit, problems):
+def _text(data, name, limit, problems, where=""):
     value = data.get(name)
+    field = where + name
     if not isinstance(value, str) or not value.strip():
-        problems.append(f"{name}: required text")
+        problems.append(Problem(N_("%(field)s: required text"), field=field))
         return ""
     if len(value) > limit:
-        problems.append(f"{name}: at most {limit} characters")
+        problems.append(
+            Problem(N_("%(field)s: at most %(limit)d characters"), field=field, limit=limit)
+        )
     if any(ord(ch) < 32 for ch in value):
-        problems.append(f"{name}: control characters are not allowed")
+        problems.append(Problem(N_("%(field)s: control characters are not allowed"), field=field))
     return value.strip()
 
 
@@ -191,10 +202,15 @@ def _moment(data, name, problems):
         except ValueError:
             value = None
     if not isinstance(value, datetime):
-        problems.append(f"{name}: required date and time, e.g. 2026-12-01T09:00:00+09:00")
+        problems.append(
+            Problem(
+                N_("%(field)s: required date and time, e.g. 2026-12-01T09:00:00+09:00"),
+                field=name,
+            )
+        )
         return None
     if value.tzinfo is None or value.utcoffset() is None:
-        problems.append(f"{name}: needs a time zone offset, e.g. +09:00")
+        problems.append(Problem(N_("%(field)s: needs a time zone offset, e.g. +09:00"), field=name))
         return None
     return value
 
@@ -202,7 +218,9 @@ def _moment(data, name, problems):
 def _choice(data, name, allowed, problems, default=None):
     value = data.get(name, default or allowed[0])
     if value not in allowed:
-        problems.append(f"{name}: one of {', '.join(allowed)}")
+        problems.append(
+            Problem(N_("%(field)s: one of %(choices)s"), field=name, choices=", ".join(allowed))
+        )
         return default or allowed[0]
     return value
 
@@ -216,52 +234,80 @@ def _zone(data, problems) -> str:
             raise ValueError
         ZoneInfo(name)
     except (ValueError, ZoneInfoNotFoundError):
-        problems.append('timezone: an IANA time zone name, e.g. "Asia/Tokyo"')
+        problems.append(Problem(N_('timezone: an IANA time zone name, e.g. "Asia/Tokyo"')))
         return ""
     return name
 
 
-def _whole(data, name, problems, *, default, low, high):
+def _whole(data, name, problems, *, default, low, high, where=""):
     value = data.get(name, default)
+    field = where + name
     if isinstance(value, bool) or not isinstance(value, int):
-        problems.append(f"{name}: must be a whole number")
+        problems.append(Problem(N_("%(field)s: must be a whole number"), field=field))
         return default
     if not low <= value <= high:
-        problems.append(f"{name}: must be between {low} and {high}")
+        problems.append(
+            Problem(
+                N_("%(field)s: must be between %(low)d and %(high)d"),
+                field=field,
+                low=low,
+                high=high,
+            )
+        )
         return default
     return value
 
 
 def _prizes(raw, problems) -> list[Prize]:
     if not isinstance(raw, list) or not raw:
-        problems.append("prizes: at least one [[prizes]] table is required")
+        problems.append(Problem(N_("prizes: at least one [[prizes]] table is required")))
         return []
     prizes = []
     for i, item in enumerate(raw, start=1):
         where = f"prizes[{i}]"
         if not isinstance(item, dict):
-            problems.append(f"{where}: must be a table with label, value, unit and count")
+            problems.append(
+                Problem(
+                    N_("%(field)s: must be a table with label, value, unit and count"),
+                    field=where,
+                )
+            )
             continue
         before = len(problems)
         unknown = sorted(set(item) - PRIZE_KNOWN)
         if unknown:
-            problems.append(f"{where}: unknown field(s): {', '.join(unknown)}")
-        label = _text(item, "label", 60, sub := [])
-        problems += [f"{where}.{s}" for s in sub]
-        value = _whole(item, "value", sub := [], default=0, low=1, high=10_000_000)
-        problems += [f"{where}.{s}" for s in sub]
+            problems.append(
+                Problem(
+                    N_("%(field)s: unknown field(s): %(fields)s"),
+                    field=where,
+                    fields=", ".join(unknown),
+                )
+            )
+        label = _text(item, "label", 60, problems, where=f"{where}.")
+        value = _whole(
+            item, "value", problems, default=0, low=1, high=10_000_000, where=f"{where}."
+        )
         unit = item.get("unit")
         if unit not in UNITS:
-            problems.append(f"{where}.unit: one of {', '.join(UNITS)}")
+            problems.append(
+                Problem(
+                    N_("%(field)s: one of %(choices)s"),
+                    field=f"{where}.unit",
+                    choices=", ".join(UNITS),
+                )
+            )
         elif unit == "percent" and not 1 <= value <= 100:
-            problems.append(f"{where}.value: a percentage between 1 and 100")
-        count = _whole(item, "count", sub := [], default=0, low=1, high=MAX_SHEETS)
-        problems += [f"{where}.{s}" for s in sub]
+            problems.append(
+                Problem(N_("%(field)s: a percentage between 1 and 100"), field=f"{where}.value")
+            )
+        count = _whole(
+            item, "count", problems, default=0, low=1, high=MAX_SHEETS, where=f"{where}."
+        )
         if len(problems) == before:
             prizes.append(Prize(label, value, unit, count))
     labels = [p.label for p in prizes]
     if len(set(labels)) != len(labels):
-        problems.append("prizes: each label must be different")
+        problems.append(Problem(N_("prizes: each label must be different")))
     return prizes
 
 

@@ -4,7 +4,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-LIMITS = {"name": 100, "address": 300, "phone": 30, "email": 254}
+from .messages import N_, Problem
+
+# In the order the form asks for them.
+LIMITS = {"name": 100, "postal_code": 20, "address": 300, "phone": 30, "email": 254}
 EMAIL = re.compile(r"[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?\.[A-Za-z]{2,63}")
 PHONE = re.compile(r"\+?[0-9(][0-9 ()-]*")
 # Numbers written in international form ("+81 90…", "0081 90…") are keyed in national form.
@@ -14,12 +17,41 @@ FORMULA_START = ("=", "+", "-", "@")
 # Joiners are part of some scripts and emoji in names and addresses; every other format
 # character (direction overrides, zero-width spaces, soft hyphens) only disguises text.
 JOINERS = {"\u200c", "\u200d"}
+# A Japanese postal code: 〒123-4567, the mark, spaces and any dash optional.
+POSTAL_MARKS = str.maketrans("", "", "〒 -\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff70")
+# One whole sentence per field and problem, so every language can word it its own way.
+MESSAGES = {
+    ("name", "required"): N_("Please enter your name."),
+    ("name", "long"): N_("Your name must be at most %(limit)d characters."),
+    ("name", "control"): N_("Your name contains control or invisible characters."),
+    ("name", "formula"): N_("Your name may not start with = + - or @."),
+    ("postal_code", "required"): N_("Please enter your postal code."),
+    ("postal_code", "long"): N_("Your postal code must be at most %(limit)d characters."),
+    ("postal_code", "control"): N_("Your postal code contains control or invisible characters."),
+    ("postal_code", "format"): N_("Please write your postal code as 7 digits, e.g. 123-4567."),
+    ("address", "required"): N_("Please enter your address."),
+    ("address", "long"): N_("Your address must be at most %(limit)d characters."),
+    ("address", "control"): N_("Your address contains control or invisible characters."),
+    ("address", "formula"): N_("Your address may not start with = + - or @."),
+    ("phone", "required"): N_("Please enter your phone number."),
+    ("phone", "long"): N_("Your phone number must be at most %(limit)d characters."),
+    ("phone", "control"): N_("Your phone number contains control or invisible characters."),
+    ("phone", "format"): N_(
+        "Please write your phone number in digits; spaces, dashes and brackets may separate"
+        " them (6 to 15 digits)."
+    ),
+    ("email", "required"): N_("Please enter your e-mail address."),
+    ("email", "long"): N_("Your e-mail address must be at most %(limit)d characters."),
+    ("email", "control"): N_("Your e-mail address contains control or invisible characters."),
+    ("email", "formula"): N_("Your e-mail address may not start with = + - or @."),
+    ("email", "format"): N_("Please enter a valid e-mail address, e.g. hanako@example.jp."),
+}
 
 
 class ContactError(ValueError):
-    """Fields that failed validation: `errors` maps field name to message."""
+    """Fields that failed validation: `errors` maps field name to a whole sentence."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, Problem]):
         super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
 
@@ -30,6 +62,7 @@ class Contact:
     address: str
     phone: str
     email: str
+    postal_code: str = ""
 
     @property
     def email_key(self) -> str:
@@ -60,9 +93,17 @@ def phone_key(phone: str) -> str:
     return "00" + international
 
 
+def postal_code(text: str) -> str | None:
+    """Return a Japanese postal code as 123-4567 (full width and 〒 accepted), or None."""
+    digits = unicodedata.normalize("NFKC", text).translate(POSTAL_MARKS)
+    if len(digits) != 7 or not (digits.isascii() and digits.isdigit()):
+        return None
+    return f"{digits[:3]}-{digits[3:]}"
+
+
 def clean_contact(fields) -> Contact:
-    """Validate and normalise name, address, phone and e-mail, raising ContactError."""
-    errors: dict[str, str] = {}
+    """Validate and normalise name, postal code, address, phone and e-mail (ContactError)."""
+    errors: dict[str, Problem] = {}
     values = {}
     for name, limit in LIMITS.items():
         raw = fields.get(name) or ""
@@ -71,7 +112,11 @@ def clean_contact(fields) -> Contact:
             value = unicodedata.normalize("NFKC", value)
         problem = _problem(name, value, limit)
         if problem:
-            errors[name] = problem
+            errors[name] = Problem(
+                MESSAGES[name, problem], **({"limit": limit} if problem == "long" else {})
+            )
+        elif name == "postal_code":
+            value = postal_code(value)
         values[name] = value
     if errors:
         raise ContactError(errors)
@@ -79,22 +124,25 @@ def clean_contact(fields) -> Contact:
 
 
 def _problem(name: str, value: str, limit: int) -> str | None:
+    """Name what is wrong with a field: required, long, control, formula or format."""
     if not value:
-        return "is required"
+        return "required"
     if len(value) > limit:
-        return f"must be at most {limit} characters"
+        return "long"
     allowed = {"\n", *JOINERS} if name == "address" else JOINERS if name == "name" else set()
     if any(_odd(ch) and ch not in allowed for ch in value):
-        return "contains control or invisible characters"
+        return "control"
     if name == "phone":
         digits = sum(ch.isdigit() for ch in value)
         if not PHONE.fullmatch(value) or not 6 <= digits <= 15:
-            return "use digits, spaces, dashes or brackets (6 to 15 digits)"
+            return "format"
         return None
+    if name == "postal_code":
+        return None if postal_code(value) else "format"
     if value.startswith(FORMULA_START):
-        return "may not start with " + " ".join(FORMULA_START)
+        return "formula"
     if name == "email" and not EMAIL.fullmatch(value):
-        return "is not a valid e-mail address"
+        return "format"
     return None
 
 

@@ -3,6 +3,9 @@
 from datetime import datetime
 
 from .conditions import Conditions
+from .messages import N_, Problem
+
+CLAIMED = N_("%(field)s: cannot change once a tile has been claimed")
 
 
 def prizes_changed(old: Conditions, new: Conditions) -> bool:
@@ -14,21 +17,21 @@ def _rules(c: Conditions) -> tuple:
     return (c.prizes, c.losing, c.mode, c.draw, c.tilt)
 
 
-def edit_problems(old: Conditions, new: Conditions, claimed: bool, now: datetime) -> list[str]:
+def edit_problems(old: Conditions, new: Conditions, claimed: bool, now: datetime) -> list[Problem]:
     """Return one line per change the rules refuse; empty when the edit may be saved."""
     problems = []
     if new.slug != old.slug:
-        problems.append("slug: cannot change; links to the board use it")
+        problems.append(Problem(N_("slug: cannot change; links to the board use it")))
     if claimed:
         if prizes_changed(old, new):
-            problems.append("prizes: cannot change once a tile has been claimed")
-        for name in ("mode", "draw", "tilt"):
+            problems.append(Problem(CLAIMED, field="prizes"))
+        for name in ("mode", "draw", "tilt", "opens"):
             if getattr(new, name) != getattr(old, name):
-                problems.append(f"{name}: cannot change once a tile has been claimed")
-        if new.opens != old.opens:
-            problems.append("opens: cannot change once a tile has been claimed")
+                problems.append(Problem(CLAIMED, field=name))
         if new.closes < old.closes:
-            problems.append("closes: can only be extended once a tile has been claimed")
+            problems.append(
+                Problem(N_("closes: can only be extended once a tile has been claimed"))
+            )
     if new.closes != old.closes and new.closes <= now:
-        problems.append("closes: must be in the future; use 'Close early' to end now")
+        problems.append(Problem(N_("closes: must be in the future; use 'Close early' to end now")))
     return problems

@@ -52,7 +52,8 @@ def register(
         try:
             request_id = db.execute(
                 "INSERT INTO requests (campaign_id, holder, merit, name, address, phone, email,"
-                " email_key, phone_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " email_key, phone_key, created_at, postal_code)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     campaign.id,
                     holder,
@@ -64,6 +65,7 @@ def register(
                     contact.email_key,
                     contact.phone_key,
                     stamp(now),
+                    contact.postal_code,
                 ],
             ).lastrowid
         except sqlite3.IntegrityError as exc:
@@ -201,10 +203,11 @@ def _assign(db, campaign, seed, tilt, pending, now) -> None:
     contact = {r[0]: r[3:] for r in pending}
     db.conn.executemany(
         "INSERT INTO destinations (campaign_id, issue_no, entry_id, prize_id, name, address,"
-        " phone, email, email_key, phone_key, confirmed_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " phone, email, email_key, phone_key, confirmed_at, postal_code)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " (SELECT postal_code FROM requests WHERE id = ?))",
         (
-            (campaign.id, no, entry_of[no], prize_of[tier], *contact[request_id], at)
+            (campaign.id, no, entry_of[no], prize_of[tier], *contact[request_id], at, request_id)
             for request_id, _, _, no, tier, _ in drawn
             if tier != LOSING
         ),

@@ -2,7 +2,7 @@
 
 from sqlite_utils import Database
 
-HEADER = ("issue_no", "name", "address", "phone", "email", "coupon", "confirmed_at")
+HEADER = ("issue_no", "name", "postal_code", "address", "phone", "email", "coupon", "confirmed_at")
 # The admin's exports also say which coupons were marked issued.
 ISSUE_HEADER = (*HEADER, "issued_at")
 
@@ -12,7 +12,7 @@ def rows(db: Database, campaign_id: int, issued: bool = False):
     yield from db.execute(ISSUE_ROWS if issued else ROWS, [campaign_id])
 
 
-_COLUMNS = "d.issue_no, d.name, d.address, d.phone, d.email, p.label, d.confirmed_at"
+_COLUMNS = "d.issue_no, d.name, d.postal_code, d.address, d.phone, d.email, p.label, d.confirmed_at"
 _FROM = (
     " FROM destinations d JOIN prizes p ON p.id = d.prize_id"
     " WHERE d.campaign_id = ? ORDER BY d.issue_no"

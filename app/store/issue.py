@@ -12,6 +12,7 @@ from .db import immediate, stamp, unstamp
 class Destination:
     issue_no: int
     name: str
+    postal_code: str
     address: str
     phone: str
     email: str
@@ -23,7 +24,8 @@ class Destination:
 
 
 SELECT = (
-    "SELECT d.issue_no, d.name, d.address, d.phone, d.email, p.label, p.value, p.unit,"
+    "SELECT d.issue_no, d.name, d.postal_code, d.address, d.phone, d.email, p.label, p.value,"
+    " p.unit,"
     " d.confirmed_at, d.issued_at FROM destinations d JOIN prizes p ON p.id = d.prize_id"
 )
 
@@ -103,4 +105,4 @@ def mark_issued(
 
 
 def _destination(r) -> Destination:
-    return Destination(*r[:8], unstamp(r[8]), unstamp(r[9]) if r[9] else None)
+    return Destination(*r[:9], unstamp(r[9]), unstamp(r[10]) if r[10] else None)

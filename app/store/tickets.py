@@ -49,7 +49,7 @@ def hold(
     choose = engine.get_strategy(campaign.strategy)
     with immediate(db, durable=False):
         engine.return_holds(db, campaign.id, now, due_by=now)
-        opened = engine.open_for_draw(db, campaign.id, now, draw=True)
+        opened = engine.open_for_draw(db, campaign.id, now)
         no = choose(db, campaign.id, no)
         try:
             entry_id = db.execute(
@@ -69,9 +69,7 @@ def hold(
             [entry_id, until, opened.version, prize_id, tier, campaign.id, no],
         ).fetchone():
             raise Taken
-        engine.log(
-            db, campaign.id, "draw", tier, no, entry_id, now, draw_no=s, merit=merit, seq=opened.seq
-        )
+        engine.log(db, campaign.id, "draw", tier, no, entry_id, now, draw_no=s, merit=merit)
         if prize_id is None:
             _lose(db, campaign.id, entry_id, now)
             return Entry(entry_id, no, "lost", None, None)
@@ -95,14 +93,15 @@ def confirm(
         try:
             db.execute(
                 "INSERT INTO destinations (campaign_id, issue_no, entry_id, prize_id, name,"
-                " address, phone, email, email_key, phone_key, confirmed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " postal_code, address, phone, email, email_key, phone_key, confirmed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     campaign.id,
                     no,
                     entry_id,
                     prize_id,
                     contact.name,
+                    contact.postal_code,
                     contact.address,
                     contact.phone,
                     contact.email,

@@ -93,14 +93,15 @@ def seed_destinations(app, slug: str, rows: list[dict] | int):
                 )
                 db.execute(
                     "INSERT INTO destinations (campaign_id, issue_no, entry_id, prize_id, name,"
-                    " address, phone, email, email_key, phone_key, confirmed_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " postal_code, address, phone, email, email_key, phone_key, confirmed_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         campaign.id,
                         no,
                         entry,
                         prize_id,
                         r["name"],
+                        r.get("postal_code", "104-0061"),
                         r["address"],
                         r["phone"],
                         r["email"],

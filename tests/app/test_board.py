@@ -64,9 +64,9 @@ def test_confirming_records_a_destination(terminal, runner):
     thanks = terminal.get("/ticket").get_data(as_text=True)
     assert "Thank you" in thanks and "issue no. 12" in thanks and "Hanako Yamada" in thanks
     out = runner.invoke(args=["campaign", "export", "spring"]).output.splitlines()
-    assert out[0] == "issue_no,name,address,phone,email,coupon,confirmed_at"
+    assert out[0] == "issue_no,name,postal_code,address,phone,email,coupon,confirmed_at"
     assert out[1].startswith(
-        '12,Hanako Yamada,"1-2-3 Ginza, Chuo-ku, Tokyo",090-1234-5678,hanako@example.jp,'
+        '12,Hanako Yamada,104-0061,"1-2-3 Ginza, Chuo-ku, Tokyo",090-1234-5678,hanako@example.jp,'
     )
     assert len(out) == 2
 

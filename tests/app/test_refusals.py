@@ -99,13 +99,15 @@ def test_confirm_twice_and_cancel_after_confirm_change_nothing(app, terminal):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("name", "", "Name is required"),
-        ("address", "", "Address is required"),
-        ("email", "hanako-at-example", "E-mail is not a valid e-mail address"),
-        ("phone", "ring me", "Phone use digits"),
-        ("name", "x" * 10_000, "Name must be at most 100 characters"),
-        ("address", "Tokyo\x00", "Address contains control or invisible characters"),
-        ("name", '=HYPERLINK("http://evil")', "Name may not start with"),
+        ("name", "", "Please enter your name."),
+        ("address", "", "Please enter your address."),
+        ("email", "hanako-at-example", "Please enter a valid e-mail address"),
+        ("phone", "ring me", "Please write your phone number in digits"),
+        ("name", "x" * 10_000, "Your name must be at most 100 characters."),
+        ("address", "Tokyo\x00", "Your address contains control or invisible characters."),
+        ("name", '=HYPERLINK("http://evil")', "Your name may not start with"),
+        ("postal_code", "", "Please enter your postal code."),
+        ("postal_code", "12-345", "Please write your postal code as 7 digits"),
     ],
 )
 def test_bad_fields_are_named_and_the_hold_stays(app, terminal, field, value, message):

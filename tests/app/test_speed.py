@@ -70,6 +70,7 @@ def apply(t, n):
         "/apply",
         {
             "name": f"Person {n}",
+            "postal_code": "〒１０４－００６１",
             "address": "Tokyo",
             "phone": f"090-1111-{n:04d}",
             "email": f"p{n}@example.jp",

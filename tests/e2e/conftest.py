@@ -2,6 +2,7 @@
 
 import itertools
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,18 +45,26 @@ class Live:
             for no in numbers:
                 tickets.hold(db, campaign, f"board:other-{no}", datetime.now(UTC), no=no)
 
-    def prize_of(self, slug: str, no: int) -> str:
-        """Return the label of the coupon that tile `no` secretly holds."""
-        with self.app.app_context():
-            row = (
-                get_db()
-                .execute(
-                    "SELECT p.label FROM tickets t JOIN campaigns c ON c.id = t.campaign_id"
-                    " JOIN prizes p ON p.id = t.prize_id WHERE c.slug = ? AND t.no = ?",
-                    [slug, no],
+    def prize_of(self, slug: str, no: int, wait: float = 10) -> str:
+        """Return the label of the coupon drawn for tile `no`.
+
+        Coupons are bound when a tile is drawn, so this waits for the claim to land.
+        """
+        deadline = time.monotonic() + wait
+        while True:
+            with self.app.app_context():
+                row = (
+                    get_db()
+                    .execute(
+                        "SELECT p.label FROM tickets t JOIN campaigns c ON c.id = t.campaign_id"
+                        " JOIN prizes p ON p.id = t.prize_id WHERE c.slug = ? AND t.no = ?",
+                        [slug, no],
+                    )
+                    .fetchone()
                 )
-                .fetchone()
-            )
+            if row or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
         assert row, f"tile {no} of {slug} holds no prize"
         return row[0]
 

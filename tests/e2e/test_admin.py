@@ -22,6 +22,7 @@ EMAIL = "e2e-admin@example.jp"
 PASSWORD = "a long e2e password"
 CONTACT = {
     "name": "山田 花子",
+    "postal_code": "104-0061",
     "address": "東京都中央区銀座1-2-3",
     "phone": "090-1234-5678",
     "email": "hanako@example.jp",
@@ -115,8 +116,8 @@ def test_admin_watches_a_claim_live_and_downloads_the_list(live, admin_account, 
     raw = Path(csv_download.value.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:6] == ["issue_no", "name", "address", "phone", "email", "coupon"]
-    assert [r[:6] for r in rows[1:]] == [want]
+    assert rows[0][:7] == ["issue_no", "name", "postal_code", "address", "phone", "email", "coupon"]
+    assert [r[:7] for r in rows[1:]] == [want]
 
     with admin.expect_download() as xlsx_download:
         admin.get_by_role("link", name="Export XLSX").click()
@@ -124,7 +125,7 @@ def test_admin_watches_a_claim_live_and_downloads_the_list(live, admin_account, 
     values = [
         [str(c) if c is not None else "" for c in r] for r in sheet.iter_rows(values_only=True)
     ]
-    assert values[0][:6] == rows[0][:6] and [r[:6] for r in values[1:]] == [want]
+    assert values[0][:7] == rows[0][:7] and [r[:7] for r in values[1:]] == [want]
 
 
 def test_the_monitor_fits_a_phone(live, admin_account, new_context, shots):

@@ -6,14 +6,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.server import ROOT
-
-pytestmark = pytest.mark.e2e
-
-DOCS = ROOT / "docs"  # screenshots for the README
+# These tests read the English pages; tests/e2e/test_japanese.py reads the Japanese ones.
+pytestmark = [pytest.mark.e2e, pytest.mark.browser_context_args(locale="en-US")]
 
 CONTACT = {
     "name": "Hanako Yamada",
+    "postal_code": "104-0061",
     "address": "1-2-3 Ginza, Chuo-ku, Tokyo",
     "phone": "090-1234-5678",
     "email": "hanako@example.jp",
@@ -95,10 +93,10 @@ def test_a_stale_board_says_the_tile_was_taken(live, new_context):
 
 def test_full_flow_confirms_and_exports_one_row(live, page):
     slug = live.campaign(prizes=MIXED)
-    label = live.prize_of(slug, 12)
     page.goto(f"/c/{slug}")
 
     tile(page, 12).click()
+    label = live.prize_of(slug, 12)  # bound when drawn
     expect_reveal(page, 12, label)
     fill_contact(page)
     page.get_by_role("button", name="Confirm").click()
@@ -170,7 +168,6 @@ def test_a_board_left_open_past_the_close_says_it_closed(live, new_context):
 
 def test_whole_flow_without_javascript(live, new_context):
     slug = live.campaign(prizes=MIXED)
-    label = live.prize_of(slug, 3)
     page = new_context(java_script_enabled=False).new_page()
     posts = []
     page.on("response", lambda r: r.request.method == "POST" and posts.append(r))
@@ -178,6 +175,7 @@ def test_whole_flow_without_javascript(live, new_context):
 
     tile(page, 3).click()
     expect(page).to_have_url(re.compile(rf"/c/{slug}/ticket$"))
+    label = live.prize_of(slug, 3)
     expect_reveal(page, 3, label)
     fill_contact(page)
     page.get_by_role("button", name="Confirm").click()
@@ -218,9 +216,7 @@ def test_phone_320px_board_fits_and_last_tile_can_be_tapped(live, new_context, s
     ]
     assert misfits == []
 
-    png = page.screenshot(path=shots / "phone-board.png", full_page=True)
-    DOCS.mkdir(exist_ok=True)
-    (DOCS / "screenshot-phone.png").write_bytes(png)
+    page.screenshot(path=shots / "phone-board.png", full_page=True)
 
     last = tile(page, 100)
     expect(last).not_to_be_in_viewport()
@@ -283,6 +279,5 @@ def test_desktop_board_with_taken_tiles(live, new_context, shots):
         expect(page.locator(f"#t{no}")).to_be_hidden()
     expect(tile(page, 100)).to_be_in_viewport()
 
-    png = page.screenshot(path=shots / "desktop-board.png")
-    DOCS.mkdir(exist_ok=True)
-    (DOCS / "screenshot-board.png").write_bytes(png)
+    # README's screenshots come from `make screenshots`; tests never write into the tree.
+    page.screenshot(path=shots / "desktop-board.png")

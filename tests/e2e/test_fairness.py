@@ -140,6 +140,7 @@ def test_the_command_line_verifies_the_same_campaign(live, ended, tmp_path):
     slug, draws = ended
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
     env.update(FLASK_DATABASE=str(live.db_path), FLASK_SECRET_KEY="x")
+    env.update(LANG="en_US.UTF-8", LANGUAGE="", LC_ALL="", LC_MESSAGES="")  # English output
     flask = [sys.executable, "-m", "flask", "--app", "wsgi", "campaign", "verify"]
     done = subprocess.run(
         [*flask, slug], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60

@@ -60,8 +60,10 @@ class Browser:
     def request(self, method: str, path: str, data=None, headers=None) -> Reply:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         # Always http://127.0.0.1: the scheme check of S310 does not apply.
+        # The tests read English sentences; tests/i18n proves the Japanese default.
+        headers = {"Accept-Language": "en", **(headers or {})}
         req = urllib.request.Request(  # noqa: S310
-            self.base + path, data=body, method=method, headers=headers or {}
+            self.base + path, data=body, method=method, headers=headers
         )
         with self.opener.open(req, timeout=self.timeout) as r:
             reply = Reply(r.status, r.read().decode("utf-8", "replace"), r.headers)

@@ -144,6 +144,7 @@ class Run:
         email = f"t{n}@example.jp"
         reply = browser.confirm(
             name=f"Respondent {n}",
+            postal_code="104-0061",
             address=f"{n}-1-1 Ginza, Chuo-ku, Tokyo",
             phone=f"090{n:08d}",
             email=email,

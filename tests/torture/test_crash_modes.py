@@ -84,7 +84,11 @@ class SpeedRun:
             return
         email = f"s{n}@example.jp"
         reply = browser.confirm(
-            name=f"Respondent {n}", address="Tokyo", phone=f"090{n:08d}", email=email
+            name=f"Respondent {n}",
+            postal_code="104-0061",
+            address="Tokyo",
+            phone=f"090{n:08d}",
+            email=email,
         )
         if reply.status == 303:
             with self.lock:
@@ -141,13 +145,20 @@ def _register(url: str, n: int) -> int:
         return 0
     reply = browser.post(
         "/apply",
-        {"name": f"P{n}", "address": "Tokyo", "phone": f"090{n:08d}", "email": f"b{n}@example.jp"},
+        {
+            "name": f"P{n}",
+            "postal_code": "104-0061",
+            "address": "Tokyo",
+            "phone": f"090{n:08d}",
+            "email": f"b{n}@example.jp",
+        },
     )
     return reply.status
 
 
 def _flask(db_path, *args) -> subprocess.Popen:
     env = {**os.environ, "FLASK_DATABASE": str(db_path), "FLASK_SECRET_KEY": "x"}
+    env.update(LANG="en_US.UTF-8", LANGUAGE="", LC_ALL="", LC_MESSAGES="")  # English output
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],
         cwd=ROOT,

@@ -4,6 +4,7 @@ from app.lottery.contact import ContactError, clean_contact, email_key, phone_ke
 
 GOOD = {
     "name": "山田 花子",
+    "postal_code": "104-0061",
     "address": "東京都中央区銀座1-2-3\n201号室",
     "phone": "090-1234-5678",
     "email": "Hanako@Example.JP",
@@ -59,12 +60,17 @@ def test_full_width_phone_and_email_are_accepted():
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("name", "", "is required"),
-        ("address", "   ", "is required"),
+        ("name", "", "Please enter your name."),
+        ("address", "   ", "Please enter your address."),
         ("name", "x" * 101, "at most 100"),
         ("address", "x" * 301, "at most 300"),
-        ("email", "not-an-email", "not a valid e-mail"),
-        ("email", "a@b", "not a valid e-mail"),
+        ("email", "not-an-email", "Please enter a valid e-mail address"),
+        ("email", "a@b", "Please enter a valid e-mail address"),
+        ("postal_code", "", "Please enter your postal code."),
+        ("postal_code", "123-456", "7 digits"),
+        ("postal_code", "1234-5678", "7 digits"),
+        ("postal_code", "abc-defg", "7 digits"),
+        ("postal_code", "１２３​４５６７", "control or invisible"),
         ("phone", "call me", "digits"),
         ("phone", "12", "digits"),
         ("name", "Bob\x00", "control or invisible"),
@@ -94,4 +100,22 @@ def test_a_newline_is_allowed_in_the_address_only():
 def test_missing_fields_are_all_reported():
     with pytest.raises(ContactError) as info:
         clean_contact({})
-    assert set(info.value.errors) == {"name", "address", "phone", "email"}
+    assert set(info.value.errors) == {"name", "postal_code", "address", "phone", "email"}
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["123-4567", "1234567", "〒123-4567", "〒１２３－４５６７", "１２３ー４５６７", " 123 4567 "],
+)
+def test_a_postal_code_is_kept_as_123_4567_however_it_is_written(written):
+    assert clean_contact({**GOOD, "postal_code": written}).postal_code == "123-4567"
+
+
+def test_every_problem_is_a_whole_sentence_that_keeps_its_message_id():
+    with pytest.raises(ContactError) as info:
+        clean_contact({**GOOD, "name": "x" * 101, "phone": ""})
+    long = info.value.errors["name"]
+    assert long == "Your name must be at most 100 characters."
+    assert long.message == "Your name must be at most %(limit)d characters."
+    assert long.params == {"limit": 100}
+    assert info.value.errors["phone"] == "Please enter your phone number."

@@ -129,7 +129,13 @@ def test_the_same_person_cannot_confirm_twice(db):
     b = tickets.hold(db, c, "board:11", START, no=2)
     tickets.confirm(db, c, a.id, contact(1), START)
     same_email = clean_contact(
-        {"name": "X", "address": "Y", "phone": "0311112222", "email": "P1@EXAMPLE.JP"}
+        {
+            "name": "X",
+            "postal_code": "100-0001",
+            "address": "Y",
+            "phone": "0311112222",
+            "email": "P1@EXAMPLE.JP",
+        }
     )
     with pytest.raises(Duplicate) as info:
         tickets.confirm(db, c, b.id, same_email, START)
@@ -137,6 +143,7 @@ def test_the_same_person_cannot_confirm_twice(db):
     same_phone = clean_contact(
         {
             "name": "X",
+            "postal_code": "〒１００－０００１",
             "address": "Y",
             "phone": "０９０ ００００ ０００１",
             "email": "other@example.jp",
