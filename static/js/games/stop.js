@@ -1,0 +1,47 @@
+/*
+ * Stop the roulette: place the reel exactly where the server said it was when it made the
+ * page, and freeze it on Stop while the server works out where it stopped (by its clock).
+ * The stylesheet already spins the reel without this file; nothing here is sent anywhere.
+ */
+(function () {
+  "use strict";
+  const CELL_EM = 3; // one segment is 3em wide, one turn 36em (static/css/games.css)
+
+  // This file runs again with every page htmx swaps in; only the first run is a page load.
+  const swapped = Boolean(window.kujiStopLoaded);
+  window.kujiStopLoaded = true;
+
+  function sinceResponse() {
+    // How long ago the page arrived, for a full page load; a swapped-in page is fresh.
+    const nav = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+    if (swapped || !nav) return 0;
+    return Math.max(0, performance.now() - nav.responseStart);
+  }
+
+  function place(reel) {
+    const segments = Number(reel.dataset.segments);
+    const period = Number(reel.dataset.periodMs);
+    let position = Number(reel.dataset.position);
+    if (!segments || !period || !Number.isFinite(position)) return;
+    position = (position + (sinceResponse() / period) * segments) % segments;
+    const phase = reel.querySelector(".reel-phase");
+    const strip = reel.querySelector(".reel-strip");
+    phase.style.transform = "translateX(" + -position * CELL_EM + "em)";
+    strip.style.animation = "none";
+    void strip.offsetWidth; // restart the turn from the exact place
+    strip.style.animation = "";
+    reel.dataset.placed = "1";
+    const form = reel.parentElement.querySelector("form.reel-stop");
+    if (form) form.addEventListener("submit", () => reel.classList.add("stopped"));
+  }
+
+  function init() {
+    document.querySelectorAll(".reel[data-period-ms]:not([data-placed])").forEach(place);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
