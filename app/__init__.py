@@ -4,14 +4,12 @@ import os
 
 from flask import Flask
 
-from . import cli, errors, i18n
+from . import cli, errors, i18n, logs, paths, security
 from .board.quiet import QuietPolls
 from .config import defaults, secret_key
 from .extensions import csrf, htmx, limiter, login_manager
 from .store.db import get_db
 from .store.schema import migrate
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -19,9 +17,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        instance_path=os.path.join(ROOT, "instance"),
-        template_folder=os.path.join(ROOT, "templates"),
-        static_folder=os.path.join(ROOT, "static"),
+        instance_path=paths.instance(),
+        template_folder=paths.data("templates"),
+        static_folder=paths.data("static"),
     )
     app.config.from_mapping(defaults(app.instance_path))
     if test_config is None:
@@ -30,10 +28,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     os.makedirs(os.path.dirname(os.path.abspath(app.config["DATABASE"])), exist_ok=True)
+    # In a checkout, the repository's translations/; in a wheel, the package's copy.
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", paths.data("translations"))
     if not app.config.get("SECRET_KEY"):
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
 
+    logs.init_app(app)
+    security.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
@@ -49,6 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     app.wsgi_app = QuietPolls(app)
+    # Outermost, so the quiet polls and Flask alike see the client's address and scheme.
+    app.wsgi_app = security.behind_proxies(app.wsgi_app, int(app.config["PROXY_HOPS"]))
 
     with app.app_context():
         migrate(get_db())

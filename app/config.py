@@ -23,6 +23,15 @@ def defaults(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "CLOCK": lambda: datetime.now(UTC),
+        # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted: 0 when
+        # gunicorn or `flask run` faces the browsers, 1 behind one nginx.
+        "PROXY_HOPS": 0,
+        "LOG_LEVEL": "INFO",
+        # Uploads: condition files, and candidate lists of up to 100,000 rows (CSV).
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Who may show the public pages in a frame ("'none'", or a shop's "https://shop.jp");
+        # the admin is never framed.
+        "SECURITY_FRAME_ANCESTORS": "'none'",
     }
 
 

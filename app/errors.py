@@ -17,6 +17,7 @@ TITLES = {
     409: _l("Nothing to do"),
     413: _l("Too much data"),
     429: _l("Please slow down"),
+    500: _l("Sorry, something went wrong on our side"),
 }
 MESSAGES = {
     400: _l("The request was incomplete or malformed."),
@@ -24,6 +25,7 @@ MESSAGES = {
     405: _l("This address does not accept that kind of request."),
     413: _l("The form sent was too large."),
     429: _l("Too many draws came from your network just now. Wait a minute and try again."),
+    500: _l("The problem has been recorded. Please wait a moment and try again."),
 }
 CSRF = _l("This form has expired or did not come from this site. Reload the page and try again.")
 

@@ -4,6 +4,7 @@ import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from .lottery.contact import FORMULA_START
 
@@ -34,13 +35,23 @@ def to_csv(header, rows, bom: bool = False) -> str:
 
 
 def to_xlsx(header, rows, title: str = "destinations") -> bytes:
-    """Write a header and rows as an XLSX workbook with formula cells neutralised."""
+    """Write a header and rows as an XLSX workbook whose text cells are text, never formulas.
+
+    Unlike CSV, XLSX says what a cell is: "+81 90 1234 5678" or "=SUM(A1)" stay exactly as
+    written, as text, with no apostrophe in front.
+    """
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
-    ws.append(list(header))
+    ws.append([_text(ws, v) for v in header])
     for row in rows:
-        # After safe_cell no text starts with "=", so openpyxl never stores it as a formula.
-        ws.append([safe_cell(v) for v in row])
+        ws.append([_text(ws, v) if isinstance(v, str) else v for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _text(ws, value: str) -> WriteOnlyCell:
+    # openpyxl would store a string starting with "=" as a formula; a typed cell is text.
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell

@@ -1,11 +1,16 @@
 """The front page and the health check."""
 
+import logging
+import sqlite3
+
 from flask import Blueprint
 
 from .store import campaigns, get_db
 from .views import now, render
 
 bp = Blueprint("home", __name__)
+log = logging.getLogger(__name__)
+TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 
 
 @bp.get("/")
@@ -18,5 +23,10 @@ def index():
 
 @bp.get("/healthz")
 def healthz():
-    """Answer load balancers without touching the database."""
-    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+    """Answer load balancers: ok when this worker's database connection answers."""
+    try:
+        get_db().execute("SELECT 1").fetchone()
+    except sqlite3.Error as exc:
+        log.error("health check: database unavailable: %s", exc)
+        return "database unavailable", 503, TEXT
+    return "ok", 200, TEXT

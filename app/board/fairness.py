@@ -9,6 +9,7 @@ from flask_babel import get_locale, gettext
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from app import paths
 from app.store import fairness as fairness_store
 from app.store import get_db
 from app.views import now, render
@@ -16,7 +17,7 @@ from app.views import now, render
 from . import bp
 from .routes import _campaign
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = Path(paths.data("docs"))
 TEXTS = {"ja": "fairness.ja.md", "en": "fairness.md"}
 
 

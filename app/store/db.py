@@ -67,6 +67,34 @@ def immediate(db: Database, durable: bool = True):
             db.conn.execute(f"PRAGMA synchronous={db.synchronous}")
 
 
+def backup(source: str, dest: str) -> int:
+    """Copy the SQLite file `source` to `dest` as one snapshot while others write; return pages.
+
+    One backup step reads the whole file inside one read transaction: in WAL mode a reader
+    never blocks writers, whereas a backup in several steps starts over whenever another
+    connection commits, and under steady claims might never finish. The copy is written
+    beside `dest`, checked, and only then renamed to it.
+    """
+    part = dest + ".part"
+    if os.path.exists(part):
+        os.remove(part)
+    src = sqlite3.connect(source, timeout=30)
+    try:
+        out = sqlite3.connect(part)
+        try:
+            src.backup(out, pages=-1)
+            pages = out.execute("PRAGMA page_count").fetchone()[0]
+            check = out.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            out.close()
+    finally:
+        src.close()
+    if check != "ok":
+        raise sqlite3.DatabaseError(f"the copy failed its check: {check}")
+    os.replace(part, dest)
+    return pages
+
+
 def stamp(moment: datetime) -> str:
     """Return a UTC timestamp whose text order is its time order."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")

@@ -73,16 +73,24 @@ class Opened:
     version: int
     seed: bytes
     tilt: int
+    draw_no: int | None = None  # the draw number reserved for this draw, if one was
+    seq: int | None = None  # the log place reserved for that draw
 
 
-def open_for_draw(db: Database, campaign_id: int, now: datetime) -> Opened:
-    """Bump the campaign's version and check it takes draws now; raise Closed if not."""
+def open_for_draw(db: Database, campaign_id: int, now: datetime, draw: bool = False) -> Opened:
+    """Bump the campaign's version and check it takes draws now; raise Closed if not.
+
+    draw=True also reserves the next draw number and log place for one draw, in the same
+    statement: a hold then touches the campaign row once. A rollback gives them back.
+    """
+    step = int(draw)
     row = db.execute(
-        "UPDATE campaigns SET version = version + 1 WHERE id = ?"
-        " RETURNING version, published_at, opens, closes, ended_at, seed, tilt, draw",
-        [campaign_id],
+        "UPDATE campaigns SET version = version + 1, draws = draws + ?, events = events + ?"
+        " WHERE id = ?"
+        " RETURNING version, published_at, opens, closes, ended_at, seed, tilt, draws, events",
+        [step, step, campaign_id],
     ).fetchone()
-    version, published, opens, closes, ended, seed, tilt, draw = row
+    version, published, opens, closes, ended, seed, tilt, draws, events = row
     moment = stamp(now)
     if not published:
         raise Closed("draft")
@@ -90,6 +98,8 @@ def open_for_draw(db: Database, campaign_id: int, now: datetime) -> Opened:
         raise Closed("ended")
     if moment < opens:
         raise Closed("scheduled")
+    if draw:
+        return Opened(version, bytes.fromhex(seed), tilt, draw_no=draws, seq=events)
     return Opened(version, bytes.fromhex(seed), tilt)
 
 
@@ -111,9 +121,12 @@ def next_draw_no(db: Database, campaign_id: int, draws: int = 1) -> int:
 
 
 def draw_tier(db: Database, campaign_id: int, opened: Opened, merit: int) -> tuple[int, int, int]:
-    """Draw a tier from what remains; return (draw no., tier, prize id or None)."""
+    """Draw a tier from what remains; return (draw no., tier, prize id or None).
+
+    Uses the draw number open_for_draw(draw=True) reserved, else reserves one.
+    """
     found = tiers(db, campaign_id)
-    s = next_draw_no(db, campaign_id)
+    s = opened.draw_no if opened.draw_no is not None else next_draw_no(db, campaign_id)
     try:
         number = pick_tier(
             [t for t, _ in found], opened.tilt, merit, uniform_for_draw(opened.seed, s)
@@ -140,11 +153,14 @@ def log(
     now: datetime,
     draw_no: int | None = None,
     merit: int | None = None,
+    seq: int | None = None,
 ) -> None:
-    """Append one draw or return to the campaign's public log."""
-    seq = db.execute(
-        "UPDATE campaigns SET events = events + 1 WHERE id = ? RETURNING events", [campaign_id]
-    ).fetchone()[0]
+    """Append one draw or return to the campaign's public log, at `seq` if reserved."""
+    if seq is None:
+        seq = db.execute(
+            "UPDATE campaigns SET events = events + 1 WHERE id = ? RETURNING events",
+            [campaign_id],
+        ).fetchone()[0]
     db.execute(
         "INSERT INTO draw_log (campaign_id, seq, draw_no, event, tier, merit, issue_no,"
         " entry_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -277,6 +277,13 @@ def migrate(db: Database) -> None:
 
 
 @migrations()
+def m007_postal_code(db: Database) -> None:
+    # Japanese addresses: the postal code (123-4567) is asked for apart from the address.
+    db.execute("ALTER TABLE destinations ADD COLUMN postal_code TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE requests ADD COLUMN postal_code TEXT NOT NULL DEFAULT ''")
+
+
+@migrations()
 def m008_attempts(db: Database) -> None:
     # Failed sign-ins (and later invitation logins and code guesses), counted here rather than
     # in each worker's memory, so a limit holds across workers and restarts.
@@ -294,10 +301,3 @@ def m008_attempts(db: Database) -> None:
     CREATE INDEX attempts_at ON attempts (at)
     """,
     )
-
-
-@migrations()
-def m007_postal_code(db: Database) -> None:
-    # Japanese addresses: the postal code (123-4567) is asked for apart from the address.
-    db.execute("ALTER TABLE destinations ADD COLUMN postal_code TEXT NOT NULL DEFAULT ''")
-    db.execute("ALTER TABLE requests ADD COLUMN postal_code TEXT NOT NULL DEFAULT ''")

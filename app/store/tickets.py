@@ -49,7 +49,7 @@ def hold(
     choose = engine.get_strategy(campaign.strategy)
     with immediate(db, durable=False):
         engine.return_holds(db, campaign.id, now, due_by=now)
-        opened = engine.open_for_draw(db, campaign.id, now)
+        opened = engine.open_for_draw(db, campaign.id, now, draw=True)
         no = choose(db, campaign.id, no)
         try:
             entry_id = db.execute(
@@ -69,7 +69,9 @@ def hold(
             [entry_id, until, opened.version, prize_id, tier, campaign.id, no],
         ).fetchone():
             raise Taken
-        engine.log(db, campaign.id, "draw", tier, no, entry_id, now, draw_no=s, merit=merit)
+        engine.log(
+            db, campaign.id, "draw", tier, no, entry_id, now, draw_no=s, merit=merit, seq=opened.seq
+        )
         if prize_id is None:
             _lose(db, campaign.id, entry_id, now)
             return Entry(entry_id, no, "lost", None, None)

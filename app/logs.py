@@ -1,0 +1,47 @@
+"""Logging: the level from LOG_LEVEL, and one key=value line for every request Flask answers.
+
+Polls that find nothing new are answered before Flask (board/quiet.py) and are not logged:
+every open board sends one every two seconds.
+"""
+
+import logging
+import os
+import time
+from urllib.parse import quote
+
+from flask import g, request
+from flask.logging import default_handler
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+log = logging.getLogger(__name__)
+
+
+def init_app(app) -> None:
+    """Set the app's log level and format, and log each request when it is answered."""
+    logger = logging.getLogger("app")
+    logger.setLevel(str(app.config["LOG_LEVEL"]).upper())
+    default_handler.setFormatter(logging.Formatter(FORMAT))
+    if default_handler not in logger.handlers:
+        logger.addHandler(default_handler)
+    app.before_request(_start)
+    app.after_request(_log)
+
+
+def _start() -> None:
+    g.started = time.perf_counter()
+
+
+def _log(response):
+    # The path only: query strings may carry tokens, and form bodies carry passwords.
+    started = g.get("started")
+    ms = (time.perf_counter() - started) * 1000 if started else 0.0
+    log.info(
+        "request method=%s path=%s status=%d ms=%.1f pid=%d addr=%s",
+        request.method,
+        quote(request.path),
+        response.status_code,
+        ms,
+        os.getpid(),
+        request.remote_addr or "-",
+    )
+    return response

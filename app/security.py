@@ -1,0 +1,49 @@
+"""What every response carries for the browser's safety, and trust in one's own proxy."""
+
+from flask import current_app, request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+# Every script and style comes from static/; htmx reads its settings from a <meta> tag and
+# is told not to inject its indicator <style>, and nothing uses hx-on or eval.
+POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors {ancestors}"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Mark the session cookie Secure whenever the page came over HTTPS."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def behind_proxies(wsgi_app, hops: int):
+    """Trust X-Forwarded-For, -Proto and -Host from `hops` proxies; none when hops is 0."""
+    if hops <= 0:
+        return wsgi_app
+    return ProxyFix(wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def headers(response):
+    """Add the security headers to a response."""
+    admin = request.blueprint == "admin"
+    # A shop may embed its public board (SECURITY_FRAME_ANCESTORS); the admin, never.
+    ancestors = "'none'" if admin else current_app.config["SECURITY_FRAME_ANCESTORS"]
+    h = response.headers
+    h.setdefault("Content-Security-Policy", POLICY.format(ancestors=ancestors))
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    if admin:
+        h.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:
+        h.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+def init_app(app) -> None:
+    app.session_interface = SessionInterface()
+    app.after_request(headers)
