@@ -1,0 +1,215 @@
+"""Mini-games in a real browser on a 320 px phone: by taps and by keyboard, with and
+without JavaScript, with reduced motion."""
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app.campaigns import create_campaign
+from app.lottery.conditions import to_toml
+from app.store import get_db
+from app.store.db import unstamp
+from tests.factories import conditions
+from tests.unit.test_game_stop import when_on
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {
+    "viewport": {"width": 320, "height": 640},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+QUIZ = """
+[game]
+name = "quiz"
+[[game.questions]]
+question = "How much does one DVD-RAM disc hold?"
+choices = ["4.7 GB", "700 MB", "25 GB", "1.44 MB"]
+answer = 0
+[[game.questions]]
+question = "Who makes the discs on offer?"
+choices = ["XYZ corp.", "ABC Ltd.", "DEF Inc."]
+answer = 0
+"""
+_numbers = iter(range(1, 1000))
+
+
+def game_campaign(live, game: str, **kw) -> str:
+    """Create a campaign open now whose condition file ends with `game`; return its slug."""
+    slug = f"game-{next(_numbers)}"
+    moment = datetime.now(UTC)
+    c = conditions(
+        slug=slug, opens=moment - timedelta(hours=1), closes=moment + timedelta(days=1), **kw
+    )
+    with live.app.app_context():
+        create_campaign(c, moment, source=to_toml(c) + "\n" + game)
+    return slug
+
+
+def play_row(live, slug: str) -> dict:
+    """Return the campaign's one play as stored: challenge, start and score."""
+    with live.app.app_context():
+        rows = (
+            get_db()
+            .execute(
+                "SELECT p.challenge, p.started_at, p.score FROM plays p"
+                " JOIN campaigns c ON c.id = p.campaign_id WHERE c.slug = ?",
+                [slug],
+            )
+            .fetchall()
+        )
+    assert len(rows) == 1, rows
+    challenge, started, score = rows[0]
+    return {"challenge": json.loads(challenge), "started": unstamp(started), "score": score}
+
+
+def fits(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def expect_score(page: Page, score: int) -> None:
+    expect(page.locator(".game-score")).to_have_text(f"Your score: {score} out of 1000.")
+    expect(page.get_by_role("link", name="Go to the draw")).to_be_visible()
+
+
+def test_quiz_on_a_phone_by_tap_then_by_keyboard(live, new_context, shots):
+    slug = game_campaign(live, QUIZ, tilt=300)
+    page = new_context(**PHONE).new_page()
+    page.goto(f"/c/{slug}/play")
+    expect(page.get_by_text("A better score improves your odds in the draw.")).to_be_visible()
+    expect(page.locator(".game-progress")).to_have_text("Question 1 of 2")
+    fits(page)
+    page.screenshot(path=shots / "quiz-phone.png", full_page=True)
+    questions = play_row(live, slug)["challenge"]["questions"]
+
+    page.wait_for_timeout(1100)  # a person reads the question first
+    page.get_by_label(questions[0]["choices"][questions[0]["answer"]]).tap()
+    page.get_by_role("button", name="Answer").tap()
+
+    expect(page.locator(".game-progress")).to_have_text("Question 2 of 2")
+    page.wait_for_timeout(1100)
+    first = page.locator('input[name="choice"]').first
+    expect(first).to_be_focused()  # autofocus: the keyboard starts on the choices
+    for _ in range(questions[1]["answer"]):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    expect_score(page, 1000)
+    assert play_row(live, slug)["score"] == 1000
+    fits(page)
+
+
+def test_stop_the_roulette_by_keyboard_on_time(live, new_context, shots):
+    slug = game_campaign(live, '\n[game]\nname = "stop"\nrounds = 2\nspeed = "slow"\n')
+    page = new_context(**PHONE).new_page()
+    page.goto(f"/c/{slug}/play")
+    expect(page.locator(".game-progress")).to_have_text("Round 1 of 2")
+    expect(page.get_by_role("button", name="Stop")).to_be_focused()
+    expect(page.locator(".reel-window")).to_be_visible()
+    expect(page.locator(".reel-still")).to_be_hidden()
+    fits(page)
+    page.screenshot(path=shots / "stop-phone.png")
+    row = play_row(live, slug)
+    challenge, started = row["challenge"], row["started"]
+
+    offset = 0.0
+    for index in range(2):
+        at = when_on(challenge, index, offset)
+        if index == 0:
+            # The reel on the page agrees with the server: the framed cell is the one the
+            # server's clock puts under the pointer, a moment before the press.
+            wait = (started + timedelta(seconds=at - 0.1) - datetime.now(UTC)).total_seconds()
+            time.sleep(max(0.0, wait))
+            framed = page.evaluate(
+                """() => {
+                  const w = document.querySelector('.reel-window').getBoundingClientRect();
+                  const x = w.left + w.width / 2, y = w.top + w.height / 2;
+                  const cell = document.elementFromPoint(x, y);
+                  return Number(cell.textContent);
+                }"""
+            )
+            target = challenge["rounds"][index]["target"] + 1
+            assert min(abs(framed - target), 12 - abs(framed - target)) <= 1
+        wait = (started + timedelta(seconds=at) - datetime.now(UTC)).total_seconds()
+        time.sleep(max(0.0, wait - 0.02))
+        page.keyboard.press("Enter")
+        offset = (datetime.now(UTC) - started).total_seconds()
+        if index == 0:
+            expect(page.locator(".game-progress")).to_have_text("Round 2 of 2")
+            expect(page.get_by_role("button", name="Stop")).to_be_focused()
+            # The next round starts when the server took the stop; read that time back.
+            with live.app.app_context():
+                moved = (
+                    get_db()
+                    .execute(
+                        "SELECT m.at FROM play_moves m JOIN plays p ON p.id = m.play_id"
+                        " JOIN campaigns c ON c.id = p.campaign_id WHERE c.slug = ?",
+                        [slug],
+                    )
+                    .fetchone()[0]
+                )
+            offset = (unstamp(moved) - started).total_seconds()
+    expect(page.locator(".game-score")).to_be_visible()
+    score = play_row(live, slug)["score"]
+    assert score >= 700, score  # a local server: on time within a fraction of a segment
+
+
+def test_memory_by_keyboard_with_the_digits_hidden_by_the_page(live, new_context):
+    slug = game_campaign(live, '\n[game]\nname = "memory"\nlength = 5\nseconds = 2\n')
+    page = new_context(**PHONE).new_page()
+    page.goto(f"/c/{slug}/play")
+    expect(page.get_by_role("button", name="Show the digits")).to_be_focused()
+    page.keyboard.press("Enter")
+    digits = page.locator(".memory-digits")
+    expect(digits).to_be_visible()
+    seen = digits.inner_text().replace(" ", "")
+    assert seen == play_row(live, slug)["challenge"]["digits"]
+    # memory.js presses "I have memorised them" when the two seconds are up.
+    answer = page.get_by_label("Type the 5 digits in the order you saw them.")
+    expect(answer).to_be_focused(timeout=4000)
+    expect(page.locator(".memory-digits")).to_have_count(0)
+    assert seen not in page.content()
+    page.keyboard.type(seen, delay=300)
+    page.keyboard.press("Enter")
+    expect_score(page, 1000)
+    fits(page)
+
+
+def test_memory_without_javascript_is_plain_forms(live, new_context):
+    slug = game_campaign(live, '\n[game]\nname = "memory"\nlength = 4\nseconds = 5\n')
+    page = new_context(java_script_enabled=False, **PHONE).new_page()
+    posts = []
+    page.on("response", lambda r: r.request.method == "POST" and posts.append(r.status))
+    page.goto(f"/c/{slug}/play")
+    page.get_by_role("button", name="Show the digits").tap()
+    seen = page.locator(".memory-digits").inner_text().replace(" ", "")
+    page.get_by_role("button", name="I have memorised them").tap()
+    page.get_by_label("Type the 4 digits in the order you saw them.").fill(seen[:2] + "xx")
+    page.wait_for_timeout(1200)
+    page.get_by_role("button", name="Answer").tap()
+    expect_score(page, 500)
+    assert posts == [303, 303, 303]  # redirects after each post, no htmx
+
+
+def test_reduced_motion_stops_the_reel_and_says_the_press_decides(live, new_context):
+    slug = game_campaign(live, '\n[game]\nname = "stop"\nrounds = 1\n')
+    page = new_context(reduced_motion="reduce", **PHONE).new_page()
+    page.goto(f"/c/{slug}/play")
+    expect(page.locator(".reel-window")).to_be_hidden()
+    expect(page.locator(".reel-still")).to_be_visible()
+    expect(page.locator(".reel-goal")).to_be_visible()
+    page.wait_for_timeout(600)
+    page.get_by_role("button", name="Stop").tap()
+    expect(page.locator(".game-score")).to_be_visible()
+    assert play_row(live, slug)["score"] is not None
+
+
+def test_an_unknown_game_is_a_clear_page(live, page):
+    slug = game_campaign(live, '\n[game]\nname = "pachinko"\n')
+    answer = page.goto(f"/c/{slug}/play")
+    assert answer.status == 404
+    expect(page.get_by_text("This campaign's game is not available.")).to_be_visible()
