@@ -8,7 +8,7 @@ CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(CATALOGUES:.po=.mo)
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast lint format bench chromium fonts clean translations
+.PHONY: install run test test-fast lint format bench chromium nginx fonts clean translations
 APT = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
 
 install: $(VENV)/.installed $(HTMX) $(MO)
@@ -32,7 +32,7 @@ run: install
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 ## Run every test: unit, Flask test client, race, torture and Playwright in Debian's chromium
-test: install chromium fonts
+test: install chromium nginx fonts
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -51,6 +51,12 @@ translations: $(VENV)/.installed
 
 chromium:
 	@command -v chromium >/dev/null || { $(APT) chromium; }
+
+# Debian's nginx and openssl for tests/deploy, which run the README's production set-up on
+# free ports as this user. (Outside a container, Debian also starts its default site.)
+nginx:
+	@{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null && command -v openssl >/dev/null \
+		|| { $(APT) nginx openssl; }
 
 # A Japanese font for the printed coupons (names and addresses).
 fonts:
