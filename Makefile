@@ -29,6 +29,7 @@ $(HTMX): package.json package-lock.json
 run: install
 	-@$(MAKE) --no-print-directory fonts || echo "No Japanese font: names on printed coupons need fonts-ipaexfont-gothic."
 	$(BIN)/flask --app wsgi campaign demo
+	-$(BIN)/flask --app wsgi invitations send demo-invite --url http://127.0.0.1:5000
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 ## Run every test: unit, Flask test client, race, torture and Playwright in Debian's chromium

@@ -42,12 +42,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     i18n.init_app(app)
 
-    from . import admin, home
+    from . import admin, home, jobs
     from .board import bp as board_bp
+    from .invite import bp as invite_bp
+    from .invite import cli as invite_cli
 
     app.register_blueprint(home.bp)
     app.register_blueprint(board_bp)
+    app.register_blueprint(invite_bp)
+    from .play import bp as play_bp
+
+    app.register_blueprint(play_bp)
     admin.init_app(app)
+    jobs.init_app(app)
+    invite_cli.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     app.wsgi_app = QuietPolls(app)

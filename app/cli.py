@@ -44,10 +44,16 @@ def create(file):
 @campaign_cli.command("demo")
 def demo():
     """Create the demo campaign (100 sheets, open now for 30 days) unless it exists."""
+    from .invite.demo import SLUG, demo_invitation
+
     conditions = demo_conditions(current_app.config["CLOCK"]())
     if campaigns.by_slug(get_db(), conditions.slug) is None:
         create_campaign(conditions, current_app.config["CLOCK"]())
     click.echo(f"{conditions.slug} {_board_path(conditions.slug)}")
+    # An invitation campaign too; `flask invitations send demo-invite` puts its mail in
+    # the outbox (/admin/outbox), from which the invitees' IDs and passwords can be read.
+    demo_invitation(conditions, current_app.config["CLOCK"]())
+    click.echo(f"{SLUG} {_board_path(SLUG)}")
 
 
 @campaign_cli.command("list")

@@ -4,7 +4,16 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import audit_log, auth, campaigns, destinations, errors, monitor  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    audit_log,
+    auth,
+    campaigns,
+    candidates,
+    destinations,
+    errors,
+    invitations,
+    monitor,
+)
 
 
 def init_app(app):

@@ -48,6 +48,8 @@ def _claim_limit() -> str:
 def show(slug):
     """Show the board (or the Draw button), or what this terminal already drew."""
     campaign = _campaign(slug)
+    if campaign.mode == "invite":
+        return go(url_for("invite.login", slug=slug))
     if campaign.strategy == "batch":
         return speed.batch_page(campaign)
     if _drawn(campaign) is not None:
@@ -126,7 +128,7 @@ def ticket(slug, status=200, errors=None, form=None):
     """Reveal what this terminal drew: the confirm form while held, else its outcome."""
     campaign = _campaign(slug)
     db = get_db()
-    entry = None if campaign.strategy == "batch" else _drawn(campaign)
+    entry = None if campaign.strategy == "batch" or campaign.mode == "invite" else _drawn(campaign)
     if entry is None:
         return go(url_for(".show", slug=slug))
     prize = campaigns.prizes(db, campaign.id).get(entry.prize_id)
@@ -187,7 +189,7 @@ drawn_entry = _drawn
 
 def _holder(slug):
     campaign = _campaign(slug)
-    if campaign.strategy == "batch":
+    if campaign.strategy == "batch" or campaign.mode == "invite":
         abort(404, _("This campaign takes requests, not draws."))
     entry = _drawn(campaign)
     if entry is None:

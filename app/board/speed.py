@@ -41,7 +41,7 @@ def draw(slug):
     from .routes import drawn_entry, public_campaign, ticket
 
     campaign = public_campaign(slug)
-    if campaign.strategy != "next":
+    if campaign.mode != "speed" or campaign.strategy != "next":
         abort(404, _("This campaign has no Draw button."))
     moment = now()
     if campaign.phase(moment) != "open":

@@ -74,16 +74,14 @@ class CandidateFileError(ValueError):
 
 def decode(data: bytes) -> str:
     """Return the text of a CSV file written as UTF-8 (BOM or not) or Shift_JIS (CP932)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp932")
-    except UnicodeDecodeError:
-        raise CandidateFileError("the file is neither UTF-8 nor Shift_JIS (CP932) text") from None
+    # NUL bytes mean UTF-16 or a binary file, which CP932 would otherwise read as text.
+    if b"\x00" not in data:
+        for encoding in ("utf-8-sig", "cp932"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                pass
+    raise CandidateFileError("the file is neither UTF-8 nor Shift_JIS (CP932) text")
 
 
 def parse_csv(data: bytes) -> Parsed:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .merit import MeritRules, merit_rules
 from .messages import N_, Problem
 
 MAX_SHEETS = 100_000
@@ -24,9 +25,10 @@ KNOWN = {
     "draw",
     "tilt",
     "timezone",
+    "merit",
 }
-# board: numbered tiles to pick from; speed: one Draw button.
-MODES = ("board", "speed")
+# board: numbered tiles; speed: one Draw button; invite: invited candidates log in and draw.
+MODES = ("board", "speed", "invite")
 # instant: each draw is decided when made; batch: requests first, one draw for all at the end.
 DRAWS = ("instant", "batch")
 MAX_TILT = 1000
@@ -63,6 +65,7 @@ class Conditions:
     draw: str = "instant"
     tilt: int = 0
     timezone: str = ""  # an IANA name; empty: the zone of the offsets in opens
+    merit: MeritRules = MeritRules()  # what earns a better draw when tilt > 0
 
     @property
     def zone(self) -> str:
@@ -113,6 +116,9 @@ def conditions_from_dict(data: dict) -> Conditions:
         problems.append(Problem(N_('mode: a batch draw has no board; use mode = "speed"')))
     tilt = _whole(data, "tilt", problems, default=0, low=0, high=MAX_TILT)
     timezone = _zone(data, problems)
+    merit = merit_rules(data.get("merit"), problems)
+    if mode == "invite" and draw == "batch":
+        problems.append(Problem(N_("draw: an invitation campaign draws at once, not in a batch")))
 
     if not problems:
         total = sum(p.count for p in prizes) + losing
@@ -127,7 +133,19 @@ def conditions_from_dict(data: dict) -> Conditions:
     if problems:
         raise ConditionsError(problems)
     return Conditions(
-        title, slug, goods, opens, closes, tuple(prizes), losing, hold, mode, draw, tilt, timezone
+        title,
+        slug,
+        goods,
+        opens,
+        closes,
+        tuple(prizes),
+        losing,
+        hold,
+        mode,
+        draw,
+        tilt,
+        timezone,
+        merit,
     )
 
 
@@ -171,6 +189,19 @@ def to_toml(c: Conditions) -> str:
             f"value = {p.value}",
             f"unit  = {_quote(p.unit)}",
             f"count = {p.count}",
+        ]
+    if c.merit != MeritRules():
+        m = c.merit
+        lines += ["", "[merit]"] + [
+            f"{name} = {getattr(m, name)}"
+            for name in (
+                "speed",
+                "speed_hours_full",
+                "speed_hours_zero",
+                "purchases",
+                "purchases_full",
+                "game",
+            )
         ]
     return "\n".join(lines) + "\n"
 

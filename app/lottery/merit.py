@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .draw import MAX_MERIT
+from .messages import N_, Problem
 
 KNOWN = {
     "speed",
@@ -33,16 +34,18 @@ class MeritRules:
         return self.speed + self.purchases + self.game
 
 
-def merit_rules(data, problems: list[str]) -> MeritRules:
+def merit_rules(data, problems: list) -> MeritRules:
     """Validate a [merit] table; append one line per problem."""
     if data is None:
         return MeritRules()
     if not isinstance(data, dict):
-        problems.append("merit: must be a table")
+        problems.append(Problem(N_("merit: must be a table")))
         return MeritRules()
     unknown = sorted(set(data) - KNOWN)
     if unknown:
-        problems.append(f"merit: unknown field(s): {', '.join(unknown)}")
+        problems.append(
+            Problem(N_("merit: unknown field(s): %(fields)s"), fields=", ".join(unknown))
+        )
     values = {}
     for name in ("speed", "purchases", "game"):
         values[name] = _number(data, name, 0, 0, 100, problems, whole=True)
@@ -50,7 +53,7 @@ def merit_rules(data, problems: list[str]) -> MeritRules:
     values["speed_hours_zero"] = _number(data, "speed_hours_zero", 168, 0, 24 * 365, problems)
     values["purchases_full"] = _number(data, "purchases_full", 10, 1, 10**6, problems, whole=True)
     if values["speed_hours_zero"] <= values["speed_hours_full"]:
-        problems.append("merit.speed_hours_zero: must be after speed_hours_full")
+        problems.append(Problem(N_("merit.speed_hours_zero: must be after speed_hours_full")))
     return MeritRules(**values)
 
 
@@ -58,8 +61,12 @@ def _number(data, name, default, low, high, problems, whole=False):
     value = data.get(name, default)
     ok = isinstance(value, int) if whole else isinstance(value, int | float)
     if isinstance(value, bool) or not ok or not low <= value <= high:
-        kind = "a whole number" if whole else "a number"
-        problems.append(f"merit.{name}: {kind} between {low} and {high}")
+        message = (
+            N_("merit.%(name)s: a whole number between %(low)s and %(high)s")
+            if whole
+            else N_("merit.%(name)s: a number between %(low)s and %(high)s")
+        )
+        problems.append(Problem(message, name=name, low=low, high=high))
         return default
     return value
 

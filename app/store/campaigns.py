@@ -176,6 +176,12 @@ def by_slug(db: Database, slug: str) -> Campaign | None:
     return _campaign(row) if row else None
 
 
+def by_id(db: Database, campaign_id: int) -> Campaign | None:
+    """Return the campaign with this id, or None."""
+    row = db.execute(f"SELECT {COLUMNS} FROM campaigns WHERE id = ?", [campaign_id]).fetchone()  # noqa: S608
+    return _campaign(row) if row else None
+
+
 def all_campaigns(db: Database) -> list[Campaign]:
     """Return every campaign, newest first."""
     rows = db.execute(f"SELECT {COLUMNS} FROM campaigns ORDER BY id DESC").fetchall()  # noqa: S608

@@ -301,3 +301,108 @@ def m008_attempts(db: Database) -> None:
     CREATE INDEX attempts_at ON attempts (at)
     """,
     )
+
+
+@migrations()
+def m009_invitations(db: Database) -> None:
+    # Invitations: a shop's candidate list, who was invited to which campaign, the mail they
+    # were sent (or, with no mail server, the outbox), and jobs that run in the background.
+    _run(
+        db,
+        """
+    CREATE TABLE candidates (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL,
+        email_key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        age INTEGER NOT NULL,
+        sex TEXT NOT NULL,
+        family INTEGER NOT NULL,
+        income INTEGER NOT NULL,
+        purchases INTEGER NOT NULL,
+        language TEXT NOT NULL,
+        address TEXT NOT NULL,
+        extra TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+    );
+    CREATE TABLE candidate_hobbies (
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+        hobby TEXT NOT NULL,
+        PRIMARY KEY (hobby, candidate_id)
+    );
+    CREATE TABLE invitations (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+        login_id TEXT NOT NULL,
+        password_hash TEXT,
+        status TEXT NOT NULL DEFAULT 'queued'
+            CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'unknown')),
+        reason TEXT NOT NULL DEFAULT '',
+        sent_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        UNIQUE (campaign_id, candidate_id),
+        UNIQUE (campaign_id, login_id)
+    );
+    CREATE INDEX invitations_status ON invitations (campaign_id, status, id);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        recipient TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        campaign_id INTEGER REFERENCES campaigns(id),
+        state TEXT NOT NULL DEFAULT 'queued'
+            CHECK (state IN ('queued', 'running', 'done', 'failed')),
+        lease_until TEXT,
+        payload TEXT NOT NULL DEFAULT '',
+        done INTEGER NOT NULL DEFAULT 0,
+        total INTEGER NOT NULL DEFAULT 0,
+        result TEXT NOT NULL DEFAULT '',
+        error TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+    );
+    CREATE INDEX jobs_state ON jobs (state, id);
+    ALTER TABLE destinations ADD COLUMN candidate_id INTEGER REFERENCES candidates(id)
+    """,
+    )
+
+
+@migrations()
+def m010_plays(db: Database) -> None:
+    # Mini-game plays: one per holder per campaign (starting is what counts), the challenge
+    # with its secrets, and every move stamped by the server's clock. The monitor's "mean
+    # value by score band" finds each holder's draw by entry, hence draw_log_entry.
+    _run(
+        db,
+        """
+    CREATE TABLE plays (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        holder TEXT NOT NULL,
+        game TEXT NOT NULL,
+        challenge TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        score INTEGER CHECK (score BETWEEN 0 AND 1000),
+        UNIQUE (campaign_id, holder),
+        CHECK ((finished_at IS NULL) = (score IS NULL))
+    );
+    CREATE INDEX plays_score ON plays (campaign_id, score);
+    CREATE INDEX draw_log_entry ON draw_log (campaign_id, entry_id) WHERE event = 'draw';
+    CREATE TABLE play_moves (
+        play_id INTEGER NOT NULL REFERENCES plays(id),
+        seq INTEGER NOT NULL CHECK (seq >= 0),
+        kind TEXT NOT NULL,
+        data TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (play_id, seq)
+    )
+    """,
+    )

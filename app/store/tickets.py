@@ -79,9 +79,17 @@ def hold(
 
 
 def confirm(
-    db: Database, campaign: Campaign, entry_id: int, contact: Contact, now: datetime
+    db: Database,
+    campaign: Campaign,
+    entry_id: int,
+    contact: Contact,
+    now: datetime,
+    candidate_id: int | None = None,
 ) -> Entry:
-    """Turn a live hold into a destination row; raise NotHeld or Duplicate."""
+    """Turn a live hold into a destination row (an invitee's names its candidate).
+
+    Raises NotHeld or Duplicate.
+    """
     with immediate(db):
         row = db.execute(
             "UPDATE tickets SET state = 'confirmed', held_until = NULL"
@@ -95,8 +103,8 @@ def confirm(
         try:
             db.execute(
                 "INSERT INTO destinations (campaign_id, issue_no, entry_id, prize_id, name,"
-                " postal_code, address, phone, email, email_key, phone_key, confirmed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " postal_code, address, phone, email, email_key, phone_key, confirmed_at,"
+                " candidate_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     campaign.id,
                     no,
@@ -110,6 +118,7 @@ def confirm(
                     contact.email_key,
                     contact.phone_key,
                     stamp(now),
+                    candidate_id,
                 ],
             )
         except sqlite3.IntegrityError as exc:
@@ -183,3 +192,11 @@ def _fate(db: Database, campaign_id: int, entry_id: int) -> str | None:
     if row and row[0] == "held":
         return "expired"  # still marked held, but its time ran out
     return row[0] if row else None
+
+
+def entry_of(db: Database, campaign_id: int, holder: str, now: datetime) -> Entry | None:
+    """Return the one draw a holder made in a campaign, if any."""
+    row = db.execute(
+        "SELECT id FROM entries WHERE campaign_id = ? AND holder = ?", [campaign_id, holder]
+    ).fetchone()
+    return entry(db, campaign_id, row[0], now, holder=holder) if row else None

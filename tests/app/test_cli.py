@@ -41,7 +41,14 @@ def test_export_of_an_unknown_campaign_fails(runner):
 
 
 def test_demo_is_the_patents_example_and_is_created_once(runner):
-    assert runner.invoke(args=["campaign", "demo"]).output == "demo /c/demo\n"
+    demo = runner.invoke(args=["campaign", "demo"]).stdout
+    assert demo == "demo /c/demo\ndemo-invite /c/demo-invite\n"
     runner.invoke(args=["campaign", "demo"])
-    rows = runner.invoke(args=["campaign", "list"]).output.splitlines()[1:]
-    assert len(rows) == 1 and rows[0].split("\t")[:3] == ["demo", "open", "100"]
+    rows = runner.invoke(args=["campaign", "list"]).stdout.splitlines()[1:]
+    assert [r.split("\t")[:3] for r in rows] == [
+        ["demo-invite", "open", "3"],
+        ["demo", "open", "100"],
+    ]
+    # The invitation demo: three sample candidates invited, their mail in the outbox once sent.
+    sent = runner.invoke(args=["invitations", "send", "demo-invite"])
+    assert sent.exit_code == 0 and "sent=3" in sent.stdout

@@ -1,0 +1,228 @@
+"""The invited person's side: log in, draw from what remains, confirm or cancel."""
+
+import logging
+
+from flask import abort, current_app, g, request, session, url_for
+from flask_babel import gettext as _
+
+from app.keys import derive
+from app.lottery.codes import same_digest, typed
+from app.lottery.contact import ContactError, clean_contact
+from app.store import (
+    AlreadyDrawn,
+    Closed,
+    Duplicate,
+    NotHeld,
+    Taken,
+    attempts,
+    campaigns,
+    destinations,
+    get_db,
+    invitations,
+    tickets,
+)
+from app.views import go, now, render, to_main
+
+from . import bp, merit
+
+log = logging.getLogger(__name__)
+SCOPE = "invite-login"
+PASSWORD_KEY = "candidate-passwords"  # noqa: S105  (the name of a derived key, not a key)
+
+
+def campaign_or_404(slug: str):
+    """Return a published invitation campaign, or answer 404."""
+    campaign = campaigns.by_slug(get_db(), slug)
+    if campaign is None or not campaign.published or campaign.mode != "invite":
+        abort(404, _("There is no campaign at this address."))
+    return campaign
+
+
+def _session_key(campaign) -> str:
+    return f"invite.{campaign.id}"
+
+
+def invitee(campaign):
+    """Return the invitation this browser logged in with, or None."""
+    invitation_id = session.get(_session_key(campaign))
+    if not isinstance(invitation_id, int):
+        return None
+    found = invitations.by_id(get_db(), invitation_id)
+    if found is None or found.campaign_id != campaign.id or found.status != "sent":
+        return None  # a resent invitation logs the old password's sessions out
+    g.candidate_language = found.language  # their pages speak the list's language
+    return found
+
+
+def holder_of(invitation) -> str:
+    return f"invite:{invitation.id}"
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _locked(db, login_id: str) -> bool:
+    config = current_app.config
+    moment = now()
+    per_id = attempts.rule(config.get("INVITE_LOGIN_LIMIT", "5 per 10 minutes"))
+    per_address = attempts.rule(config.get("INVITE_ADDRESS_LIMIT", "20 per 10 minutes"))
+    return bool(
+        attempts.locked_until(db, SCOPE, login_id, _address(), moment, per_id)
+        or attempts.locked_until(db, SCOPE, None, _address(), moment, per_address)
+    )
+
+
+@bp.route("/<slug>/login", methods=["GET", "POST"])
+def login(slug):
+    """Log an invited person in with the ID and password from their e-mail."""
+    campaign = campaign_or_404(slug)
+    if request.method == "GET":
+        if invitee(campaign):
+            return go(url_for(".invited", slug=slug))
+        return render("invite/login.html", block="main", campaign=campaign, form={})
+    db = get_db()
+    login_id = typed(request.form.get("id", ""))[:32]
+    password = typed(request.form.get("password", ""))[:64]
+    wrong = _("That ID and password do not match an invitation. Please check your e-mail.")
+    if _locked(db, login_id):
+        log.info("invite login refused: locked", extra={"campaign": slug})
+        message = _("Too many wrong attempts. Please wait ten minutes and try again.")
+        return _login_page(campaign, message, 429)
+    found = invitations.by_login(db, campaign.id, login_id) if login_id else None
+    key = derive(PASSWORD_KEY)
+    if (
+        found is None
+        or found.status != "sent"
+        or not same_digest(key, found.password_hash, campaign.id, found.login_id, password)
+    ):
+        attempts.record_failure(db, SCOPE, login_id, _address(), now())
+        log.info("invite login failed", extra={"campaign": slug})
+        return _login_page(campaign, wrong, 401)
+    attempts.clear(db, SCOPE, login_id, _address())
+    session[_session_key(campaign)] = found.id
+    log.info("invite login", extra={"campaign": slug, "invitation": found.id})
+    return go(url_for(".invited", slug=slug))
+
+
+def _login_page(campaign, message, status):
+    return render(
+        "invite/login.html",
+        block="main",
+        status=status,
+        campaign=campaign,
+        message=message,
+        form={"id": request.form.get("id", "")[:32]},
+    )
+
+
+@bp.post("/<slug>/logout")
+def logout(slug):
+    """Forget this browser's login."""
+    campaign = campaign_or_404(slug)
+    session.pop(_session_key(campaign), None)
+    return go(url_for(".login", slug=slug))
+
+
+def _required(campaign):
+    found = invitee(campaign)
+    if found is None:
+        abort(401, _("Please log in with the ID and password from your invitation e-mail."))
+    return found
+
+
+@bp.get("/<slug>/invited")
+def invited(slug, status=200, errors=None, form=None, message=None):
+    """Show the goods guide and the Draw button, or what this invitee drew."""
+    campaign = campaign_or_404(slug)
+    found = invitee(campaign)
+    if found is None:
+        return go(url_for(".login", slug=slug))
+    db = get_db()
+    moment = now()
+    entry = tickets.entry_of(db, campaign.id, holder_of(found), moment)
+    prize = campaigns.prizes(db, campaign.id).get(entry.prize_id) if entry else None
+    if form is None and entry and entry.state == "held":
+        form = {"name": found.name, "address": found.address, "email": found.email}
+    return render(
+        "invite/invited.html",
+        block="main",
+        status=status,
+        campaign=campaign,
+        phase=campaign.phase(moment),
+        invitation=found,
+        entry=entry,
+        prize=prize,
+        odds=merit.odds_sentence(db, campaign),
+        errors=errors or {},
+        form=form or {},
+        message=message,
+        destination=(
+            destinations.of_entry(db, entry.id) if entry and entry.state == "confirmed" else None
+        ),
+    )
+
+
+@bp.post("/<slug>/invited/draw")
+def draw(slug):
+    """Draw this invitee's one coupon (or losing ticket) from what remains."""
+    campaign = campaign_or_404(slug)
+    found = _required(campaign)
+    db = get_db()
+    moment = now()
+    if tickets.entry_of(db, campaign.id, holder_of(found), moment) is not None:
+        return to_main(invited(slug, status=403))
+    try:
+        entry = tickets.hold(
+            db, campaign, holder_of(found), moment, merit=merit.of(db, campaign, found, moment)
+        )
+    except AlreadyDrawn:
+        return to_main(invited(slug, status=403))
+    except Taken:
+        message = _("Every coupon is taken for now. Coupons that are not confirmed come back.")
+        return to_main(invited(slug, status=409, message=message))
+    except Closed:
+        return to_main(invited(slug, status=403))
+    log.info("invite draw", extra={"campaign": slug, "entry": entry.id, "state": entry.state})
+    return go(url_for(".invited", slug=slug))
+
+
+@bp.post("/<slug>/invited/confirm")
+def confirm(slug):
+    """Record where to send the coupon: the invitee may change the address."""
+    campaign = campaign_or_404(slug)
+    found = _required(campaign)
+    db = get_db()
+    entry = tickets.entry_of(db, campaign.id, holder_of(found), now())
+    if entry is None:
+        abort(409, _("You have not drawn yet."))
+    try:
+        contact = clean_contact(request.form)
+    except ContactError as exc:
+        return invited(slug, status=422, errors=exc.errors, form=request.form)
+    try:
+        tickets.confirm(db, campaign, entry.id, contact, now(), candidate_id=found.candidate_id)
+    except Duplicate as exc:
+        from app.board.speed import duplicate_message
+
+        errors = {exc.field: duplicate_message(exc.field)}
+        return invited(slug, status=409, errors=errors, form=request.form)
+    except NotHeld:
+        return invited(slug, status=409)
+    return go(url_for(".invited", slug=slug))
+
+
+@bp.post("/<slug>/invited/cancel")
+def cancel(slug):
+    """Give the coupon back to the pool; this invitee cannot draw again."""
+    campaign = campaign_or_404(slug)
+    found = _required(campaign)
+    db = get_db()
+    entry = tickets.entry_of(db, campaign.id, holder_of(found), now())
+    if entry is None:
+        abort(409, _("You have not drawn yet."))
+    try:
+        tickets.cancel(db, campaign, entry.id, now())
+    except NotHeld:
+        return invited(slug, status=409)
+    return go(url_for(".invited", slug=slug))
