@@ -1,15 +1,28 @@
-"""One SQLite connection per worker thread, and the single write path."""
+"""One SQLite connection per worker thread, the single write path, and checkpoints aside."""
 
+import logging
 import os
+import queue
 import sqlite3
 import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import current_app
 from sqlite_utils import Database
 
+log = logging.getLogger(__name__)
 _local = threading.local()
+
+# Copying the WAL back into the database file (a checkpoint) ends in an fsync. SQLite does it
+# inside the commit that crosses 1,000 pages, so one request in a hundred waits for the disk;
+# here a thread of each process does it instead, asked every CHECKPOINT_EVERY commits.
+CHECKPOINT_EVERY = 100
+CHECKPOINT_PASSES = 4
+RESTART_PAGES = 2_000
+# Should that thread fall behind, the commit that crosses this many pages checkpoints itself.
+AUTOCHECKPOINT_PAGES = 10_000
 
 
 def connect(path: str, synchronous: str = "FULL") -> Database:
@@ -19,8 +32,11 @@ def connect(path: str, synchronous: str = "FULL") -> Database:
     conn.execute(f"PRAGMA synchronous={_checked(synchronous)}")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
     db = Database(conn)
     db.synchronous = _checked(synchronous)
+    db.path = path
+    db.commits = 0
     return db
 
 
@@ -65,6 +81,68 @@ def immediate(db: Database, durable: bool = True):
     finally:
         if relax:
             db.conn.execute(f"PRAGMA synchronous={db.synchronous}")
+    if hasattr(db, "commits"):
+        db.commits += 1
+        if db.commits >= CHECKPOINT_EVERY:
+            db.commits = 0
+            _checkpoints.ask(db.path)
+
+
+class _Checkpoints:
+    """One thread per process that checkpoints the files it is asked to, off the request."""
+
+    def __init__(self):
+        self.pid = None
+        self.queue = queue.SimpleQueue()
+        self.lock = threading.Lock()
+
+    def ask(self, path: str) -> None:
+        if path == ":memory:":
+            return
+        if self.pid != os.getpid():  # none yet, or a forked worker that lost its parent's
+            with self.lock:
+                if self.pid != os.getpid():
+                    self.queue = queue.SimpleQueue()
+                    threading.Thread(
+                        target=self._run, args=(self.queue,), name="kuji-checkpoint", daemon=True
+                    ).start()
+                    self.pid = os.getpid()
+        self.queue.put(path)
+
+    @staticmethod
+    def _run(asked: queue.SimpleQueue) -> None:
+        while True:
+            paths = {asked.get()}
+            while not asked.empty():  # requests that piled up meanwhile: one checkpoint each
+                paths.add(asked.get_nowait())
+            for path in paths:
+                checkpoint(path)
+
+
+_checkpoints = _Checkpoints()
+
+
+def checkpoint(path: str) -> None:
+    """Copy what the WAL holds back into the database file, without blocking anyone."""
+    try:
+        # Its own short-lived connection (a long-lived one per file would keep every test's
+        # temporary database open), and never one that creates a file that has gone.
+        conn = sqlite3.connect(Path(path).absolute().as_uri() + "?mode=rw", uri=True, timeout=0)
+        try:
+            # Writers go on meanwhile; a few more passes copy what they added, so one ends
+            # with the whole log copied and the next writer can start it again from the top.
+            for _ in range(CHECKPOINT_PASSES):
+                busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                if busy or frames == copied:
+                    break
+            if frames >= RESTART_PAGES:
+                # Under steady writes no pass ends complete, and the log only grows: once it
+                # is long, restart it if no one is writing this instant (no waiting).
+                conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:  # busy, or the file is gone: the next one will do
+        log.debug("checkpoint of %s skipped: %s", path, exc)
 
 
 def backup(source: str, dest: str) -> int:
