@@ -109,7 +109,8 @@ def confirmer(app, terms, tile: Tiles, slug: str):
         held = next(v.split(";")[0] for k, v in head if k == "Set-Cookie")
         n = next(SEQ)
         body = (
-            f"csrf_token={token}&name=P+{n}&address={n}+Street&phone=0901{n:07d}"
+            f"csrf_token={token}&name=P+{n}&postal_code=104-0061&address={n}+Street"
+            f"&phone=0901{n:07d}"
             f"&email=p{n}%40example.jp"
         ).encode()
         status, _, _ = call(

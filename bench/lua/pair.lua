@@ -31,6 +31,7 @@ local function confirm()
   local n = string.format("%04d%06d", id, turn)
   local body = "csrf_token=" .. t.token
     .. "&name=Bench+Terminal+" .. n
+    .. "&postal_code=104-0061"
     .. "&address=" .. n .. "+Bench+Street%2C+Chuo-ku%2C+Tokyo"
     .. "&phone=090" .. n
     .. "&email=t" .. n .. "%40example.jp"
