@@ -13,12 +13,42 @@ from .sending import new_login_id
 
 SLUG = "demo-invite"
 PEOPLE = (
-    Candidate("山田 花子", "hanako@example.jp", 34, "female", ("cooking",), 3, 5_500_000, 0, "ja",
-              "東京都中央区銀座1-2-3"),
-    Candidate("佐藤 太郎", "taro@example.jp", 41, "male", ("golf",), 1, 8_000_000, 12, "ja",
-              "大阪府大阪市北区梅田1-1"),
-    Candidate("Emma Brown", "emma@example.com", 29, "female", ("travel",), 2, 4_200_000, 3,
-              "en", "2-2 Roppongi, Minato-ku, Tokyo"),
+    Candidate(
+        "山田 花子",
+        "hanako@example.jp",
+        34,
+        "female",
+        ("cooking",),
+        3,
+        5_500_000,
+        0,
+        "ja",
+        "東京都中央区銀座1-2-3",
+    ),
+    Candidate(
+        "佐藤 太郎",
+        "taro@example.jp",
+        41,
+        "male",
+        ("golf",),
+        1,
+        8_000_000,
+        12,
+        "ja",
+        "大阪府大阪市北区梅田1-1",
+    ),
+    Candidate(
+        "Emma Brown",
+        "emma@example.com",
+        29,
+        "female",
+        ("travel",),
+        2,
+        4_200_000,
+        3,
+        "en",
+        "2-2 Roppongi, Minato-ku, Tokyo",
+    ),
 )
 
 

@@ -2,7 +2,7 @@
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,7 +26,11 @@ KNOWN = {
     "tilt",
     "timezone",
     "merit",
+    "game",
+    "reveal",
 }
+# How a drawn coupon is revealed: a card to scratch, or a roulette that lands on it.
+REVEALS = ("scratch", "roulette")
 # board: numbered tiles; speed: one Draw button; invite: invited candidates log in and draw.
 MODES = ("board", "speed", "invite")
 # instant: each draw is decided when made; batch: requests first, one draw for all at the end.
@@ -66,6 +70,9 @@ class Conditions:
     tilt: int = 0
     timezone: str = ""  # an IANA name; empty: the zone of the offsets in opens
     merit: MeritRules = MeritRules()  # what earns a better draw when tilt > 0
+    reveal: str = "scratch"
+    game: str = ""  # a mini-game's name (games/), played before the draw; "" for none
+    game_settings: dict = field(default_factory=dict, hash=False)
 
     @property
     def zone(self) -> str:
@@ -117,6 +124,8 @@ def conditions_from_dict(data: dict) -> Conditions:
     tilt = _whole(data, "tilt", problems, default=0, low=0, high=MAX_TILT)
     timezone = _zone(data, problems)
     merit = merit_rules(data.get("merit"), problems)
+    reveal = _choice(data, "reveal", REVEALS, problems)
+    game, game_settings = _game(data.get("game"), problems)
     if mode == "invite" and draw == "batch":
         problems.append(Problem(N_("draw: an invitation campaign draws at once, not in a batch")))
 
@@ -146,7 +155,39 @@ def conditions_from_dict(data: dict) -> Conditions:
         tilt,
         timezone,
         merit,
+        reveal,
+        game,
+        game_settings,
     )
+
+
+def _game(raw, problems) -> tuple[str, dict]:
+    """Read `game = "name"` or a [game] table with `name` and the game's settings."""
+    if raw is None or raw == "":
+        return "", {}
+    if isinstance(raw, str):
+        name, settings = raw, {}
+    elif isinstance(raw, dict) and isinstance(raw.get("name"), str):
+        name, settings = raw["name"], {k: v for k, v in raw.items() if k != "name"}
+    else:
+        problems.append(Problem(N_('game: a game\'s name, or a [game] table with name = "…"')))
+        return "", {}
+    import games  # pure, like this module; imported here to keep the rules' import light
+
+    try:
+        found = games.get(name)
+    except games.UnknownGame:
+        problems.append(
+            Problem(
+                N_("game: %(name)s is not a game; known: %(known)s"),
+                name=name,
+                known=", ".join(games.names()),
+            )
+        )
+        return "", {}
+    for problem in found.problems(settings):
+        problems.append(Problem(N_("game settings: %(problem)s"), problem=str(problem)))
+    return name, settings
 
 
 def zone_info(name: str) -> tzinfo:
@@ -181,6 +222,10 @@ def to_toml(c: Conditions) -> str:
     ]
     if c.timezone:
         lines.append(f"timezone = {_quote(c.timezone)}")
+    if c.reveal != "scratch":
+        lines.append(f"reveal = {_quote(c.reveal)}")
+    if c.game and not c.game_settings:
+        lines.append(f"game   = {_quote(c.game)}")
     for p in c.prizes:
         lines += [
             "",
@@ -190,6 +235,9 @@ def to_toml(c: Conditions) -> str:
             f"unit  = {_quote(p.unit)}",
             f"count = {p.count}",
         ]
+    if c.game and c.game_settings:
+        lines += ["", "[game]", f"name = {_quote(c.game)}"]
+        lines += _toml_table(c.game_settings, "game")
     if c.merit != MeritRules():
         m = c.merit
         lines += ["", "[merit]"] + [
@@ -356,3 +404,28 @@ def demo_conditions(now: datetime, days: int = 30) -> Conditions:
             Prize("10 % off", 10, "percent", 10),
         ),
     )
+
+
+def _toml_table(settings: dict, prefix: str) -> list[str]:
+    """Write a game's settings: plain keys, then arrays of tables (quiz questions)."""
+    lines, tables = [], []
+    for key, value in settings.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            tables.append((key, value))
+        else:
+            lines.append(f"{key} = {_value(value)}")
+    for key, rows in tables:
+        for row in rows:
+            lines += ["", f"[[{prefix}.{key}]]"]
+            lines += [f"{k} = {_value(v)}" for k, v in row.items()]
+    return lines
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _quote(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    return str(value)

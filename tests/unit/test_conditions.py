@@ -116,3 +116,29 @@ def test_more_than_100000_sheets_is_refused():
 
 def test_exactly_100000_sheets_is_allowed():
     assert parse_conditions(GOOD.replace("count = 70", "count = 99975")).sheets == 100_000
+
+
+SETTINGS = 'hold_minutes = 10\nreveal = "roulette"\nmode = "speed"'
+GAME = (
+    GOOD.replace("hold_minutes = 10", SETTINGS)
+    + """
+[game]
+name = "quiz"
+[[game.questions]]
+question = "How much does one disc hold?"
+choices  = ["4.7 GB", "700 MB"]
+answer   = 0
+"""
+)
+
+
+def test_a_game_and_a_reveal_are_read_checked_and_written_back():
+    c = parse_conditions(GAME)
+    assert (c.game, c.reveal, len(c.game_settings["questions"])) == ("quiz", "roulette", 1)
+    assert parse_conditions(to_toml(c)) == c
+    with pytest.raises(ConditionsError, match="not a game"):
+        parse_conditions(GAME.replace('name = "quiz"', 'name = "chess"'))
+    with pytest.raises(ConditionsError, match="game settings"):
+        parse_conditions(GAME.replace("answer   = 0", "answer   = 7"))
+    with pytest.raises(ConditionsError, match="reveal"):
+        parse_conditions(GAME.replace('reveal = "roulette"', 'reveal = "dice"'))
