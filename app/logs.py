@@ -23,8 +23,10 @@ def init_app(app) -> None:
     default_handler.setFormatter(logging.Formatter(FORMAT))
     if default_handler not in logger.handlers:
         logger.addHandler(default_handler)
-    app.before_request(_start)
-    app.after_request(_log)
+    # Below INFO the request lines cost nothing: not even the hooks are registered.
+    if logger.isEnabledFor(logging.INFO):
+        app.before_request(_start)
+        app.after_request(_log)
 
 
 def _start() -> None:
