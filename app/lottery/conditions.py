@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .ecoupons import ISSUES, MAX_EXPIRY_DAYS
 from .merit import MeritRules, merit_rules
 from .messages import N_, Problem
 
@@ -28,6 +29,8 @@ KNOWN = {
     "merit",
     "game",
     "reveal",
+    "issue",
+    "coupon_expires",
 }
 # How a drawn coupon is revealed: a card to scratch, or a roulette that lands on it.
 REVEALS = ("scratch", "roulette")
@@ -73,6 +76,9 @@ class Conditions:
     reveal: str = "scratch"
     game: str = ""  # a mini-game's name (games/), played before the draw; "" for none
     game_settings: dict = field(default_factory=dict, hash=False)
+    issue: str = "paper"  # paper | electronic | both (app/lottery/ecoupons.py)
+    # When e-coupons stop being valid: a moment, a number of days after confirmation, or never.
+    coupon_expires: datetime | int | None = None
 
     @property
     def zone(self) -> str:
@@ -126,6 +132,8 @@ def conditions_from_dict(data: dict) -> Conditions:
     merit = merit_rules(data.get("merit"), problems)
     reveal = _choice(data, "reveal", REVEALS, problems)
     game, game_settings = _game(data.get("game"), problems)
+    issue = _choice(data, "issue", ISSUES, problems)
+    coupon_expires = _expires(data.get("coupon_expires"), problems)
     if mode == "invite" and draw == "batch":
         problems.append(Problem(N_("draw: an invitation campaign draws at once, not in a batch")))
 
@@ -158,7 +166,33 @@ def conditions_from_dict(data: dict) -> Conditions:
         reveal,
         game,
         game_settings,
+        issue,
+        coupon_expires,
     )
+
+
+def _expires(value, problems) -> datetime | int | None:
+    """Read coupon_expires: a date and time with an offset, or whole days after confirmation."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 0 <= value <= MAX_EXPIRY_DAYS:
+            return value
+    else:
+        moment = _moment({"coupon_expires": value}, "coupon_expires", [])
+        if moment is not None:
+            return moment
+    problems.append(
+        Problem(
+            N_(
+                "coupon_expires: a date and time with an offset, e.g."
+                " 2027-03-31T23:59:59+09:00, or a number of days after confirmation"
+                " (0 to %(limit)d)"
+            ),
+            limit=MAX_EXPIRY_DAYS,
+        )
+    )
+    return None
 
 
 def _game(raw, problems) -> tuple[str, dict]:
@@ -224,6 +258,12 @@ def to_toml(c: Conditions) -> str:
         lines.append(f"timezone = {_quote(c.timezone)}")
     if c.reveal != "scratch":
         lines.append(f"reveal = {_quote(c.reveal)}")
+    if c.issue != "paper":
+        lines.append(f"issue  = {_quote(c.issue)}")
+    if isinstance(c.coupon_expires, datetime):
+        lines.append(f"coupon_expires = {c.coupon_expires.isoformat()}")
+    elif c.coupon_expires is not None:
+        lines.append(f"coupon_expires = {c.coupon_expires}")
     if c.game and not c.game_settings:
         lines.append(f"game   = {_quote(c.game)}")
     for p in c.prizes:
