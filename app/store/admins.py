@@ -19,14 +19,14 @@ class EmailTaken(ValueError):
     """Another administrator already uses this e-mail address."""
 
 
-def create(db: Database, email: str, password_hash: str, now: datetime) -> int:
-    """Store a new administrator; raise EmailTaken if the address is in use."""
+def create(db: Database, email: str, password_hash: str, now: datetime, role: str = "admin") -> int:
+    """Store a new administrator (or staff, who may only redeem); raise EmailTaken if used."""
     with immediate(db):
         if db.execute("SELECT 1 FROM admins WHERE email = ?", [email]).fetchone():
             raise EmailTaken(email)
         return db.execute(
-            "INSERT INTO admins (email, password_hash, created_at) VALUES (?, ?, ?)",
-            [email, password_hash, stamp(now)],
+            "INSERT INTO admins (email, password_hash, created_at, role) VALUES (?, ?, ?, ?)",
+            [email, password_hash, stamp(now), role],
         ).lastrowid
 
 
@@ -54,3 +54,9 @@ def signed_in(db: Database, admin_id: int, now: datetime, new_hash: str | None =
             " WHERE id = ?",
             [stamp(now), new_hash, admin_id],
         )
+
+
+def role_of(db: Database, admin_id: int) -> str | None:
+    """Return an account's role: 'admin', or 'staff' (who may only redeem coupons)."""
+    row = db.execute("SELECT role FROM admins WHERE id = ?", [admin_id]).fetchone()
+    return row[0] if row else None

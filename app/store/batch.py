@@ -10,7 +10,7 @@ from app.lottery.contact import Contact
 from app.lottery.draw import LOSING, Tier, pick_tier
 from app.lottery.fairness import uniform_for_draw
 
-from . import engine
+from . import ecoupons, engine
 from .campaigns import Campaign
 from .db import immediate, stamp
 from .errors import AlreadyDrawn, Duplicate, Taken
@@ -212,3 +212,4 @@ def _assign(db, campaign, seed, tilt, pending, now) -> None:
             if tier != LOSING
         ),
     )
+    ecoupons.issue_all(db, campaign.id, now)

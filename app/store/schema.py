@@ -406,3 +406,71 @@ def m010_plays(db: Database) -> None:
     )
     """,
     )
+
+
+@migrations()
+def m011_coupons(db: Database) -> None:
+    # Electronic coupons (one per destination, made in the confirming transaction), every
+    # redemption attempt at a till, staff accounts that may only redeem, and shop kiosks
+    # with their single-use draw tickets.
+    _run(
+        db,
+        """
+    ALTER TABLE admins ADD COLUMN role TEXT NOT NULL DEFAULT 'admin'
+        CHECK (role IN ('admin', 'staff'));
+    CREATE TABLE ecoupons (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        destination_id INTEGER NOT NULL UNIQUE REFERENCES destinations(id),
+        issued_at TEXT NOT NULL,
+        expires_at TEXT,
+        mail TEXT NOT NULL DEFAULT 'none' CHECK (mail IN ('none', 'queued', 'sent', 'failed')),
+        redeemed_at TEXT,
+        redeemed_till TEXT,
+        redeemed_by TEXT,
+        redeem_key TEXT,
+        CHECK ((redeemed_at IS NULL) = (redeem_key IS NULL))
+    );
+    CREATE INDEX ecoupons_mail ON ecoupons (campaign_id, id) WHERE mail = 'queued';
+    CREATE TABLE redemptions (
+        id INTEGER PRIMARY KEY,
+        ecoupon_id INTEGER REFERENCES ecoupons(id),
+        campaign_id INTEGER REFERENCES campaigns(id),
+        action TEXT NOT NULL CHECK (action IN ('check', 'redeem', 'undo')),
+        outcome TEXT NOT NULL,
+        till TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        idem_key TEXT,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX redemptions_coupon ON redemptions (ecoupon_id, id);
+    CREATE INDEX redemptions_campaign ON redemptions (campaign_id, id);
+    CREATE TABLE kiosks (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        name TEXT NOT NULL,
+        store TEXT NOT NULL,
+        setup_digest TEXT,
+        setup_until TEXT,
+        device TEXT,
+        bound_at TEXT,
+        revoked_at TEXT,
+        ticket_id INTEGER,
+        ticket_at TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX kiosks_campaign ON kiosks (campaign_id, id);
+    CREATE TABLE kiosk_tickets (
+        id INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        batch INTEGER NOT NULL,
+        code TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        used_at TEXT,
+        kiosk_id INTEGER REFERENCES kiosks(id),
+        entry_id INTEGER REFERENCES entries(id)
+    );
+    CREATE INDEX kiosk_tickets_batch ON kiosk_tickets (campaign_id, batch, id)
+    """,
+    )

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from app.lottery.contact import Contact
 
-from . import engine
+from . import ecoupons, engine
 from .campaigns import Campaign
 from .db import immediate, stamp, unstamp
 from .errors import AlreadyDrawn, Duplicate, NotHeld, Taken
@@ -123,6 +123,7 @@ def confirm(
             )
         except sqlite3.IntegrityError as exc:
             raise Duplicate("phone" if "phone_key" in str(exc) else "email") from None
+        ecoupons.issue(db, campaign.id, entry_id, now)
         _end_entry(db, entry_id, "confirmed", now)
         engine.end_if_done(db, campaign.id, now)
     return Entry(entry_id, no, "confirmed", prize_id, None)
