@@ -53,6 +53,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .play import bp as play_bp
 
     app.register_blueprint(play_bp)
+    from . import coupons, kiosk, redeem
+
+    coupons.init_app(app)
+    redeem.init_app(app)
+    kiosk.init_app(app)
     admin.init_app(app)
     jobs.init_app(app)
     invite_cli.init_app(app)

@@ -12,7 +12,10 @@ from . import (  # noqa: E402, F401
     destinations,
     errors,
     invitations,
+    kiosks,
     monitor,
+    redemptions,
+    staff,
 )
 
 

@@ -23,8 +23,9 @@ admin_cli = AppGroup("admin", help="Manage administrator accounts.")
     confirmation_prompt=True,
     help="Prompted for, hidden, when left out.",
 )
-def create(email, password):
-    """Create an administrator who signs in with EMAIL."""
+@click.option("--staff", is_flag=True, help="A till account that may only redeem coupons.")
+def create(email, password, staff=False):
+    """Create an administrator (or, with --staff, a till account) who signs in with EMAIL."""
     email = email.strip().casefold()
     if "@" not in email or len(email) > 254:
         _fail(_("email: not a valid e-mail address"))
@@ -34,10 +35,12 @@ def create(email, password):
     now = current_app.config["CLOCK"]()
     db = get_db()
     try:
-        admins.create(db, email, hash_password(password), now)
+        admins.create(db, email, hash_password(password), now, role="staff" if staff else "admin")
     except admins.EmailTaken:
         _fail(_("email: an administrator '%(email)s' already exists", email=email))
-    audit.record(db, "command line", "created admin", now, detail=email)
+    audit.record(
+        db, "command line", "created staff" if staff else "created admin", now, detail=email
+    )
     click.echo(_("created administrator %(email)s", email=email))
 
 

@@ -24,7 +24,22 @@ def register(mode: str, holder_of: HolderOf) -> None:
     _by_mode[mode] = holder_of
 
 
+# Devices that name their own player whatever the mode: a shop kiosk plays as the
+# customer's draw ticket ("kiosk:<ticket id>"), not as the browser session.
+_devices: list[HolderOf] = []
+
+
+def register_device(holder_of: HolderOf) -> None:
+    """Ask `holder_of(campaign)` first; a name it returns wins over the mode's holder."""
+    if holder_of not in _devices:
+        _devices.append(holder_of)
+
+
 def holder(campaign) -> str | None:
     """Return who is playing this campaign's game now, or None when nobody may yet."""
+    for device in _devices:
+        found = device(campaign)
+        if found:
+            return found
     holder_of = _by_mode.get(campaign.mode)
     return holder_of(campaign) if holder_of else None

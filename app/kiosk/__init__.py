@@ -1,0 +1,22 @@
+"""In-shop kiosks: a bound tablet where walk-in customers draw with a single-use ticket."""
+
+from flask import Blueprint
+
+bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
+
+from . import device, routes  # noqa: E402, F401
+
+
+def init_app(app):
+    """Register /kiosk, its settings, and the kiosk's holder for mini-games."""
+    from app.play import holders
+
+    # Draws and ticket tries per kiosk (not per shop address: a shop's devices share one).
+    app.config.setdefault("KIOSK_LIMIT", "30 per minute")
+    # Wrong ticket codes per kiosk, counted in the database across workers.
+    app.config.setdefault("KIOSK_TICKET_GUESSES", "10 per 10 minutes")
+    # Seconds the result stays on screen before the kiosk returns to its attract screen.
+    app.config.setdefault("KIOSK_IDLE_SECONDS", 45)
+    app.register_blueprint(bp)
+    holders.register_device(device.player)
+    app.context_processor(lambda: {"kiosk_draw_url": device.draw_url})

@@ -1,0 +1,14 @@
+"""The till: staff check and redeem e-coupons at /redeem, on a phone."""
+
+from flask import Blueprint
+
+bp = Blueprint("redeem", __name__, url_prefix="/redeem")
+
+from . import routes  # noqa: E402, F401
+
+
+def init_app(app):
+    """Register /redeem and its settings."""
+    # Unknown codes per account and address before a lock as long as the window.
+    app.config.setdefault("REDEEM_GUESS_LIMIT", "20 per 10 minutes")
+    app.register_blueprint(bp)

@@ -1,0 +1,40 @@
+// Kiosk screens: a visible countdown back to the attract screen when nobody touches the
+// tablet, and nothing of the last customer left in the history, the form or a page cache.
+(function () {
+  "use strict";
+  var body = document.body;
+  var home = body.getAttribute("data-home");
+
+  // A page brought back from the back/forward cache is refreshed from the server instead,
+  // which sends a finished customer's pages back to the start.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { location.replace(location.href); }
+    var ticket = document.getElementById("ticket-form");
+    if (ticket) { ticket.reset(); }
+  });
+
+  var idle = parseInt(body.getAttribute("data-idle") || "0", 10);
+  var reset = document.getElementById("kiosk-reset");
+  var shown = document.querySelector("[data-countdown]");
+  if (!idle || !reset) { return; }
+
+  function startOver() {
+    // Forget the customer on the server, then replace this page so Back cannot return to it.
+    var done = function () { location.replace(home); };
+    fetch(reset.action, { method: "POST", body: new FormData(reset), credentials: "same-origin",
+      redirect: "manual" }).then(done, done);
+  }
+  reset.addEventListener("submit", function (event) { event.preventDefault(); startOver(); });
+
+  var left = idle;
+  function tick() {
+    if (shown) { shown.textContent = String(left); }
+    if (left <= 0) { clearInterval(timer); startOver(); return; }
+    left -= 1;
+  }
+  var timer = setInterval(tick, 1000);
+  tick();
+  ["pointerdown", "keydown"].forEach(function (name) {
+    document.addEventListener(name, function () { left = idle; if (shown) { shown.textContent = String(left); } });
+  });
+})();
