@@ -1,7 +1,7 @@
 """Campaign setup: list, create (form or file), preview, edit, open now, close early, download."""
 
 import dataclasses
-from datetime import UTC, timedelta
+import tomllib
 
 from flask import Response, abort, request, url_for
 from flask_babel import gettext as _
@@ -12,6 +12,7 @@ from app.lottery.conditions import (
     conditions_from_dict,
     parse_conditions,
     to_toml,
+    zone_info,
 )
 from app.lottery.editing import edit_problems, prizes_changed
 from app.store import audit, batch, campaigns, editing, get_db
@@ -20,7 +21,15 @@ from app.views import go, now, render
 
 from . import bp
 from .auth import actor
-from .forms import breakdown, conditions_data, form_values, prize_rows
+from .forms import (
+    blank_values,
+    breakdown,
+    conditions_data,
+    form_values,
+    game_choices,
+    prize_rows,
+    zone_choices,
+)
 
 MAX_UPLOAD = 256 * 1024
 
@@ -53,18 +62,11 @@ def index():
 def new():
     """Show the campaign form; preview the breakdown; save it once previewed."""
     if request.method == "GET":
-        moment = now().astimezone(UTC).replace(microsecond=0)
-        values = {
-            "opens": moment.isoformat(),
-            "closes": (moment + timedelta(days=30)).isoformat(),
-            "hold_minutes": "15",
-            "losing": "0",
-            "prize-1-unit": "percent",
-        }
-        return _form("new", values)
+        return _form("new", blank_values(now()))
     values = request.form.to_dict()
+    uploaded = _mapping(request.form.get("source"))
     try:
-        conditions = conditions_from_dict(conditions_data(request.form))
+        conditions = conditions_from_dict(conditions_data(request.form, kept=uploaded))
     except ConditionsError as exc:
         return _form("new", values, problems=exc.problems, status=422)
     if request.form.get("action") != "save":
@@ -127,7 +129,8 @@ def edit(slug):
             **context,
         )
     try:
-        new_conditions = conditions_from_dict({**conditions_data(request.form), "slug": slug})
+        data = conditions_data(request.form, kept=_mapping(editing.source(db, campaign.id)))
+        new_conditions = conditions_from_dict({**data, "slug": slug})
     except ConditionsError as exc:
         return _form("edit", values, problems=exc.problems, status=422, **context)
     problems = edit_problems(old, new_conditions, claimed, moment)
@@ -230,9 +233,36 @@ def _form(mode, values, problems=None, preview=None, status=200, **context):
         rows=prize_rows(values),
         problems=problems or [],
         preview=preview,
+        preview_tz=zone_info(preview.zone) if preview else None,
         breakdown=breakdown(preview) if preview else [],
+        zones=zone_choices(values.get("timezone")),
+        games=game_choices(),
+        kept_game=_kept_game(values, context.get("campaign")),
         **context,
     )
+
+
+def _parsed(source: str | None):
+    """Return the conditions of an uploaded file's text, or None."""
+    try:
+        return parse_conditions(source) if source else None
+    except ConditionsError:
+        return None
+
+
+def _mapping(source: str | None) -> dict:
+    """Return a condition file's text read as a mapping, or {} when there is none."""
+    try:
+        return tomllib.loads(source) if source else {}
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
+def _kept_game(values, campaign=None) -> bool:
+    """Tell whether saving keeps game settings the form cannot show (a quiz's questions)."""
+    source = editing.source(get_db(), campaign.id) if campaign else values.get("source")
+    kept = _parsed(source)
+    return bool(kept and kept.game_settings and kept.game == values.get("game"))
 
 
 def _source_for(conditions, source: str | None) -> str:

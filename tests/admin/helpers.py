@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from app.store import campaigns, get_db
 from app.store.db import immediate, stamp
@@ -55,6 +56,40 @@ class Admin:
 
     def text(self) -> str:
         return self.last.get_data(as_text=True)
+
+
+class _Fields(HTMLParser):
+    """Collect what a browser would submit: inputs' values and each select's chosen option."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") and a.get("type") not in ("file", "submit"):
+            self.values[a["name"]] = a.get("value") or ""
+        elif tag == "select":
+            self._select = a.get("name")
+        elif (
+            tag == "option"
+            and self._select
+            and ("selected" in a or self._select not in self.values)
+        ):
+            self.values[self._select] = a.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """Return the fields of the page's forms as a browser would submit them (no CSRF token)."""
+    parser = _Fields()
+    parser.feed(html)
+    parser.values.pop("csrf_token", None)
+    return parser.values
 
 
 def seed_destinations(app, slug: str, rows: list[dict] | int):

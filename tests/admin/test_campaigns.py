@@ -9,6 +9,8 @@ from app.store import audit, campaigns, get_db
 from tests.factories import START, Terminal, make_campaign
 from tests.unit.test_conditions import GOOD
 
+from .helpers import form_fields
+
 OPENS = (START - timedelta(hours=1)).isoformat()
 CLOSES = (START + timedelta(days=7)).isoformat()
 
@@ -137,9 +139,7 @@ def test_uploading_a_file_previews_it_and_saving_keeps_its_text(app, admin):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="preview-sheets">95<' in html
-    data = {k: v for k, v in re.findall(r'name="([\w-]+)"[^>]*value="([^"]*)"', html)}
-    for i, unit in enumerate(re.findall(r'<option value="(\w+)" selected', html), start=1):
-        data[f"prize-{i}-unit"] = unit
+    data = form_fields(html)
     data["action"] = "save"
     data["source"] = source
     assert admin.post("/admin/campaigns/new", data).status_code == 303
@@ -170,12 +170,7 @@ def test_the_condition_file_downloads_as_toml_and_parses_back(app, admin):
 
 def edit_form(admin, slug="spring", **changes):
     admin.get(f"/admin/campaigns/{slug}/edit")
-    html = admin.text()
-    data = dict(re.findall(r'name="([\w-]+)"[^>]*value="([^"]*)"', html))
-    for i, unit in enumerate(re.findall(r'<option value="(\w+)" selected', html), start=1):
-        data[f"prize-{i}-unit"] = unit
-    data.pop("csrf_token", None)
-    return {**data, **changes}
+    return {**form_fields(admin.text()), **changes}
 
 
 def test_prizes_can_change_before_the_first_claim(app, admin):

@@ -6,6 +6,7 @@ import itertools
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -29,6 +30,7 @@ CONTACT = {
 }
 PRIZES = (("25 % off", 25, 7), ("20 % off", 20, 7), ("10 % off", 10, 6))
 _numbers = itertools.count(1)
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 @pytest.fixture(scope="module")
@@ -51,13 +53,15 @@ def sign_in(page: Page, email: str, password: str) -> None:
 
 
 def create_through_the_form(page: Page, slug: str) -> None:
-    moment = datetime.now(UTC).replace(microsecond=0)
+    moment = datetime.now(TOKYO).replace(second=0, microsecond=0)
     page.get_by_role("link", name="New campaign").first.click()
     page.get_by_label("Title").fill(f"Admin e2e {slug}")
     page.get_by_label("Slug").fill(slug)
     page.get_by_label("Goods guide").fill("DVD-RAM by XYZ corp. — up to 25 % off")
-    page.get_by_label("Opens").fill((moment - timedelta(hours=1)).isoformat())
-    page.get_by_label("Closes").fill((moment + timedelta(days=1)).isoformat())
+    # Times are typed as the shop's clock shows them, in the zone picked beside them.
+    page.get_by_label("Time zone", exact=True).select_option("Asia/Tokyo")
+    page.get_by_label("Opens").fill(f"{moment - timedelta(hours=1):%Y-%m-%dT%H:%M}")
+    page.get_by_label("Closes").fill(f"{moment + timedelta(days=1):%Y-%m-%dT%H:%M}")
     for i, (label, value, count) in enumerate(PRIZES, start=1):
         page.locator(f"#p{i}-label").fill(label)
         page.locator(f"#p{i}-value").fill(str(value))
