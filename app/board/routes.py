@@ -23,6 +23,7 @@ from app.store import board as board_store
 from app.views import go, now, render, to_main
 
 from . import bp, speed, terminal, tiles
+from .reveal import reveal_of
 
 TAKEN = _l("That tile was just taken — pick another.")
 GONE = _l(
@@ -132,6 +133,7 @@ def ticket(slug, status=200, errors=None, form=None):
     if entry is None:
         return go(url_for(".show", slug=slug))
     prize = campaigns.prizes(db, campaign.id).get(entry.prize_id)
+    shown = entry.state in ("held", "lost")
     return render(
         "board/ticket.html",
         block="main",
@@ -142,6 +144,7 @@ def ticket(slug, status=200, errors=None, form=None):
         errors=errors or {},
         form=form or {},
         refused=status == 403,
+        reveal=reveal_of(db, campaign, prize) if shown else None,
         destination=destinations.of_entry(db, entry.id) if entry.state == "confirmed" else None,
     )
 
