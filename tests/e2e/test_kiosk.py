@@ -1,0 +1,160 @@
+"""A shop kiosk on a tablet: register it, print tickets, draw, reset, refuse a reused ticket."""
+
+import itertools
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from app import create_app
+from app.admin.passwords import hash_password
+from app.campaigns import create_campaign
+from app.store import admins, get_db
+from tests.factories import conditions
+from tests.server import serve
+
+pytestmark = [pytest.mark.e2e]
+EMAIL, PASSWORD = "kiosk-admin@example.jp", "a long kiosk password"
+IDLE = 4
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    """A server whose kiosks return to the attract screen after a few idle seconds."""
+    db_path = tmp_path_factory.mktemp("kiosk") / "kuji.sqlite"
+    app = create_app({"DATABASE": str(db_path), "SECRET_KEY": "x"})
+    with app.app_context():
+        admins.create(get_db(), EMAIL, hash_password(PASSWORD), datetime.now(UTC))
+    with serve(db_path, workers=2, KIOSK_IDLE_SECONDS=IDLE) as server:
+        yield server, app
+
+
+def _campaign(app, **kwargs) -> str:
+    moment = datetime.now(UTC)
+    c = conditions(
+        slug=f"kiosk-{next(_numbers)}",
+        opens=moment - timedelta(hours=1),
+        closes=moment + timedelta(days=1),
+        prizes=((30, 10), (10, 10)),
+        **kwargs,
+    )
+    with app.app_context():
+        create_campaign(replace(c, issue="electronic"), moment)
+    return c.slug
+
+
+def _tablet(browser, playwright, landscape=True):
+    device = dict(playwright.devices["iPad (gen 7) landscape" if landscape else "iPad (gen 7)"])
+    return browser.new_context(**device, locale="en-US")
+
+
+def _admin_sets_up(browser, url, slug, tickets=3):
+    """Sign in, register a kiosk, make and print tickets; return (setup link, PDF bytes)."""
+    context = browser.new_context(locale="en-US", accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{url}/admin/login")
+    page.get_by_label("E-mail").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{url}/admin/campaigns/{slug}")
+    page.get_by_role("link", name="Kiosks and tickets").click()
+    page.get_by_label("Kiosk name").fill("Front door")
+    page.get_by_label("Store").fill("Ginza store")
+    page.get_by_role("button", name="Register a kiosk").click()
+    link = page.locator(".setup-link").input_value()
+    page.get_by_label("How many tickets").fill(str(tickets))
+    page.get_by_role("button", name="Make tickets").click()
+    with page.expect_download() as caught:
+        page.get_by_role("link", name="Print (PDF)").click()
+    pdf = open(caught.value.path(), "rb").read()  # noqa: SIM115
+    context.close()
+    return link, pdf
+
+
+def _codes(app, slug) -> list[str]:
+    with app.app_context():
+        rows = get_db().execute(
+            "SELECT t.code FROM kiosk_tickets t JOIN campaigns c ON c.id = t.campaign_id"
+            " WHERE c.slug = ? ORDER BY t.id",
+            [slug],
+        )
+        return [r[0] for r in rows]
+
+
+def test_a_kiosk_draws_with_a_ticket_shows_the_qr_code_and_forgets_the_customer(
+    shop, browser, playwright
+):
+    server, app = shop
+    slug = _campaign(app)
+    link, pdf = _admin_sets_up(browser, server.url, slug, tickets=3)
+    assert pdf.startswith(b"%PDF")
+    codes = _codes(app, slug)
+    assert len(codes) == 3 and len(set(codes)) == 3
+
+    context = _tablet(browser, playwright)
+    page = context.new_page()
+    page.goto(link)
+    page.get_by_role("button", name="Use this tablet as the kiosk").click()
+    expect(page.get_by_role("heading", name="Coupons to win")).to_be_visible()
+    start_length = page.evaluate("history.length")
+
+    ticket = f"{codes[0][:4].lower()}-{codes[0][4:]}"  # typed as a person would
+    page.get_by_label("Type the code on your draw ticket").fill(ticket)
+    page.get_by_role("button", name="Start").click()
+    page.locator(".kiosk-tiles .tile").first.click()
+    expect(page.get_by_role("heading", name="You won!")).to_be_visible()
+    expect(page.locator(".kiosk-result svg")).to_be_visible()
+    with app.app_context():
+        coupon = get_db().execute("SELECT code FROM ecoupons").fetchone()[0]
+    shown = page.locator("[data-code]").inner_text()
+    assert shown.replace("-", "") == coupon
+    expect(page.locator("[data-countdown]")).not_to_be_empty()
+    expect(page.get_by_role("button", name="Start over")).to_be_visible()
+
+    # Nobody touches it: back to the attract screen, with nothing of the customer left.
+    expect(page.get_by_role("heading", name="Coupons to win")).to_be_visible(
+        timeout=(IDLE + 5) * 1000
+    )
+    html = page.content()
+    assert coupon[:6] not in html and codes[0] not in html
+    assert page.get_by_label("Type the code on your draw ticket").input_value() == ""
+    assert page.evaluate("history.length") <= start_length + 2
+    page.go_back()
+    page.wait_for_load_state()
+    assert coupon[:6] not in page.content()
+    page.go_back()
+    page.wait_for_load_state()
+    assert coupon[:6] not in page.content()
+
+    # The same ticket again is refused, and draws nothing.
+    page.goto(server.url + "/kiosk/")
+    page.get_by_label("Type the code on your draw ticket").fill(codes[0])
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_role("alert")).to_contain_text("already been used")
+    with app.app_context():
+        assert get_db().execute("SELECT count(*) FROM entries").fetchone()[0] == 1
+    context.close()
+
+
+def test_a_portrait_kiosk_speed_draw_and_start_over(shop, browser, playwright):
+    server, app = shop
+    slug = _campaign(app, mode="speed")
+    link, _pdf = _admin_sets_up(browser, server.url, slug, tickets=1)
+    code = _codes(app, slug)[0]
+    context = _tablet(browser, playwright, landscape=False)
+    page = context.new_page()
+    page.goto(link)
+    page.get_by_role("button", name="Use this tablet as the kiosk").click()
+    page.get_by_label("Type the code on your draw ticket").fill(code)
+    page.get_by_role("button", name="Start").click()
+    draw = page.get_by_role("button", name="Draw")
+    box = draw.bounding_box()
+    assert box["height"] >= 48 and box["width"] >= 48  # a finger's target
+    draw.click()
+    expect(page.get_by_role("heading", name="You won!")).to_be_visible()
+    page.get_by_role("button", name="Start over").click()
+    expect(page.get_by_role("heading", name="Coupons to win")).to_be_visible()
+    assert "You won" not in page.content()
+    context.close()
