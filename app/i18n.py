@@ -14,6 +14,7 @@ from babel.numbers import format_decimal
 from flask import Blueprint, abort, g, has_request_context, redirect, request, url_for
 from flask_babel import Babel, get_locale, gettext, ngettext
 
+from .lottery.conditions import zone_info
 from .lottery.messages import Problem
 from .views import local_path
 
@@ -42,6 +43,7 @@ def init_app(app) -> None:
         switch_language_url=switch_language_url,
         translate=translate,
         utc=UTC,
+        zone=zone_info,
     )
     app.context_processor(lambda: {"current_locale": current_language()})
 
