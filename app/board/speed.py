@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from app.extensions import limiter
 from app.lottery.contact import ContactError, clean_contact
+from app.play import gate
 from app.store import AlreadyDrawn, Closed, Duplicate, Taken, batch, campaigns, get_db, tickets
 from app.views import go, now, render, to_main
 
@@ -31,6 +32,7 @@ def speed_page(campaign, message=None, status=200):
         campaign=campaign,
         phase=phase,
         message=message,
+        before=gate.before_draw(get_db(), campaign, terminal.holder()) if phase == "open" else None,
     )
 
 
@@ -49,15 +51,19 @@ def draw(slug):
     if drawn_entry(campaign) is not None:
         return to_main(ticket(slug, status=403))
     holder = terminal.holder()
+    # The game's score, fixed now (an unfinished play counts as it stands), is the merit.
+    merit = gate.game_merit(get_db(), campaign, holder, moment)
     try:
-        entry = tickets.hold(get_db(), campaign, holder, moment)
+        entry = tickets.hold(get_db(), campaign, holder, moment, merit=merit)
     except Taken:
         return to_main(speed_page(campaign, status=409))
     except AlreadyDrawn:
         abort(403, _("You have already drawn in this campaign: one draw per person."))
     except Closed:
         return to_main(speed_page(campaigns.by_slug(get_db(), slug), status=403))
-    log.info("draw", extra={"campaign": slug, "entry": entry.id, "state": entry.state})
+    log.info(
+        "draw", extra={"campaign": slug, "entry": entry.id, "state": entry.state, "merit": merit}
+    )
     response = current_app.make_response(go(url_for(".ticket", slug=slug)))
     return terminal.remember(response, campaign, entry.id, holder, moment)
 

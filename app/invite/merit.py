@@ -14,15 +14,21 @@ def rules_of(db, campaign) -> rules.MeritRules:
     return parse_conditions(editing.source(db, campaign.id)).merit
 
 
-def of(db, campaign, invitation, moment: datetime) -> int:
-    """Return the merit (0..1000) this invitee draws with now."""
+def of(db, campaign, invitation, moment: datetime, game: int | None = None) -> int:
+    """Return the merit (0..1000) this invitee draws with now.
+
+    `game` is their mini-game score (0..1000), or None when the campaign has no game.
+    """
     if not campaign.tilt:
         return 0
     r = rules_of(db, campaign)
+    if game is not None:
+        r = rules.with_game(r)
     return rules.merit(
         r,
         speed=rules.speed_part(invitation.sent_at, moment, r),
         purchases=rules.purchases_part(invitation.purchases, r),
+        game=game or 0,
     )
 
 

@@ -5,9 +5,11 @@ import logging
 from flask import abort, current_app, g, request, session, url_for
 from flask_babel import gettext as _
 
+from app.board.reveal import reveal_of
 from app.keys import derive
 from app.lottery.codes import same_digest, typed
 from app.lottery.contact import ContactError, clean_contact
+from app.play import gate, holders
 from app.store import (
     AlreadyDrawn,
     Closed,
@@ -28,6 +30,7 @@ from . import bp, merit
 log = logging.getLogger(__name__)
 SCOPE = "invite-login"
 PASSWORD_KEY = "candidate-passwords"  # noqa: S105  (the name of a derived key, not a key)
+SHOWN = ("held", "lost")  # states whose page reveals the draw
 
 
 def campaign_or_404(slug: str):
@@ -56,6 +59,10 @@ def invitee(campaign):
 
 def holder_of(invitation) -> str:
     return f"invite:{invitation.id}"
+
+
+# The invitee plays the campaign's game under the name they draw with.
+holders.register("invite", lambda campaign: holder_of(inv) if (inv := invitee(campaign)) else None)
 
 
 def _address() -> str:
@@ -142,6 +149,10 @@ def invited(slug, status=200, errors=None, form=None, message=None):
     moment = now()
     entry = tickets.entry_of(db, campaign.id, holder_of(found), moment)
     prize = campaigns.prizes(db, campaign.id).get(entry.prize_id) if entry else None
+    phase = campaign.phase(moment)
+    before = None
+    if entry is None and phase == "open":
+        before = gate.before_draw(db, campaign, holder_of(found))
     if form is None and entry and entry.state == "held":
         form = {"name": found.name, "address": found.address, "email": found.email}
     return render(
@@ -149,11 +160,13 @@ def invited(slug, status=200, errors=None, form=None, message=None):
         block="main",
         status=status,
         campaign=campaign,
-        phase=campaign.phase(moment),
+        phase=phase,
         invitation=found,
         entry=entry,
         prize=prize,
         odds=merit.odds_sentence(db, campaign),
+        before=before,
+        reveal=reveal_of(db, campaign, prize) if entry and entry.state in SHOWN else None,
         errors=errors or {},
         form=form or {},
         message=message,
@@ -172,9 +185,15 @@ def draw(slug):
     moment = now()
     if tickets.entry_of(db, campaign.id, holder_of(found), moment) is not None:
         return to_main(invited(slug, status=403))
+    # The game's score, fixed now (an unfinished play counts as it stands), joins the merit.
+    score = gate.score(db, campaign, holder_of(found), moment)
     try:
         entry = tickets.hold(
-            db, campaign, holder_of(found), moment, merit=merit.of(db, campaign, found, moment)
+            db,
+            campaign,
+            holder_of(found),
+            moment,
+            merit=merit.of(db, campaign, found, moment, game=score),
         )
     except AlreadyDrawn:
         return to_main(invited(slug, status=403))

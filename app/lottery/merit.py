@@ -4,7 +4,7 @@ The condition file's [merit] table says how much each part counts. Merit only ti
 draw when the campaign's tilt is above 0; it never changes how many coupons exist.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .draw import MAX_MERIT
@@ -87,6 +87,12 @@ def speed_part(sent_at: datetime | None, drawn_at: datetime, rules: MeritRules) 
 def purchases_part(purchases: int, rules: MeritRules) -> int:
     """Return 0..1000: full at purchases_full purchases or more."""
     return min(MAX_MERIT, MAX_MERIT * max(0, purchases) // rules.purchases_full)
+
+
+def with_game(rules: MeritRules) -> MeritRules:
+    """Return the rules for a campaign that has a game: with no [merit] weights at all, the
+    game's score is the whole merit (a tilt with nothing to tilt by would mean nothing)."""
+    return rules if rules.weights else replace(rules, game=1)
 
 
 def merit(rules: MeritRules, speed: int = 0, purchases: int = 0, game: int = 0) -> int:

@@ -11,7 +11,7 @@ from app.extensions import limiter
 from app.store import campaigns, get_db, plays
 from app.views import go, now, render
 
-from . import bp, holders, playing
+from . import bp, gate, holders, playing
 from .settings import game_of
 
 log = logging.getLogger(__name__)
@@ -56,10 +56,11 @@ def _holder(campaign) -> str:
 
 
 def _page(campaign, play, game, status=200, message=None):
+    counts = gate.counts(get_db(), campaign)  # does a better score improve the odds?
     if play.finished:
         return render(
             "games/result.html", block="main", status=status, campaign=campaign, play=play,
-            game=game, message=message,
+            game=game, message=message, counts=counts,
         )  # fmt: skip
     return render(
         "games/play.html",
@@ -69,6 +70,7 @@ def _page(campaign, play, game, status=200, message=None):
         game=game,
         view=playing.view(play, game, now()),
         message=message,
+        counts=counts,
     )
 
 
