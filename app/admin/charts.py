@@ -88,3 +88,46 @@ def _open(title: str, height: int) -> str:
         f' width="100%" role="img" aria-label="{t}" class="chart"'
         ' font-family="system-ui, sans-serif"><title>' + t + "</title>"
     )
+
+
+def band_chart(
+    title: str, bars: list[tuple[str, float | None]], say: Callable[[float], str], empty: str
+) -> str:
+    """Draw one column per score band, labelled underneath: e.g. plays, or the mean value.
+
+    A band with no figure (None) is left empty; `say` puts a figure into words.
+    """
+    chart_h = 110
+    height = chart_h + 40
+    peak = max((v for _, v in bars if v), default=0)
+    step = (WIDTH - 4) / max(len(bars), 1)
+    base = chart_h + 14
+    parts = [
+        _open(title, height),
+        f'<line x1="0" y1="{base}" x2="{WIDTH}" y2="{base}" stroke="#888"/>',
+    ]
+    for i, (label, value) in enumerate(bars):
+        x = round(2 + i * step, 1)
+        w = max(round(step * 0.8, 1), 1)
+        middle = round(x + w / 2, 1)
+        if value:
+            h = round(chart_h * value / peak, 1)
+            words = escape(say(value))
+            parts.append(
+                f'<rect x="{x}" y="{round(base - h, 1)}" width="{w}" height="{h}" fill="#b3541e">'
+                f"<title>{escape(label)}: {words}</title></rect>"
+                f'<text x="{middle}" y="{round(base - h - 3, 1)}" font-size="9"'
+                f' text-anchor="middle">{escape(_short(value))}</text>'
+            )
+        parts.append(
+            f'<text x="{middle}" y="{base + 12}" font-size="8" text-anchor="middle">'
+            f"{escape(label.split('–')[0])}</text>"
+        )
+    if not peak:
+        parts.append(f'<text x="30" y="{chart_h // 2}" font-size="12">{escape(empty)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _short(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"

@@ -8,7 +8,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from app.store import batch, get_db, tickets
+import games
+from app.play.settings import game_of
+from app.store import batch, get_db, plays, tickets
 from app.store import monitor as figures
 from app.views import now, render
 
@@ -54,7 +56,7 @@ def etag(db, campaign_id: int, moment, phase: str) -> str:
     """Return the fingerprint of everything the monitor shows."""
     version, ended_at, closes, opens, newest = figures.signal(db, campaign_id)
     tick = int(moment.timestamp()) // CLOCK_STEP if phase != "ended" else "end"
-    period = zlib.crc32(f"{ended_at}|{closes}|{opens}".encode())
+    period = zlib.crc32(f"{ended_at}|{closes}|{opens}|{plays.signal(db, campaign_id)}".encode())
     return f"{version}-{newest or 0}-{tick}-{period:x}"
 
 
@@ -89,5 +91,38 @@ def read(db, campaign, moment) -> dict:
             series,
             count=lambda n: ngettext("%(num)d draw", "%(num)d draws", n),
             empty=_("No draws yet"),
+        ),
+        "game": game_figures(db, campaign),
+    }
+
+
+def game_figures(db, campaign) -> dict | None:
+    """Show what the campaign's mini-game did: scores per band, and the value each drew."""
+    found = game_of(campaign)
+    if found is None:
+        return None
+    try:
+        title = str(games.get(found[0]).title)
+    except games.UnknownGame:
+        title = found[0]
+    distribution = plays.scores(db, campaign.id)
+    bands = plays.value_by_band(db, campaign.id)
+    names = [f"{b.low}–{b.high}" for b in bands]
+    return {
+        "title": title,
+        "bands": bands,
+        "finished": distribution["finished"],
+        "unfinished": distribution["unfinished"],
+        "scores_chart": charts.band_chart(
+            _("Plays per score band"),
+            [(n, b.plays) for n, b in zip(names, distribution["bands"], strict=True)],
+            say=lambda n: ngettext("%(num)d play", "%(num)d plays", int(n)),
+            empty=_("No finished plays yet"),
+        ),
+        "values_chart": charts.band_chart(
+            _("Mean coupon value drawn per score band"),
+            [(n, b.mean_value) for n, b in zip(names, bands, strict=True)],
+            say=lambda v: _("mean value %(value)s", value=f"{v:.1f}"),
+            empty=_("No draws by players yet"),
         ),
     }

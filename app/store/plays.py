@@ -193,3 +193,12 @@ def value_by_band(db: Database, campaign_id: int) -> list[Band]:
 
 def _edges(band: int) -> tuple[int, int]:
     return band * BAND, band * BAND + BAND - 1 if band < BANDS - 1 else 1000
+
+
+def signal(db: Database, campaign_id: int) -> str:
+    """Return a fingerprint of the campaign's plays: it changes when one starts or ends."""
+    started, finished, last = db.execute(
+        "SELECT count(*), count(score), max(finished_at) FROM plays WHERE campaign_id = ?",
+        [campaign_id],
+    ).fetchone()
+    return f"{started}.{finished}.{last or ''}"
