@@ -74,5 +74,10 @@ format: install
 bench: install
 	$(BIN)/python -m bench.run
 
+## Retake the README's screenshots (docs/screenshot-*.png) from a throw-away server
+.PHONY: screenshots
+screenshots: install chromium
+	$(BIN)/python -m tests.e2e.screenshots
+
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache test-results $(MO)
