@@ -25,7 +25,7 @@ def test_the_japanese_admin_writes_times_the_japanese_way(app, admin):
     make_campaign(app, timezone="Asia/Tokyo")
     admin.client.set_cookie("lang", "ja")
     html = admin.get("/admin/").get_data(as_text=True)
-    assert "2026年12月9日 21:00〜2027年1月9日 21:00" in html
+    assert "2026年12月9日 21:00から2027年1月9日 21:00まで" in html
 
 
 def test_the_outbox_shows_an_invitations_time_in_its_campaigns_zone(app, admin):
