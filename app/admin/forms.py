@@ -13,12 +13,13 @@ from flask_babel import gettext as _
 
 import games
 from app.lottery.conditions import DRAWS, MODES, REVEALS, Conditions, zone_info
+from app.lottery.ecoupons import ISSUES
 from app.lottery.merit import MeritRules
 
 PRIZE_FIELDS = ("label", "value", "unit", "count")
 MAX_PRIZE_ROWS = 20
 TEXT = ("title", "slug", "goods")
-CHOICES = {"mode": MODES, "draw": DRAWS, "reveal": REVEALS}
+CHOICES = {"mode": MODES, "draw": DRAWS, "reveal": REVEALS, "issue": ISSUES}
 MERIT = (
     "speed",
     "speed_hours_full",
@@ -63,6 +64,7 @@ FORM_FIELDS = {
     "merit",
     "game",
     "prizes",
+    "coupon_expires",
 }
 OFFSET = re.compile(r"[+-]\d\d:\d\d")
 LOCAL = "%Y-%m-%dT%H:%M"
@@ -88,6 +90,11 @@ def conditions_data(form, kept: dict | None = None) -> dict:
         raw = (form.get(name) or "").strip()
         if raw:
             data[name] = _number(raw)
+    expires = (form.get("coupon_expires") or "").strip()
+    if expires:  # whole days after confirmation, or one moment on the campaign's clock
+        data["coupon_expires"] = (
+            _number(expires) if expires.isdigit() else local_moment(expires, zone)
+        )
     for name in CHOICES:
         raw = (form.get(name) or "").strip()
         if raw:
@@ -156,6 +163,14 @@ def form_values(c: Conditions) -> dict[str, str]:
         "tilt": str(c.tilt),
         "reveal": c.reveal,
         "game": c.game,
+        "issue": c.issue,
+        "coupon_expires": (
+            local_text(c.coupon_expires, c.zone)
+            if isinstance(c.coupon_expires, datetime)
+            else ""
+            if c.coupon_expires is None
+            else str(c.coupon_expires)
+        ),
     }
     values.update({f"merit-{name}": _plain(getattr(c.merit, name)) for name in MERIT})
     for i, p in enumerate(c.prizes, start=1):

@@ -174,3 +174,19 @@ def test_the_preview_shows_times_in_the_zone_and_values_formatted(admin):
     html = admin.text()
     assert "Dec 10, 2026, 9:00 AM" in html
     assert "30% off" in html and "¥500" in html
+
+
+def test_electronic_coupons_and_their_expiry_are_set_in_the_form(admin):
+    data = form(action="save", issue="both", coupon_expires="30")
+    assert admin.post("/admin/campaigns/new", data).status_code == 303
+    c = conditions_of(admin, "autumn")
+    assert (c.issue, c.coupon_expires) == ("both", 30)
+    admin.get("/admin/campaigns/autumn/edit")
+    fields = form_fields(admin.text())
+    assert (fields["issue"], fields["coupon_expires"]) == ("both", "30")
+    data = form(action="save", issue="electronic", coupon_expires="2027-03-31T23:59")
+    assert admin.post("/admin/campaigns/new", {**data, "slug": "winter"}).status_code == 303
+    winter = conditions_of(admin, "winter")
+    assert winter.coupon_expires == datetime(2027, 3, 31, 23, 59, tzinfo=TOKYO)
+    bad = admin.post("/admin/campaigns/new", {**form(issue="carrier pigeon"), "slug": "bad"})
+    assert bad.status_code == 422
