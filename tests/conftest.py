@@ -1,10 +1,19 @@
+import os
+import tempfile
+
 import pytest
 
-from app import create_app
-from app.extensions import limiter
-from app.store.db import get_db
+# Tests never write into the working tree. An app built without a SECRET_KEY made
+# instance/secret_key in the checkout, and a `flask --app wsgi` subprocess without settings
+# would too: every app and subprocess of this run gets a throw-away instance folder and a key.
+os.environ.setdefault("KUJI_INSTANCE", tempfile.mkdtemp(prefix="kuji-tests-instance-"))
+os.environ.setdefault("FLASK_SECRET_KEY", "test-secret")
 
-from .factories import Clock, Terminal, make_campaign
+from app import create_app  # noqa: E402
+from app.extensions import limiter  # noqa: E402
+from app.store.db import get_db  # noqa: E402
+
+from .factories import Clock, Terminal, make_campaign  # noqa: E402
 
 
 @pytest.fixture
@@ -63,3 +72,18 @@ def terminal(app, campaign):
 @pytest.fixture
 def new_terminal(app, campaign):
     return lambda: Terminal(app.test_client(), campaign.slug)
+
+
+@pytest.fixture
+def invite_ready(app, runner):
+    """An invitation campaign whose three invitations were sent: Taro's (ID, password)."""
+    from .invite.conftest import CSV, credentials, mails
+
+    make_campaign(app, slug="vip", mode="invite", prizes=((25, 1), (10, 2)))
+    path = app.config["DATABASE"] + ".csv"
+    with open(path, "wb") as f:
+        f.write(CSV.encode("cp932"))
+    assert runner.invoke(args=["candidates", "import", "vip", path]).exit_code == 0
+    assert runner.invoke(args=["invitations", "send", "vip"]).exit_code == 0
+    taro = next(m for m in mails(app) if m["recipient"] == "taro@example.jp")
+    return credentials(taro["body"])

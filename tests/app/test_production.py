@@ -193,3 +193,13 @@ def test_healthz_answers_503_when_the_database_is_unreachable(app, client, tmp_p
     assert response.status_code == 503
     assert response.data == b"database unavailable"
     assert any("database unavailable" in r.getMessage() for r in caplog.records)
+
+
+def test_an_app_without_a_key_writes_only_into_its_instance_folder(tmp_path, monkeypatch):
+    """instance/secret_key once appeared in the checkout: tests must never put it there."""
+    from app import paths
+
+    assert not paths.instance().startswith(str(paths.DATA / "instance"))
+    monkeypatch.setenv("KUJI_INSTANCE", str(tmp_path / "instance"))
+    create_app({"DATABASE": str(tmp_path / "kuji.sqlite")})
+    assert (tmp_path / "instance" / "secret_key").read_text().strip()

@@ -10,8 +10,6 @@ from tests.factories import Terminal, make_campaign
 
 from .refusals import CSRF, HANAKO, holding, refused
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.mark.parametrize(
     "tile",

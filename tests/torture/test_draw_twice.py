@@ -12,8 +12,6 @@ from tests.factories import Terminal, make_campaign
 from .live import Browser, open_campaign, query
 from .refusals import ALREADY, HANAKO, NO_HOLD, holding, refused
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.mark.parametrize(
     ("email", "phone", "field"),
@@ -201,6 +199,6 @@ def test_parallel_claims_of_one_tile_from_one_terminal_win_once(live):
 def test_parallel_claims_of_many_tiles_from_one_terminal_win_once(live):
     open_campaign(live.app, "par-many")
     statuses, entries = _parallel(live, "par-many", list(range(21, 31)))
-    assert all(s in (303, 403, 409) for s in statuses), statuses
-    assert statuses.count(303) <= 1, statuses
-    assert entries <= 1
+    # Different tiles never collide as "taken": exactly one claim wins, the rest have drawn.
+    assert statuses.count(303) == 1 and statuses.count(403) == 9, statuses
+    assert entries == 1
