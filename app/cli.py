@@ -101,6 +101,20 @@ def export(slug, fmt, output):
     log.debug("exported campaign=%s format=%s to=%s", slug, fmt, output or "stdout")
 
 
+@campaign_cli.command("check-code")
+@click.argument("slug")
+@click.argument("issue_no", type=int)
+@click.argument("code")
+def check_code(slug, issue_no, code):
+    """Tell whether CODE is the code printed on coupon ISSUE_NO of campaign SLUG."""
+    from app.admin.printing import genuine_code
+
+    campaign = _campaign(slug)
+    if not genuine_code(campaign.id, issue_no, code):
+        _fail([_("That is not the code of this coupon.")])
+    click.echo(_("Genuine: this is the code of coupon %(no)d.", no=issue_no))
+
+
 def is_terminal(stream) -> bool:
     """Tell whether `stream` is a terminal, where binary output would be garbage."""
     return stream.isatty()

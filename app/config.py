@@ -19,6 +19,16 @@ def defaults(instance_path: str) -> dict:
         # Per IP address: generous, since a shop's or a family's devices share one.
         "CLAIM_LIMIT": "60 per minute;600 per hour",
         "POLL_SECONDS": 2,
+        # Boards of more tiles show one page of this many at a time (about 110 bytes a tile).
+        "BOARD_PAGE_SIZE": 1500,
+        # Confirms: per address, and per holder (the draw cookie or session); flask-limiter's
+        # storage, so per worker unless RATELIMIT_STORAGE_URI is shared.
+        "CONFIRM_LIMIT": "20 per minute;200 per hour",
+        "CONFIRM_HOLDER_LIMIT": "6 per minute;30 per hour",
+        # "Already has a coupon" refusals of one hold (counted in the database) that release it.
+        "CONFIRM_DUPLICATES": 3,
+        # Old secrets, newest first, still accepted by every verifier after SECRET_KEY changed.
+        "SECRET_KEY_FALLBACKS": [],
         # A board may stay open all day; the token is still bound to the session.
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",

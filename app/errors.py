@@ -46,6 +46,8 @@ def message_for(error: HTTPException) -> str:
 
 
 def _page(error: HTTPException, message: str | None = None):
+    if error.response is not None:
+        return error.response  # a view's own answer (a rate limit's on_breach page)
     code = error.code or 500
     page = render(
         "errors.html",

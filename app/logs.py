@@ -14,13 +14,28 @@ from flask.logging import default_handler
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 log = logging.getLogger(__name__)
+# What every LogRecord has; anything else came in through `extra=` and is printed as key=value.
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+class Fields(logging.Formatter):
+    """Format a line, then append the event's structured fields (extra=) as key=value."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        fields = [
+            f"{k}={quote(str(v), safe='/:.,-_@')}"
+            for k, v in vars(record).items()
+            if k not in _STANDARD
+        ]
+        return f"{line} {' '.join(fields)}" if fields else line
 
 
 def init_app(app) -> None:
     """Set the app's log level and format, and log each request when it is answered."""
     logger = logging.getLogger("app")
     logger.setLevel(str(app.config["LOG_LEVEL"]).upper())
-    default_handler.setFormatter(logging.Formatter(FORMAT))
+    default_handler.setFormatter(Fields(FORMAT))
     if default_handler not in logger.handlers:
         logger.addHandler(default_handler)
     # Below INFO the request lines cost nothing: not even the hooks are registered.

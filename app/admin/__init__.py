@@ -11,6 +11,7 @@ from . import (  # noqa: E402, F401
     candidates,
     destinations,
     errors,
+    files,
     invitations,
     kiosks,
     monitor,
@@ -32,5 +33,7 @@ def init_app(app):
     app.config.setdefault("ADMIN_IDLE_MINUTES", 60)
     app.config.setdefault("ADMIN_SESSION_HOURS", 12)
     app.config.setdefault("COUPON_FONT", None)
+    # Longer destination lists are exported by a background job, not inside a request.
+    app.config.setdefault("EXPORT_INLINE_ROWS", 10_000)
     app.register_blueprint(bp)
     app.cli.add_command(cli.admin_cli)

@@ -7,19 +7,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.export import to_csv, to_xlsx
-from app.lottery.coupons import coupon_code
 from app.store import audit, get_db, issue
 from app.store import destinations as destination_list
 from app.views import go, now, render
 
-from . import bp
+from . import bp, files
 from .auth import actor
 from .campaigns import campaign_or_404
-from .printing import Coupon, coupons_pdf
 
 PAGE_SIZE = 50
-# Coupons per PDF: about 5 s and 1.2 MB each, so a printer and a browser both cope.
-COUPON_BATCH = 1000
 NOT_READY = _l("Coupons can be issued once the campaign has ended: the list is final then.")
 
 
@@ -42,8 +38,10 @@ def destinations(slug):
         after=after,
         total=issue.count(db, campaign.id, query),
         coupons=(everyone := issue.count(db, campaign.id)),
-        batches=range(1, -(-everyone // COUPON_BATCH) + 1),
-        batch_size=COUPON_BATCH,
+        # Longer lists are exported by a background job (an XLSX of 100,000 rows: 12 s).
+        inline=everyone <= current_app.config["EXPORT_INLINE_ROWS"],
+        jobs=files.latest(campaign),
+        batch_size=files.COUPON_BATCH,
         issued=issue.issued_count(db, campaign.id),
     )
 
@@ -53,6 +51,7 @@ def export_csv(slug):
     """Download the destination list as CSV that Excel opens as UTF-8."""
     campaign = campaign_or_404(slug)
     db = get_db()
+    _inline_or_409(db, campaign)
     started = time.perf_counter()
     text = to_csv(
         destination_list.ISSUE_HEADER, destination_list.rows(db, campaign.id, issued=True), bom=True
@@ -69,6 +68,7 @@ def export_csv(slug):
 def export_xlsx(slug):
     """Download the destination list as an Excel workbook."""
     campaign = campaign_or_404(slug)
+    _inline_or_409(get_db(), campaign)
     started = time.perf_counter()
     data = to_xlsx(
         destination_list.ISSUE_HEADER,
@@ -80,42 +80,6 @@ def export_xlsx(slug):
         data,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{campaign.slug}.xlsx"'},
-    )
-
-
-@bp.get("/campaigns/<slug>/coupons.pdf")
-def coupons(slug):
-    """Download one batch of paper coupons, one per destination, ready for mailing."""
-    campaign = campaign_or_404(slug)
-    if campaign.phase(now()) != "ended":
-        abort(409, str(NOT_READY))
-    raw = request.args.get("batch", "1")
-    number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 0
-    db = get_db()
-    rows = issue.batch(db, campaign.id, number, COUPON_BATCH) if number >= 1 else []
-    if not rows:
-        abort(404, _("There is no such batch of coupons."))
-    key = current_app.secret_key.encode()
-    items = [
-        Coupon(
-            d.issue_no,
-            d.name,
-            d.address,
-            d.coupon,
-            coupon_code(key, campaign.id, d.issue_no),
-            postal_code=d.postal_code,
-        )
-        for d in rows
-    ]
-    pdf = coupons_pdf(campaign.title, campaign.goods, items, current_app.config["COUPON_FONT"])
-    first, last = items[0].issue_no, items[-1].issue_no
-    detail = f"batch {number}: {len(items)} coupons, issue no. {first}-{last}"
-    audit.record(db, actor(), "printed coupons", now(), campaign.id, detail)
-    name = f"{campaign.slug}-coupons-{number}.pdf"
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}"'},
     )
 
 
@@ -138,6 +102,11 @@ def mark_issued(slug):
     detail = f"{len(marked)} coupons" + (f": nos. {_ranges(marked)}" if marked else "")
     audit.record(db, actor(), "marked issued", moment, campaign.id, detail)
     return go(url_for("admin.destinations", slug=slug))
+
+
+def _inline_or_409(db, campaign) -> None:
+    if issue.count(db, campaign.id) > current_app.config["EXPORT_INLINE_ROWS"]:
+        abort(409, _("This list is long: export it in the background from the destination list."))
 
 
 def _exported(campaign, fmt: str, started: float) -> None:

@@ -12,6 +12,12 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 
 from app.i18n import current_language
+from app.keys import candidates, derive
+from app.lottery.coupons import check_code, coupon_code
+
+# Codes are keyed with their own derived key; coupons printed before keys were derived per
+# purpose were keyed with SECRET_KEY itself, and still verify.
+CODE_KEY = "coupon-codes"
 
 # Japanese postcard (hagaki), landscape: 148 × 100 mm.
 PAGE = (100, 148)
@@ -34,6 +40,16 @@ class Coupon:
     label: str
     code: str
     postal_code: str = ""
+
+
+def code_for(campaign_id: int, issue_no: int) -> str:
+    """Return the code printed on a coupon, made with the current SECRET_KEY."""
+    return coupon_code(derive(CODE_KEY), campaign_id, issue_no)
+
+
+def genuine_code(campaign_id: int, issue_no: int, code: str) -> bool:
+    """Tell whether `code` was printed on this coupon, with the current or a fallback key."""
+    return any(check_code(k, campaign_id, issue_no, code) for k in candidates(CODE_KEY, raw=True))
 
 
 def coupons_pdf(title: str, goods: str, coupons: list[Coupon], font: str | None = None) -> bytes:

@@ -1,5 +1,6 @@
 """Views of the open board: thin, they read the request, call the store and render."""
 
+import logging
 from dataclasses import replace
 
 from flask import abort, current_app, request, url_for
@@ -8,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import limiter
 from app.lottery.contact import ContactError, clean_contact
+from app.lottery.pages import page_number, page_of
 from app.store import (
     AlreadyDrawn,
     Closed,
@@ -22,9 +24,10 @@ from app.store import (
 from app.store import board as board_store
 from app.views import go, now, render, to_main
 
-from . import bp, speed, terminal, tiles
+from . import bp, confirming, speed, terminal, tiles
 from .reveal import reveal_of
 
+log = logging.getLogger(__name__)
 TAKEN = _l("That tile was just taken — pick another.")
 GONE = _l(
     "Every tile is taken for now. Tiles that are not confirmed come back, so keep this page open."
@@ -57,12 +60,12 @@ def show(slug):
         return ticket(slug)
     if campaign.strategy == "next":
         return speed.speed_page(campaign)
-    return _board_page(campaign)
+    return _board_page(campaign, page=page_number(request.args.get("page")))
 
 
 @bp.get("/<slug>/tiles")
 def poll(slug):
-    """Send only the tiles that changed since version `v`, or 204 when none did."""
+    """Send only the tiles of this page that changed since version `v`, or 204 when none did."""
     campaign = _campaign(slug)
     if campaign.strategy != "pick":
         abort(404, _("This campaign has no board of tiles."))
@@ -70,8 +73,10 @@ def poll(slug):
     moment = now()
     if campaign.phase(moment) == "open" and tickets.expire_due(db, campaign, moment):
         campaign = campaigns.by_slug(db, slug)
-    since = request.args.get("v", type=int)
-    if since == campaign.version and campaign.phase(moment) == "open":
+    raw = request.args.get("v", "")
+    since = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+    page = page_of(campaign.sheets, _page_size(), page_number(request.args.get("page")))
+    if since == campaign.version and campaign.phase(moment) == "open" and page:
         return "", 204
     if campaign.phase(moment) != "open":
         return render(
@@ -80,16 +85,22 @@ def poll(slug):
             phase=campaign.phase(moment),
             changes="",
             remaining=0,
+            page=page,
         )
-    if since is None or since > campaign.version:
-        since = -1  # an unknown version gets every tile
-    changed = board_store.changes_since(db, campaign.id, since)
+    if since is None or since > campaign.version or page is None:
+        # A board that never had this version (or page) reloads: never send every tile.
+        log.info("poll refused: unknown version", extra={"campaign": slug})
+        if request.htmx:
+            return "", 200, {"HX-Refresh": "true", "Cache-Control": "no-store"}
+        return go(url_for(".show", slug=slug, page=page.number if page and page.paged else None))
+    changed = board_store.changes_since(db, campaign.id, since, page.first, page.last)
     return render(
         "board/_poll.html",
         campaign=campaign,
         phase="open",
         changes=tiles.changes(changed, _tile_words()),
         remaining=campaign.free,
+        page=page,
     )
 
 
@@ -102,8 +113,10 @@ def claim(slug):
         abort(404, _("This campaign has no board of tiles."))
     moment = now()
     if campaign.phase(moment) != "open":
+        log.info("claim refused: closed", extra={"campaign": slug})
         return to_main(_board_page(campaign, status=403))
     if _drawn(campaign) is not None:
+        log.info("claim refused: already drawn", extra={"campaign": slug})
         return to_main(ticket(slug, status=403))
     raw = request.form.get("tile", "")
     if not raw.isascii() or not raw.isdigit() or len(raw) > 7:
@@ -112,20 +125,25 @@ def claim(slug):
     if not 1 <= no <= campaign.sheets:
         abort(404, _("There is no tile with that number."))
     holder = terminal.holder()
+    shown = page_number(request.form.get("page"))
     try:
         entry = tickets.hold(get_db(), campaign, holder, moment, no=no)
     except Taken:
-        return _board_page(campaign, message=TAKEN, status=409, block="board")
+        log.info("claim refused: taken", extra={"campaign": slug, "tile": no})
+        return _board_page(campaign, message=TAKEN, status=409, block="board", page=shown)
     except AlreadyDrawn:
+        log.info("claim refused: already drawn", extra={"campaign": slug})
         abort(403, _("You have already drawn in this campaign: one draw per person."))
     except Closed:
+        log.info("claim refused: closed", extra={"campaign": slug})
         return to_main(_board_page(campaigns.by_slug(get_db(), slug), status=403))
+    log.info("draw", extra={"campaign": slug, "entry": entry.id, "tile": no, "state": entry.state})
     response = current_app.make_response(go(url_for(".ticket", slug=slug)))
     return terminal.remember(response, campaign, entry.id, holder, moment)
 
 
 @bp.get("/<slug>/ticket")
-def ticket(slug, status=200, errors=None, form=None):
+def ticket(slug, status=200, errors=None, form=None, message=None):
     """Reveal what this terminal drew: the confirm form while held, else its outcome."""
     campaign = _campaign(slug)
     db = get_db()
@@ -144,12 +162,15 @@ def ticket(slug, status=200, errors=None, form=None):
         errors=errors or {},
         form=form or {},
         refused=status == 403,
+        message=message,
         reveal=reveal_of(db, campaign, prize) if shown else None,
         destination=destinations.of_entry(db, entry.id) if entry.state == "confirmed" else None,
     )
 
 
 @bp.post("/<slug>/confirm")
+@limiter.limit(confirming.address_limit, on_breach=confirming.slowed)
+@limiter.limit(confirming.holder_limit, key_func=confirming.holder_key, on_breach=confirming.slowed)
 def confirm(slug):
     """Record the respondent's destination for the tile they hold."""
     campaign, entry = _holder(slug)
@@ -160,10 +181,13 @@ def confirm(slug):
     try:
         tickets.confirm(get_db(), campaign, entry.id, contact, now())
     except Duplicate as exc:
+        if confirming.duplicate_refused(get_db(), campaign, entry.id):
+            return ticket(slug, status=409, message=confirming.released_message())
         message = speed.duplicate_message(exc.field)
         return ticket(slug, status=409, errors={exc.field: message}, form=request.form)
     except NotHeld:
         return ticket(slug, status=409)
+    log.info("confirmed", extra={"campaign": slug, "entry": entry.id})
     return go(url_for(".ticket", slug=slug))
 
 
@@ -175,6 +199,7 @@ def cancel(slug):
         tickets.cancel(get_db(), campaign, entry.id, now())
     except NotHeld:
         return ticket(slug, status=409)
+    log.info("cancelled", extra={"campaign": slug, "entry": entry.id})
     return go(url_for(".ticket", slug=slug))
 
 
@@ -207,21 +232,31 @@ def _tile_words() -> tuple[str, str]:
     return tiles.label(_("Tile %(no)s", no="\x00"))
 
 
-def _board_page(campaign, message=None, status=200, block="main"):
+def _page_size() -> int:
+    return int(current_app.config["BOARD_PAGE_SIZE"])
+
+
+def _board_page(campaign, message=None, status=200, block="main", page=None):
     db = get_db()
     moment = now()
     phase = campaign.phase(moment)
     markup, remaining = "", 0
+    # A page that does not exist (page=0, or past the end) shows the first.
+    shown = page_of(campaign.sheets, _page_size(), page) or page_of(
+        campaign.sheets, _page_size(), None
+    )
     if phase == "open":
         if tickets.expire_due(db, campaign, moment):
             campaign = campaigns.by_slug(db, campaign.slug)
 
         def read():
-            return (*board_store.snapshot(db, campaign.id), campaign.sheets)
+            return board_store.page_snapshot(db, campaign.id, shown.first, shown.last)
 
         words = _tile_words()
-        key = (current_app.config["DATABASE"], campaign.id, words)
-        version, markup, remaining = tiles.cached_board(key, campaign.version, read, words)
+        key = (current_app.config["DATABASE"], campaign.id, words, shown.first)
+        version, markup, remaining = tiles.cached_board(
+            key, campaign.version, read, words, (shown.first, shown.last)
+        )
         campaign = replace(campaign, version=version, free=remaining)
     return render(
         "board/board.html",
@@ -232,4 +267,5 @@ def _board_page(campaign, message=None, status=200, block="main"):
         message=message or (GONE if phase == "open" and not remaining else None),
         tiles=markup if remaining else "",
         remaining=remaining,
+        page=shown,
     )

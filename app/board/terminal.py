@@ -6,32 +6,44 @@ import hmac
 import re
 from datetime import datetime
 
-from flask import current_app, request, session
+from flask import request, session
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from app.keys import candidates, derive, secrets
 from app.store.campaigns import Campaign
 
 # "<entry id>.<holder>.<signature>": one HMAC-SHA256 over the campaign id and the rest.
 # itsdangerous signed the same in about ten times the time (a key derived on every call,
 # JSON, a compression attempt); cookies it wrote before are still read.
 COOKIE = re.compile(r"(\d{1,18})\.(.+)\.([A-Za-z0-9_-]{43})")
+PURPOSE = "terminal-cookies"
 
 
 def _cookie(campaign: Campaign) -> str:
     return f"kuji_{campaign.slug}"
 
 
-def _signature(campaign: Campaign, payload: str) -> str:
+def _signature(campaign: Campaign, payload: str, key: bytes | None = None) -> str:
     # The campaign id in the message stops a cookie from one campaign working in another.
     message = f"kuji.terminal.{campaign.id}\x00{payload}".encode()
-    digest = hmac.new(current_app.secret_key.encode(), message, hashlib.sha256).digest()
+    digest = hmac.new(key or derive(PURPOSE), message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+def _genuine(campaign: Campaign, payload: str, signature: str) -> bool:
+    """Tell whether any current or fallback key (or, from before derived keys, a raw
+    secret) signed `payload`: a terminal that drew before a key rotation stays drawn."""
+    return any(
+        hmac.compare_digest(signature, _signature(campaign, payload, key))
+        for key in candidates(PURPOSE, raw=True)
+    )
+
+
 def _signer(campaign: Campaign) -> URLSafeSerializer:
-    """Read cookies written before the compact format."""
-    return URLSafeSerializer(current_app.secret_key, salt=f"kuji.terminal.{campaign.id}")
+    """Read cookies written before the compact format (itsdangerous: newest key last)."""
+    keys = [s.decode() if isinstance(s, bytes) else s for s in reversed(secrets())]
+    return URLSafeSerializer(keys, salt=f"kuji.terminal.{campaign.id}")
 
 
 def holder() -> str:
@@ -43,7 +55,7 @@ def holder() -> str:
     if "csrf_token" not in session:
         generate_csrf()  # gives the session its secret, even with CSRF checks off
     secret = session["csrf_token"].encode()
-    digest = hmac.new(current_app.secret_key.encode(), secret, hashlib.sha256).hexdigest()
+    digest = hmac.new(derive("terminal-holders"), secret, hashlib.sha256).hexdigest()
     return "board:" + digest[:32]
 
 
@@ -55,7 +67,7 @@ def drawn(campaign: Campaign) -> tuple[int, str] | None:
     found = COOKIE.fullmatch(raw)
     if found:
         entry, holder, signature = found.groups()
-        if hmac.compare_digest(signature, _signature(campaign, f"{entry}.{holder}")):
+        if _genuine(campaign, f"{entry}.{holder}", signature):
             return int(entry), holder
         return None
     return _old_cookie(campaign, raw)

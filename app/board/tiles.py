@@ -30,13 +30,15 @@ def gone(no: int, oob: bool = False) -> str:
     return f'<span class="tile gone" id="t{no:d}" aria-hidden="true"{extra}></span>'
 
 
-def board(sheets: int, free_numbers: list[int], words: tuple[str, str] = ENGLISH) -> Markup:
-    """Return every tile in order: a button when free, an empty place when taken."""
+def board(
+    sheets: int, free_numbers: list[int], words: tuple[str, str] = ENGLISH, first: int = 1
+) -> Markup:
+    """Return the tiles from `first` to `sheets` in order: a button when free, else a gap."""
     is_free = bytearray(sheets + 1)
     for no in free_numbers:
         is_free[no] = 1
     return Markup(  # noqa: S704
-        "".join(free(n, False, words) if is_free[n] else gone(n) for n in range(1, sheets + 1))
+        "".join(free(n, False, words) if is_free[n] else gone(n) for n in range(first, sheets + 1))
     )
 
 
@@ -45,22 +47,24 @@ def changes(changed: list[tuple[int, bool]], words: tuple[str, str] = ENGLISH) -
     return Markup("".join(free(n, True, words) if f else gone(n, True) for n, f in changed))  # noqa: S704
 
 
-# Each worker keeps the latest markup of each board (per language, as the labels differ):
-# every view between two changes reuses it.
+# Each worker keeps the latest markup of each board page (per language, as the labels
+# differ): every view between two changes reuses it.
 _latest: dict[tuple, tuple[int, Markup, int]] = {}
 
 
 def cached_board(
-    key: tuple, version: int, read, words: tuple[str, str] = ENGLISH
+    key: tuple, version: int, read, words: tuple[str, str] = ENGLISH, span: tuple[int, int] = (1, 0)
 ) -> tuple[int, Markup, int]:
-    """Return (version, markup, free count) for a board, calling read() only when it changed.
+    """Return (version, markup, free count) for a board page, calling read() only when the
+    board changed.
 
-    read() returns (version, free tile numbers, sheets) as one consistent state. `key` must
-    name the language too when `words` differ by language.
+    read() returns (version, free tile numbers in `span`, free tiles on the whole board) as
+    one consistent state. `key` must name the language and the page.
     """
     hit = _latest.get(key)
     if hit and hit[0] == version:
         return hit
-    version, free_numbers, sheets = read()
-    _latest[key] = entry = (version, board(sheets, free_numbers, words), len(free_numbers))
+    version, free_numbers, remaining = read()
+    first, last = span
+    _latest[key] = entry = (version, board(last, free_numbers, words, first), remaining)
     return entry

@@ -5,8 +5,10 @@ import logging
 from flask import abort, current_app, g, request, session, url_for
 from flask_babel import gettext as _
 
+from app.board import confirming
 from app.board.reveal import reveal_of
-from app.keys import derive
+from app.extensions import limiter
+from app.keys import candidates
 from app.lottery.codes import same_digest, typed
 from app.lottery.contact import ContactError, clean_contact
 from app.play import gate, holders
@@ -97,11 +99,14 @@ def login(slug):
         message = _("Too many wrong attempts. Please wait ten minutes and try again.")
         return _login_page(campaign, message, 429)
     found = invitations.by_login(db, campaign.id, login_id) if login_id else None
-    key = derive(PASSWORD_KEY)
     if (
         found is None
         or found.status != "sent"
-        or not same_digest(key, found.password_hash, campaign.id, found.login_id, password)
+        or not any(
+            # Passwords e-mailed before a key rotation still work (SECRET_KEY_FALLBACKS).
+            same_digest(key, found.password_hash, campaign.id, found.login_id, password)
+            for key in candidates(PASSWORD_KEY)
+        )
     ):
         attempts.record_failure(db, SCOPE, login_id, _address(), now())
         log.info("invite login failed", extra={"campaign": slug})
@@ -207,6 +212,8 @@ def draw(slug):
 
 
 @bp.post("/<slug>/invited/confirm")
+@limiter.limit(confirming.address_limit, on_breach=confirming.slowed)
+@limiter.limit(confirming.holder_limit, key_func=confirming.holder_key, on_breach=confirming.slowed)
 def confirm(slug):
     """Record where to send the coupon: the invitee may change the address."""
     campaign = campaign_or_404(slug)
@@ -224,10 +231,13 @@ def confirm(slug):
     except Duplicate as exc:
         from app.board.speed import duplicate_message
 
+        if confirming.duplicate_refused(db, campaign, entry.id):
+            return invited(slug, status=409, message=confirming.released_message())
         errors = {exc.field: duplicate_message(exc.field)}
         return invited(slug, status=409, errors=errors, form=request.form)
     except NotHeld:
         return invited(slug, status=409)
+    log.info("invite confirmed", extra={"campaign": slug, "entry": entry.id})
     return go(url_for(".invited", slug=slug))
 
 
@@ -244,4 +254,5 @@ def cancel(slug):
         tickets.cancel(db, campaign, entry.id, now())
     except NotHeld:
         return invited(slug, status=409)
+    log.info("invite cancelled", extra={"campaign": slug, "entry": entry.id})
     return go(url_for(".invited", slug=slug))

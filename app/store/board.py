@@ -13,18 +13,40 @@ def snapshot(db: Database, campaign_id: int) -> tuple[int, list[int]]:
         db.execute("COMMIT")
 
 
-def free_tiles(db: Database, campaign_id: int) -> list[int]:
-    """Return the numbers of the free tiles, in order."""
+def page_snapshot(
+    db: Database, campaign_id: int, first: int, last: int
+) -> tuple[int, list[int], int]:
+    """Return the board's version, its free tiles from `first` to `last`, and how many tiles
+    are free on the whole board, read as one consistent state."""
+    db.execute("BEGIN")
+    try:
+        version, free = db.execute(
+            "SELECT version, free FROM campaigns WHERE id = ?", [campaign_id]
+        ).fetchone()
+        return version, free_tiles(db, campaign_id, first, last), free
+    finally:
+        db.execute("COMMIT")
+
+
+def free_tiles(
+    db: Database, campaign_id: int, first: int = 1, last: int | None = None
+) -> list[int]:
+    """Return the numbers of the free tiles (from `first` to `last`), in order."""
     rows = db.execute(
-        "SELECT no FROM tickets WHERE campaign_id = ? AND state = 'free' ORDER BY no", [campaign_id]
+        "SELECT no FROM tickets WHERE campaign_id = ? AND state = 'free'"
+        " AND no >= ? AND (? IS NULL OR no <= ?) ORDER BY no",
+        [campaign_id, first, last, last],
     )
     return [r[0] for r in rows]
 
 
-def changes_since(db: Database, campaign_id: int, version: int) -> list[tuple[int, bool]]:
-    """Return (tile, is_free) for every tile changed after `version`."""
+def changes_since(
+    db: Database, campaign_id: int, version: int, first: int = 1, last: int | None = None
+) -> list[tuple[int, bool]]:
+    """Return (tile, is_free) for every tile (from `first` to `last`) changed after `version`."""
     rows = db.execute(
-        "SELECT no, state = 'free' FROM tickets WHERE campaign_id = ? AND version > ? ORDER BY no",
-        [campaign_id, version],
+        "SELECT no, state = 'free' FROM tickets WHERE campaign_id = ? AND version > ?"
+        " AND no >= ? AND (? IS NULL OR no <= ?) ORDER BY no",
+        [campaign_id, version, first, last, last],
     )
     return [(no, bool(free)) for no, free in rows]

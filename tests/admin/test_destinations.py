@@ -178,8 +178,9 @@ def test_before_the_end_there_are_no_coupons_to_issue(app, admin):
     make_campaign(app)
     seed_destinations(app, "spring", 3)
     html = admin.get("/admin/campaigns/spring/destinations").get_data(True)
-    assert "still running" in html and "Mark all issued" not in html and "coupons.pdf" not in html
-    assert admin.get("/admin/campaigns/spring/coupons.pdf").status_code == 409
+    assert "still running" in html and "Mark all issued" not in html
+    assert "Print all coupons" not in html
+    assert admin.post("/admin/campaigns/spring/coupons").status_code == 409
     assert admin.post("/admin/campaigns/spring/issued", {"all": "yes"}).status_code == 409
 
 
@@ -188,46 +189,51 @@ def end(app, admin, clock):
     admin.login(EMAIL, PASSWORD)
 
 
+def print_run(app, admin) -> str:
+    """Queue the print run, run it as a worker's thread would, and return the list's page."""
+    from app.jobs import run_pending
+
+    assert admin.post("/admin/campaigns/spring/coupons").status_code == 303
+    assert run_pending(app) == 1
+    return admin.get("/admin/campaigns/spring/destinations").get_data(True)
+
+
 def test_after_the_end_it_is_ready_to_issue_and_prints_one_coupon_each(app, admin, clock):
     make_campaign(app)
     seeded = seed_destinations(app, "spring", 4)
     end(app, admin, clock)
     html = admin.get("/admin/campaigns/spring/destinations").get_data(True)
-    assert "Ready to issue" in html and "Mark all issued" in html
-    response = admin.get("/admin/campaigns/spring/coupons.pdf")
+    assert "Ready to issue" in html and "Mark all issued" in html and "Print all coupons" in html
+    links = re.findall(r'href="(/admin/jobs/\d+/files/\d+)"', print_run(app, admin))
+    assert len(links) == 1
+    response = admin.get(links[0])
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     pdf = response.data
     assert pdf.startswith(b"%PDF-") and len(re.findall(rb"/Type /Page\b", pdf)) == len(seeded)
     with app.app_context():
-        assert ("printed coupons", "spring") in [
-            (e.action, e.campaign) for e in audit.recent(get_db())
-        ]
+        actions = [(e.action, e.campaign) for e in audit.recent(get_db())]
+    assert ("queued coupons", "spring") in actions and ("downloaded pdf", "spring") in actions
 
 
 def test_a_long_list_prints_in_batches(app, admin, clock, monkeypatch):
-    from app.admin import destinations
+    from app.admin import files
 
-    monkeypatch.setattr(destinations, "COUPON_BATCH", 2)
+    monkeypatch.setattr(files, "COUPON_BATCH", 2)
     make_campaign(app)
     seed_destinations(app, "spring", 5)
     end(app, admin, clock)
-    html = admin.get("/admin/campaigns/spring/destinations").get_data(True)
-    assert re.findall(r"coupons.pdf\?batch=(\d)\">([^<]+)<", html) == [
-        ("1", "1–2"),
-        ("2", "3–4"),
-        ("3", "5–5"),
+    html = print_run(app, admin)
+    found = re.findall(r'href="(/admin/jobs/\d+/files/\d)">[^<]+</a> \(([^)]+)\)', html)
+    assert [label for _, label in found] == [
+        "issue nos. 1–2",
+        "issue nos. 3–4",
+        "issue nos. 5–5",
     ]
-    pages = [
-        len(
-            re.findall(
-                rb"/Type /Page\b", admin.get(f"/admin/campaigns/spring/coupons.pdf?batch={n}").data
-            )
-        )
-        for n in (1, 2, 3)
-    ]
+    pages = [len(re.findall(rb"/Type /Page\b", admin.get(link).data)) for link, _ in found]
     assert pages == [2, 2, 1]
-    for bad in ("4", "0", "-1", "x", "9" * 5000):
-        assert admin.get(f"/admin/campaigns/spring/coupons.pdf?batch={bad}").status_code == 404
+    job = found[0][0].split("/")[3]
+    for bad in ("4", "0", "99"):
+        assert admin.get(f"/admin/jobs/{job}/files/{bad}").status_code == 404
 
 
 def test_coupon_codes_are_keyed_by_the_secret(app):

@@ -54,11 +54,18 @@ def test_polling_stops_when_the_campaign_closes(terminal, clock):
     assert "has closed" in html and "data-tile" not in html
 
 
-def test_a_poll_with_a_bogus_version_gets_every_tile(terminal):
-    for bogus in ("999999", "abc", "-5"):
-        response = terminal.get(f"/tiles?v={bogus}", headers=HEADERS)
-        assert response.status_code == 200
-        assert len(re.findall(r'data-tile="', response.get_data(as_text=True))) == 100
+def test_a_poll_without_a_valid_version_reloads_and_never_gets_the_board(terminal):
+    """Missing, non-numeric, negative or newer than the board's: htmx reloads the page."""
+    for bogus in ("", "?v=", "?v=999999", "?v=abc", "?v=-5", "?v=1&page=2"):
+        response = terminal.get(f"/tiles{bogus}", headers=HEADERS)
+        assert response.status_code == 200 and response.headers["HX-Refresh"] == "true", bogus
+        assert response.data == b""
+
+
+def test_a_plain_poll_without_a_version_is_sent_to_the_board(terminal):
+    response = terminal.get("/tiles?v=abc")
+    assert response.status_code == 303 and response.headers["Location"] == "/c/spring"
+    assert b"data-tile" not in response.data
 
 
 def test_a_quiet_poll_is_answered_before_flask(app, terminal):

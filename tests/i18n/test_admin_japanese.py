@@ -69,7 +69,12 @@ def test_the_monitor_and_the_list_read_naturally(japanese_admin, clock):
     japanese_admin.login("owner@example.jp", "correct horse battery")
     html = japanese_admin.get("/admin/campaigns/spring/destinations").get_data(as_text=True)
     assert "発行できます。" in html and "3枚のうち0枚を発行済みにしました。" in html
-    assert japanese_admin.get("/admin/campaigns/spring/coupons.pdf").status_code == 200
+    assert japanese_admin.post("/admin/campaigns/spring/coupons").status_code == 303
+    from app.jobs import run_pending
+
+    assert run_pending(japanese_admin.client.application) == 1
+    html = japanese_admin.get("/admin/campaigns/spring/destinations").get_data(as_text=True)
+    assert "spring-coupons-1.pdf" in html and "Ready to download" not in html
 
 
 def test_refusals_are_japanese(japanese_admin):
