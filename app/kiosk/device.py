@@ -12,7 +12,7 @@ import re
 
 from flask import g, request, url_for
 
-from app.keys import derive
+from app.keys import candidates, derive
 from app.store import get_db, kiosks
 from app.views import now
 
@@ -21,8 +21,9 @@ FORMAT = re.compile(r"(\d{1,12})\.([A-Za-z0-9_-]{10,40})\.([A-Za-z0-9_-]{43})")
 MAX_AGE = 5 * 365 * 24 * 3600
 
 
-def _signature(payload: str) -> str:
-    digest = hmac.new(derive("kiosk-device"), payload.encode(), hashlib.sha256).digest()
+def _signature(payload: str, key: bytes | None = None) -> str:
+    key = key or derive("kiosk-device")
+    digest = hmac.new(key, payload.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
@@ -47,7 +48,12 @@ def claimed() -> tuple[int, str] | None:
     if not found:
         return None
     kiosk_id, device, signature = found.groups()
-    if not hmac.compare_digest(signature, _signature(f"{kiosk_id}.{device}")):
+    payload = f"{kiosk_id}.{device}"
+    # Any of the current and fallback keys: rotating SECRET_KEY must not unbind the tablets.
+    if not any(
+        hmac.compare_digest(signature, _signature(payload, key))
+        for key in candidates("kiosk-device")
+    ):
         return None
     return int(kiosk_id), device
 

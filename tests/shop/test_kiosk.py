@@ -156,3 +156,13 @@ def test_the_ticket_pdf_downloads(app, owner):
     pdf = owner.get(f"/admin/campaigns/{campaign.slug}/tickets/1.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert pdf.data.count(b"/Type /Page\n") == 2 or pdf.data.count(b"/Type /Page") >= 2
+
+
+def test_a_bound_kiosk_stays_bound_when_the_secret_key_is_rotated(app, owner):
+    campaign = make(app)
+    tablet, _ = register(app, owner, campaign.slug)
+    app.config["SECRET_KEY_FALLBACKS"] = [app.config["SECRET_KEY"]]
+    app.config["SECRET_KEY"] = app.secret_key = "rotated-secret"
+    assert tablet.get("/kiosk/").status_code == 200
+    app.config["SECRET_KEY_FALLBACKS"] = []  # the old key retired: the tablet must be set up again
+    assert tablet.get("/kiosk/").status_code != 200
