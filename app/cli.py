@@ -82,11 +82,13 @@ def export(slug, fmt, output):
     """Write the destination list of campaign SLUG to stdout or to a file."""
     db = get_db()
     campaign = _campaign(slug)
-    rows = destinations.rows(db, campaign.id)
+    invite = campaign.mode == "invite"
+    rows = destinations.rows(db, campaign.id, invite=invite)
+    header = destinations.header(invite=invite)
     if fmt == "xlsx":
-        data = to_xlsx(destinations.HEADER, rows, title=campaign.slug)
+        data = to_xlsx(header, rows, title=campaign.slug)
     else:
-        data = to_csv(destinations.HEADER, rows).encode("utf-8")
+        data = to_csv(header, rows).encode("utf-8")
     if output:
         with open(output, "wb") as f:
             f.write(data)

@@ -53,8 +53,11 @@ def export_csv(slug):
     db = get_db()
     _inline_or_409(db, campaign)
     started = time.perf_counter()
+    invite = campaign.mode == "invite"
     text = to_csv(
-        destination_list.ISSUE_HEADER, destination_list.rows(db, campaign.id, issued=True), bom=True
+        destination_list.header(issued=True, invite=invite),
+        destination_list.rows(db, campaign.id, issued=True, invite=invite),
+        bom=True,
     )
     _exported(campaign, "csv", started)
     return Response(
@@ -70,9 +73,10 @@ def export_xlsx(slug):
     campaign = campaign_or_404(slug)
     _inline_or_409(get_db(), campaign)
     started = time.perf_counter()
+    invite = campaign.mode == "invite"
     data = to_xlsx(
-        destination_list.ISSUE_HEADER,
-        destination_list.rows(get_db(), campaign.id, issued=True),
+        destination_list.header(issued=True, invite=invite),
+        destination_list.rows(get_db(), campaign.id, issued=True, invite=invite),
         campaign.slug,
     )
     _exported(campaign, "xlsx", started)

@@ -146,8 +146,9 @@ def export_destinations(job, report) -> str:
                 report(n, total)
             yield row
 
-    rows = counted(destination_list.rows(db, campaign.id, issued=True))
-    header = destination_list.ISSUE_HEADER
+    invite = campaign.mode == "invite"
+    rows = counted(destination_list.rows(db, campaign.id, issued=True, invite=invite))
+    header = destination_list.header(issued=True, invite=invite)
     if fmt == "csv":
         data = to_csv(header, rows, bom=True).encode("utf-8")
     else:

@@ -7,18 +7,24 @@ HEADER = ("issue_no", "name", "postal_code", "address", "phone", "email", "coupo
 ISSUE_HEADER = (*HEADER, "issued_at")
 
 
-def rows(db: Database, campaign_id: int, issued: bool = False):
-    """Yield destination rows in issue-number order, as HEADER (or ISSUE_HEADER) describes."""
-    yield from db.execute(ISSUE_ROWS if issued else ROWS, [campaign_id])
+def header(issued: bool = False, invite: bool = False) -> tuple[str, ...]:
+    """Return the export's columns; an invitation campaign's also name the candidate's ID."""
+    return (*(ISSUE_HEADER if issued else HEADER), *(("candidate_id",) if invite else ()))
+
+
+def rows(db: Database, campaign_id: int, issued: bool = False, invite: bool = False):
+    """Yield destination rows in issue-number order, as header(issued, invite) describes."""
+    columns = _COLUMNS + (", d.issued_at" if issued else "") + (", i.login_id" if invite else "")
+    joins = _INVITATION if invite else ""
+    yield from db.execute(f"SELECT {columns}{_FROM}{joins}{_WHERE}", [campaign_id])  # noqa: S608
 
 
 _COLUMNS = "d.issue_no, d.name, d.postal_code, d.address, d.phone, d.email, p.label, d.confirmed_at"
-_FROM = (
-    " FROM destinations d JOIN prizes p ON p.id = d.prize_id"
-    " WHERE d.campaign_id = ? ORDER BY d.issue_no"
+_FROM = " FROM destinations d JOIN prizes p ON p.id = d.prize_id"
+_INVITATION = (
+    " LEFT JOIN invitations i ON i.campaign_id = d.campaign_id AND i.candidate_id = d.candidate_id"
 )
-ROWS = f"SELECT {_COLUMNS}{_FROM}"
-ISSUE_ROWS = f"SELECT {_COLUMNS}, d.issued_at{_FROM}"
+_WHERE = " WHERE d.campaign_id = ? ORDER BY d.issue_no"
 
 
 def of_entry(db: Database, entry_id: int) -> dict | None:

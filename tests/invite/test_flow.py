@@ -59,6 +59,7 @@ def test_import_send_login_draw_change_address_and_confirm(
         csv.DictReader(io.StringIO(en_runner.invoke(args=["campaign", "export", "vip"]).stdout))
     )
     assert [r["address"] for r in rows] == ["2-2 Namba, Osaka"]
+    assert [r["candidate_id"] for r in rows] == [login_id.replace("-", "")]  # who it was
     assert t.post("/invited/draw").status_code == 403
 
 
