@@ -55,7 +55,7 @@ CLAIMS = 100_000
 
 def requests(db: Path, version: int):
     print("1. Whole requests through the WSGI app (no HTTP server), best of 5 interleaved rounds")
-    app = make_app(db, CLAIM_LIMIT="1000000 per minute")
+    app = make_app(db, CLAIM_LIMIT="1000000 per minute", CONFIRM_LIMIT="1000000 per minute")
     term = terminals(app, TERMINALS)
     tile = Tiles()
     cases = {"GET /healthz": (lambda: call(app, "GET", "/healthz"), 1000)}

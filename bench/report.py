@@ -46,7 +46,8 @@ def machine(elapsed, load_before, load_after, seconds) -> list[str]:
         f" {seconds:g} s per measurement",
         "- Command: `make bench` (`.venv/bin/python -m bench.run`)",
         "- Server: gunicorn `-k sync -w 2 --no-control-socket` on 127.0.0.1, production settings"
-        " except `CLAIM_LIMIT=1000000 per minute` (every connection comes from one address)",
+        " except `CLAIM_LIMIT` and `CONFIRM_LIMIT=1000000 per minute`"
+        " (every connection comes from one address)",
         f"- Load generator: {version.split(' Copyright')[0]}, 2 threads"
         " (claim+confirm: one thread per connection), on the same 2 cores",
         f"- Load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}:"

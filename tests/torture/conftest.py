@@ -36,6 +36,8 @@ def live(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("live") / "kuji.sqlite"
     # Migrate before the workers start, so they never race to create the schema.
     app = create_app({"DATABASE": str(db_path), "SECRET_KEY": "x"})
-    with serve(db_path, workers=2, CLAIM_LIMIT="100000 per minute") as server:
+    with serve(
+        db_path, workers=2, CLAIM_LIMIT="100000 per minute", CONFIRM_LIMIT="100000 per minute"
+    ) as server:
         server.app = app
         yield server

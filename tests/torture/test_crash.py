@@ -201,7 +201,13 @@ def test_acknowledged_confirmations_survive_sigkill(tmp_path):
     app = create_app({"DATABASE": str(db_path), "SECRET_KEY": "x"})
     open_campaign(app, SLUG, prizes=PRIZES, hold_minutes=1)
     server = make_server(
-        db_path, workers=4, CLAIM_LIMIT="100000 per minute", SQLITE_SYNCHRONOUS="FULL"
+        db_path,
+        workers=4,
+        CLAIM_LIMIT="100000 per minute",
+        CONFIRM_LIMIT="100000 per minute",
+        # One page of 10,000 tiles: the poller stands for every open board, whatever page.
+        BOARD_PAGE_SIZE=SHEETS,
+        SQLITE_SYNCHRONOUS="FULL",
     )
     run = Run(server.url, seed)
     kills: list[tuple[int, float]] = []

@@ -103,7 +103,11 @@ def test_speed_lottery_survives_sigkill_with_an_exact_breakdown(tmp_path):
     app = create_app({"DATABASE": str(db_path), "SECRET_KEY": "x"})
     open_campaign(app, "speed", prizes=PRIZES, losing=LOSING, mode="speed", hold_minutes=1)
     server = make_server(
-        db_path, workers=4, CLAIM_LIMIT="100000 per minute", SQLITE_SYNCHRONOUS="FULL"
+        db_path,
+        workers=4,
+        CLAIM_LIMIT="100000 per minute",
+        CONFIRM_LIMIT="100000 per minute",
+        SQLITE_SYNCHRONOUS="FULL",
     )
     run = SpeedRun(server.url)
     server.start()
@@ -174,7 +178,9 @@ def test_a_batch_draw_killed_mid_way_runs_exactly_once_later(tmp_path):
     db_path = tmp_path / "kuji.sqlite"
     app = create_app({"DATABASE": str(db_path), "SECRET_KEY": "x"})
     open_campaign(app, "batch", prizes=PRIZES, losing=LOSING, mode="speed", draw="batch")
-    server = make_server(db_path, workers=2, CLAIM_LIMIT="100000 per minute")
+    server = make_server(
+        db_path, workers=2, CLAIM_LIMIT="100000 per minute", CONFIRM_LIMIT="100000 per minute"
+    )
     server.start()
     accepted = []
     lock = threading.Lock()

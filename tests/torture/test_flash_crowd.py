@@ -52,7 +52,11 @@ def test_a_thousand_terminals_rush_a_hundred_tiles(tmp_path):
     statuses = Counter()
 
     with serve(
-        db_path, workers=4, CLAIM_LIMIT="100000 per minute", SQLITE_SYNCHRONOUS="FULL"
+        db_path,
+        workers=4,
+        CLAIM_LIMIT="100000 per minute",
+        CONFIRM_LIMIT="100000 per minute",
+        SQLITE_SYNCHRONOUS="FULL",
     ) as server:
         browsers = [Browser(server.url, SLUG) for _ in range(TERMINALS)]
 
