@@ -130,7 +130,10 @@ def claim(slug):
         entry = tickets.hold(get_db(), campaign, holder, moment, no=no)
     except Taken:
         log.info("claim refused: taken", extra={"campaign": slug, "tile": no})
-        return _board_page(campaign, message=TAKEN, status=409, block="board", page=shown)
+        # Read the board as it is now: the version from before the claim could show the
+        # very tile just refused as free, from a cached page.
+        fresh = campaigns.by_slug(get_db(), slug)
+        return _board_page(fresh, message=TAKEN, status=409, block="board", page=shown)
     except AlreadyDrawn:
         log.info("claim refused: already drawn", extra={"campaign": slug})
         abort(403, _("You have already drawn in this campaign: one draw per person."))

@@ -91,6 +91,6 @@ def test_import_filter_send_then_log_in_draw_change_address_and_confirm(page: Pa
     person.get_by_role("button", name="Confirm").click()
     expect(person.get_by_role("heading", name="Thank you!")).to_be_visible()
     rows = export(server.db_path, "vip")
-    assert [(r["name"], r["postal_code"], r["address"]) for r in rows] == [
-        ("Taro Sato", "530-0001", "2-2 Namba, Osaka")
+    assert [(r["name"], r["postal_code"], r["address"], r["candidate_id"]) for r in rows] == [
+        ("Taro Sato", "530-0001", "2-2 Namba, Osaka", login_id.replace("-", ""))
     ]
