@@ -216,12 +216,7 @@ def draw(slug):
 @limiter.limit(confirming.holder_limit, key_func=confirming.holder_key, on_breach=confirming.slowed)
 def confirm(slug):
     """Record where to send the coupon: the invitee may change the address."""
-    campaign = campaign_or_404(slug)
-    found = _required(campaign)
-    db = get_db()
-    entry = tickets.entry_of(db, campaign.id, holder_of(found), now())
-    if entry is None:
-        abort(409, _("You have not drawn yet."))
+    campaign, found, db, entry = _drawn(slug)
     try:
         contact = clean_contact(request.form)
     except ContactError as exc:
@@ -244,15 +239,21 @@ def confirm(slug):
 @bp.post("/<slug>/invited/cancel")
 def cancel(slug):
     """Give the coupon back to the pool; this invitee cannot draw again."""
-    campaign = campaign_or_404(slug)
-    found = _required(campaign)
-    db = get_db()
-    entry = tickets.entry_of(db, campaign.id, holder_of(found), now())
-    if entry is None:
-        abort(409, _("You have not drawn yet."))
+    campaign, _found, db, entry = _drawn(slug)
     try:
         tickets.cancel(db, campaign, entry.id, now())
     except NotHeld:
         return invited(slug, status=409)
     log.info("invite cancelled", extra={"campaign": slug, "entry": entry.id})
     return go(url_for(".invited", slug=slug))
+
+
+def _drawn(slug):
+    """Return (campaign, invitation, db, entry) for a logged-in invitee who has drawn."""
+    campaign = campaign_or_404(slug)
+    found = _required(campaign)
+    db = get_db()
+    entry = tickets.entry_of(db, campaign.id, holder_of(found), now())
+    if entry is None:
+        abort(409, _("You have not drawn yet."))
+    return campaign, found, db, entry
