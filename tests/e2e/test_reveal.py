@@ -96,6 +96,8 @@ def test_reveal_by_keyboard(live, new_context):
     tile(page, 6).click()
     button = page.get_by_role("button", name="Reveal")
     expect(button).to_be_visible()
+    # The card is live once reveal.js has set it up; a key pressed before reaches nothing.
+    expect(page.locator(".reveal[data-ready='1']")).to_be_attached()
     for _ in range(30):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.matches('.reveal-button')"):
