@@ -14,7 +14,7 @@ def defaults(instance_path: str) -> dict:
         # FULL syncs every promise (a confirmed destination, an admin's change) to disk, so
         # it survives a power cut; holds and cancels skip the sync (see store.db.immediate).
         "SQLITE_SYNCHRONOUS": "FULL",
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "memory-swept://",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Per IP address: generous, since a shop's or a family's devices share one.
         "CLAIM_LIMIT": "60 per minute;600 per hour",

@@ -2,11 +2,12 @@
 
 import logging
 
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from htmx_flask import Htmx
+
+from app.limiting import Limiter
 
 csrf = CSRFProtect()
 htmx = Htmx()
@@ -21,8 +22,8 @@ def _breached(limit) -> None:
     )
 
 
-# Storage comes from RATELIMIT_STORAGE_URI: memory:// by default, redis://… to share
-# counts between gunicorn workers and machines.
+# Storage comes from RATELIMIT_STORAGE_URI: memory-swept:// (per process) by default,
+# redis://… to share counts between gunicorn workers and machines.
 limiter = Limiter(key_func=get_remote_address, on_breach=_breached)
 
 
