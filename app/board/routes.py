@@ -93,7 +93,9 @@ def poll(slug):
         if request.htmx:
             return "", 200, {"HX-Refresh": "true", "Cache-Control": "no-store"}
         return go(url_for(".show", slug=slug, page=page.number if page and page.paged else None))
-    changed = board_store.changes_since(db, campaign.id, since, page.first, page.last)
+    changed = board_store.changes_since(
+        db, campaign.id, since, page.first, page.last, newest=campaign.version
+    )
     return render(
         "board/_poll.html",
         campaign=campaign,

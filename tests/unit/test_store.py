@@ -198,6 +198,20 @@ def test_changes_since_lists_only_what_changed(db):
     assert changes_since(db, c.id, campaigns.by_slug(db, c.slug).version) == []
 
 
+@pytest.mark.parametrize("behind", ["a few changes", "far behind"])
+def test_changes_since_keeps_to_the_page_however_far_behind(db, behind):
+    c = make(db)
+    v0 = campaigns.by_slug(db, c.slug).version
+    for holder, no in ((21, 10), (22, 20), (23, 30)):
+        tickets.hold(db, c, f"board:{holder}", START, no=no)
+    now = campaigns.by_slug(db, c.slug).version
+    # far behind: the version told is so old that reading the page's tiles is cheaper
+    newest = now if behind == "a few changes" else v0 + 10_000
+    assert changes_since(db, c.id, v0, 15, 25, newest=newest) == [(20, False)]
+    assert changes_since(db, c.id, v0, 20, 30, newest=newest) == [(20, False), (30, False)]
+    assert changes_since(db, c.id, now, 1, 30, newest=now) == []
+
+
 def test_the_free_count_follows_every_change(db):
     c = make(db, prizes=((25, 5),), losing=1, hold_minutes=15)
 
