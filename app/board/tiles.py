@@ -26,8 +26,9 @@ def free(no: int, oob: bool = False, words: tuple[str, str] = ENGLISH) -> str:
 
 
 def gone(no: int, oob: bool = False) -> str:
+    # An empty span: screen readers pass over it without aria-hidden, 19 bytes a tile.
     extra = ' hx-swap-oob="true"' if oob else ""
-    return f'<span class="tile gone" id="t{no:d}" aria-hidden="true"{extra}></span>'
+    return f'<span class="tile gone" id="t{no:d}"{extra}></span>'
 
 
 def board(
