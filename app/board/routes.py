@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import limiter
+from app.i18n import current_language
 from app.lottery.contact import ContactError, clean_contact
 from app.lottery.pages import page_number, page_of
 from app.store import (
@@ -184,7 +185,7 @@ def confirm(slug):
     except ContactError as exc:
         return ticket(slug, status=422, errors=exc.errors, form=request.form)
     try:
-        tickets.confirm(get_db(), campaign, entry.id, contact, now())
+        tickets.confirm(get_db(), campaign, entry.id, contact, now(), language=current_language())
     except Duplicate as exc:
         if confirming.duplicate_refused(get_db(), campaign, entry.id):
             return ticket(slug, status=409, message=confirming.released_message())

@@ -3,9 +3,10 @@
 import logging
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app import jobs, mail
+from app import i18n, jobs, mail
 from app.lottery import ecoupons as rules
 from app.store import campaigns, ecoupons, get_db
 
@@ -13,15 +14,16 @@ log = logging.getLogger(__name__)
 
 
 def compose(campaign, coupon, base_url: str) -> tuple[str, str]:
-    """Return the subject and body of a coupon's e-mail."""
-    subject = _("Your coupon: %(goods)s", goods=campaign.goods)
-    body = render_template(
-        "mail/ecoupon.txt",
-        campaign=campaign,
-        coupon=coupon,
-        code=rules.shown(coupon.code),
-        link=f"{base_url.rstrip('/')}/coupon/{rules.shown(coupon.code)}",
-    )
+    """Return the subject and body of a coupon's e-mail, in the language its owner used."""
+    with force_locale(coupon.language or i18n.DEFAULT):
+        subject = _("Your coupon: %(goods)s", goods=campaign.goods)
+        body = render_template(
+            "mail/ecoupon.txt",
+            campaign=campaign,
+            coupon=coupon,
+            code=rules.shown(coupon.code),
+            link=f"{base_url.rstrip('/')}/coupon/{rules.shown(coupon.code)}",
+        )
     return subject, body
 
 

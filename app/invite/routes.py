@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from app.board import confirming
 from app.board.reveal import reveal_of
 from app.extensions import limiter
+from app.i18n import current_language
 from app.keys import candidates
 from app.lottery.codes import same_digest, typed
 from app.lottery.contact import ContactError, clean_contact
@@ -222,7 +223,15 @@ def confirm(slug):
     except ContactError as exc:
         return invited(slug, status=422, errors=exc.errors, form=request.form)
     try:
-        tickets.confirm(db, campaign, entry.id, contact, now(), candidate_id=found.candidate_id)
+        tickets.confirm(
+            db,
+            campaign,
+            entry.id,
+            contact,
+            now(),
+            candidate_id=found.candidate_id,
+            language=current_language(),
+        )
     except Duplicate as exc:
         from app.board.speed import duplicate_message
 

@@ -42,6 +42,7 @@ class Coupon:
     redeemed_till: str | None
     redeemed_by: str | None
     redeem_key: str | None
+    language: str | None  # the one its owner confirmed in, if known
 
     @property
     def state(self) -> rules.CouponState:
@@ -50,7 +51,8 @@ class Coupon:
 
 _SELECT = (
     "SELECT e.id, e.code, e.campaign_id, d.issue_no, p.label, p.value, p.unit, d.email,"
-    " e.issued_at, e.expires_at, e.redeemed_at, e.redeemed_till, e.redeemed_by, e.redeem_key"
+    " e.issued_at, e.expires_at, e.redeemed_at, e.redeemed_till, e.redeemed_by, e.redeem_key,"
+    " d.language"
     " FROM ecoupons e JOIN destinations d ON d.id = e.destination_id"
     " JOIN prizes p ON p.id = d.prize_id"
 )

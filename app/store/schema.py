@@ -481,3 +481,9 @@ def m012_candidate_hobbies_index(db: Database) -> None:
     # Re-importing a candidate replaces their hobbies, found by candidate id: without this
     # index each import row scanned the whole hobby table (100,000 rows took minutes).
     db.execute("CREATE INDEX candidate_hobbies_candidate ON candidate_hobbies (candidate_id)")
+
+
+@migrations()
+def m013_destination_language(db: Database) -> None:
+    # The language the person confirmed in, so a coupon mailed later is written in it too.
+    db.execute("ALTER TABLE destinations ADD COLUMN language TEXT")

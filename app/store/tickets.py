@@ -85,9 +85,11 @@ def confirm(
     contact: Contact,
     now: datetime,
     candidate_id: int | None = None,
+    language: str | None = None,
 ) -> Entry:
     """Turn a live hold into a destination row (an invitee's names its candidate).
 
+    `language` is the one the person confirmed in: their coupon's e-mail is written in it.
     Raises NotHeld or Duplicate.
     """
     with immediate(db):
@@ -104,7 +106,7 @@ def confirm(
             db.execute(
                 "INSERT INTO destinations (campaign_id, issue_no, entry_id, prize_id, name,"
                 " postal_code, address, phone, email, email_key, phone_key, confirmed_at,"
-                " candidate_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " candidate_id, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     campaign.id,
                     no,
@@ -119,6 +121,7 @@ def confirm(
                     contact.phone_key,
                     stamp(now),
                     candidate_id,
+                    language,
                 ],
             )
         except sqlite3.IntegrityError as exc:

@@ -60,6 +60,22 @@ def test_the_e_coupon_is_mailed_by_a_job_not_by_the_confirmation(app):
         assert jobs.run_pending(app) == 0  # nothing is sent twice
 
 
+def test_each_coupon_mail_is_written_in_the_language_its_owner_confirmed_in(app):
+    make(app)
+    for no, lang, email in ((3, "en", "ken@example.jp"), (4, "ja", "aiko@example.jp")):
+        t = Terminal(app.test_client(), lang=lang)
+        t.get()
+        t.claim(no)
+        assert t.confirm(email=email, phone=f"090-1234-000{no}").status_code == 303
+    with app.app_context():
+        assert jobs.run_pending(app) == 1
+        sent = {m["recipient"]: m for m in outbox.page(get_db())}
+    assert sent["ken@example.jp"]["subject"].startswith("Your coupon: ")
+    assert "Thank you for taking part in" in sent["ken@example.jp"]["body"]
+    assert sent["aiko@example.jp"]["subject"].startswith("あなたのクーポン")
+    assert "Thank you" not in sent["aiko@example.jp"]["body"]
+
+
 def test_no_e_mail_no_mail(app):
     campaign = make(app)
     entry = draw_and_confirm(app, campaign, email="")
