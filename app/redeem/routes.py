@@ -3,6 +3,7 @@
 import logging
 import math
 import secrets
+from functools import wraps
 
 from flask import current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -84,17 +85,28 @@ def index():
     return _page()
 
 
+def _at_the_till(view):
+    """Guard a till action: guessing limited, the till named, the typed code read."""
+
+    @wraps(view)
+    def guarded():
+        db, moment = get_db(), now()
+        locked = _locked(db, moment)
+        if locked:
+            return locked
+        till = _till()
+        if not till:
+            return _page(status=422, message=_('Name this till first, e.g. "Register 2".'))
+        code = rules.normalise(request.form.get("code"), rules.COUPON_LENGTH)
+        return view(db, code, till, moment)
+
+    return guarded
+
+
 @bp.post("/check")
-def check():
+@_at_the_till
+def check(db, code, till, moment):
     """Say what a typed or scanned code is worth now, without using it."""
-    db, moment = get_db(), now()
-    locked = _locked(db, moment)
-    if locked:
-        return locked
-    till = _till()
-    if not till:
-        return _page(status=422, message=_('Name this till first, e.g. "Register 2".'))
-    code = rules.normalise(request.form.get("code"), rules.COUPON_LENGTH)
     outcome = redemptions.check(db, code, till, current_user.email, moment)
     _guessed(db, outcome, moment)
     status = 200 if outcome.result == "valid" else 404 if outcome.result == "unknown" else 409
@@ -102,16 +114,9 @@ def check():
 
 
 @bp.post("/use")
-def use():
+@_at_the_till
+def use(db, code, till, moment):
     """Redeem a coupon once; a retry with the same key gets the same success."""
-    db, moment = get_db(), now()
-    locked = _locked(db, moment)
-    if locked:
-        return locked
-    till = _till()
-    if not till:
-        return _page(status=422, message=_('Name this till first, e.g. "Register 2".'))
-    code = rules.normalise(request.form.get("code"), rules.COUPON_LENGTH)
     key = rules.idempotency_key(request.form.get("key"))
     outcome = redemptions.redeem(db, code, key, till, current_user.email, moment)
     _guessed(db, outcome, moment)
