@@ -5,6 +5,7 @@ kiosk's row (the ticket at the kiosk now), so going back after a reset finds not
 """
 
 import logging
+from functools import wraps
 
 from flask import abort, current_app, make_response, redirect, request, url_for
 from flask_babel import gettext as _
@@ -14,20 +15,14 @@ from app.coupons.routes import page_url
 from app.extensions import limiter
 from app.keys import derive
 from app.lottery import ecoupons as rules
-from app.lottery.conditions import ConditionsError, parse_conditions
-from app.lottery.contact import Contact
-from app.lottery.merit import merit
-from app.play import playing
-from app.play.settings import game_of
+from app.play import gate
 from app.store import (
     AlreadyDrawn,
     Closed,
-    NotHeld,
     Taken,
     attempts,
     campaigns,
     ecoupons,
-    editing,
     get_db,
     kiosks,
     plays,
@@ -35,7 +30,7 @@ from app.store import (
 )
 from app.views import now, render
 
-from . import bp, device
+from . import bp, device, drawing
 
 log = logging.getLogger(__name__)
 SCOPE = "kiosk-ticket"
@@ -43,22 +38,6 @@ SCOPE = "kiosk-ticket"
 # a customer picks changes nothing; a screenful is enough.
 BOARD_TILES = 60
 OPEN_ENDPOINTS = {"kiosk.setup", "kiosk.setup_bind"}
-
-
-class KioskContact(Contact):
-    """The destination of a kiosk draw: the kiosk's name and store, one per ticket."""
-
-    def __init__(self, kiosk, ticket_id: int):
-        super().__init__(name=kiosk.name, address=kiosk.store, phone="", email="")
-        object.__setattr__(self, "ticket_id", ticket_id)
-
-    @property
-    def email_key(self) -> str:  # the one-person keys must differ for every ticket
-        return f"kiosk:{self.ticket_id}"
-
-    @property
-    def phone_key(self) -> str:
-        return f"kiosk:{self.ticket_id}"
 
 
 def _kiosk_key() -> str:
@@ -116,16 +95,20 @@ def _screen(template, kiosk, campaign, status=200, **context):
     )
 
 
+def _link_refused():
+    return _refusal(
+        _("This setup link cannot be used"),
+        _("It was used already, has expired, or its kiosk was revoked. Ask for a new one."),
+        status=410,
+    )
+
+
 @bp.get("/setup/<int:kiosk_id>/<token>")
 def setup(kiosk_id, token):
     """Ask before binding this browser: a link preview must not use the one-time link."""
     db = get_db()
     if not kiosks.setup_ok(db, kiosk_id, token, derive("kiosk-setup"), now()):
-        return _refusal(
-            _("This setup link cannot be used"),
-            _("It was used already, has expired, or its kiosk was revoked. Ask for a new one."),
-            status=410,
-        )
+        return _link_refused()
     kiosk = kiosks.get(db, kiosk_id)
     return render("kiosk/setup.html", kiosk=kiosk, campaign=_campaign(kiosk), token=token)
 
@@ -136,11 +119,7 @@ def setup_bind(kiosk_id, token):
     db = get_db()
     bound = kiosks.bind(db, kiosk_id, token, derive("kiosk-setup"), now())
     if bound is None:
-        return _refusal(
-            _("This setup link cannot be used"),
-            _("It was used already, has expired, or its kiosk was revoked. Ask for a new one."),
-            status=410,
-        )
+        return _link_refused()
     log.info("kiosk bound", extra={"kiosk": kiosk_id})
     return device.bind(make_response(redirect(url_for(".attract"), 303)), kiosk_id, bound)
 
@@ -151,15 +130,20 @@ def attract():
     kiosk, _standing = device.current()
     if kiosk.ticket_id is not None:
         kiosks.end_turn(get_db(), kiosk.id)  # back at the start: the last customer is gone
+    return _attract(kiosk, message=request.args.get("m") and _message(request.args["m"]))
+
+
+def _attract(kiosk, status=200, message=None):
     campaign = _campaign(kiosk)
     prizes = sorted(campaigns.prizes(get_db(), campaign.id).values(), key=lambda p: -p.value)
     return _screen(
         "kiosk/attract.html",
         kiosk,
         campaign,
+        status=status,
         prizes=prizes,
         phase=campaign.phase(now()),
-        message=request.args.get("m") and _message(request.args["m"]),
+        message=message,
     )
 
 
@@ -203,45 +187,33 @@ def ticket():
 
 
 def _refused_ticket(kiosk, reason, status):
-    campaign = _campaign(kiosk)
-    prizes = sorted(campaigns.prizes(get_db(), campaign.id).values(), key=lambda p: -p.value)
     log.info("kiosk ticket refused", extra={"kiosk": kiosk.id, "why": reason})
-    return _screen(
-        "kiosk/attract.html",
-        kiosk,
-        campaign,
-        status=status,
-        prizes=prizes,
-        phase=campaign.phase(now()),
-        message=_message(reason),
-    )
+    return _attract(kiosk, status=status, message=_message(reason))
 
 
-def _turn(kiosk):
-    """Return the ticket id of the customer at the kiosk, or None."""
-    return kiosks.turn(kiosk, now())
+def _in_turn(view):
+    """Give a view the kiosk, its campaign and the ticket of the customer at it; with no
+    customer at the kiosk, go back to the attract screen."""
 
+    @wraps(view)
+    def turn():
+        kiosk, _standing = device.current()
+        ticket_id = kiosks.turn(kiosk, now())
+        if ticket_id is None:
+            return redirect(url_for(".attract"), 303)
+        return view(kiosk, _campaign(kiosk), ticket_id)
 
-def _has_game(campaign) -> bool:
-    try:
-        playing.choose(game_of(campaign))
-    except playing.NoGame:
-        return False
-    return True
+    return turn
 
 
 @bp.get("/play")
-def play():
+@_in_turn
+def play(kiosk, campaign, ticket_id):
     """The customer's turn: the game first if there is one, then the board or the Draw button."""
-    kiosk, _standing = device.current()
-    ticket_id = _turn(kiosk)
-    if ticket_id is None:
-        return redirect(url_for(".attract"), 303)
-    campaign = _campaign(kiosk)
     db, holder = get_db(), device.holder_of(ticket_id)
     if tickets.entry_of(db, campaign.id, holder, now()) is not None:
         return redirect(url_for(".result"), 303)
-    if _has_game(campaign):
+    if gate.has_game(campaign):
         found = plays.play_of(db, campaign.id, holder)
         if found is None or not found.finished:
             return _screen("kiosk/game.html", kiosk, campaign)
@@ -249,28 +221,11 @@ def play():
     return _screen("kiosk/play.html", kiosk, campaign, tiles=tiles)
 
 
-def _merit(db, campaign, holder, moment) -> int:
-    if not _has_game(campaign):
-        return 0
-    score = playing.close(db, campaign.id, holder, moment) or 0
-    if not campaign.tilt:
-        return 0
-    try:
-        weights = parse_conditions(editing.source(db, campaign.id)).merit
-    except ConditionsError:
-        return 0
-    return merit(weights, game=score)
-
-
 @bp.post("/draw")
 @limiter.limit(_limit, key_func=_kiosk_key)
-def draw():
+@_in_turn
+def draw(kiosk, campaign, ticket_id):
     """Draw for the ticket at the kiosk: hold a tile (or the next sheet) and confirm it."""
-    kiosk, _standing = device.current()
-    ticket_id = _turn(kiosk)
-    if ticket_id is None:
-        return redirect(url_for(".attract"), 303)
-    campaign = _campaign(kiosk)
     db, moment = get_db(), now()
     holder = device.holder_of(ticket_id)
     no = None
@@ -281,7 +236,12 @@ def draw():
         no = int(raw)
     try:
         entry = tickets.hold(
-            db, campaign, holder, moment, no=no, merit=_merit(db, campaign, holder, moment)
+            db,
+            campaign,
+            holder,
+            moment,
+            no=no,
+            merit=gate.game_merit(db, campaign, holder, moment),
         )
     except Taken:
         return redirect(url_for(".play"), 303)  # someone was quicker: pick again
@@ -291,34 +251,20 @@ def draw():
         kiosks.end_turn(db, kiosk.id)
         return redirect(url_for(".attract", m="closed"), 303)
     kiosks.mark_used(db, ticket_id, kiosk.id, entry.id, moment)
-    _settle(db, campaign, kiosk, ticket_id, entry)
+    drawing.settle(db, campaign, kiosk, ticket_id, entry)
     log.info("kiosk draw", extra={"kiosk": kiosk.id, "entry": entry.id, "state": entry.state})
     return redirect(url_for(".result"), 303)
 
 
-def _settle(db, campaign, kiosk, ticket_id, entry):
-    """Confirm a held kiosk draw at once: the kiosk's e-coupon is its destination."""
-    if entry.state != "held":
-        return entry
-    try:
-        return tickets.confirm(db, campaign, entry.id, KioskContact(kiosk, ticket_id), now())
-    except NotHeld:
-        return tickets.entry(db, campaign.id, entry.id, now())
-
-
 @bp.get("/result")
-def result():
+@_in_turn
+def result(kiosk, campaign, ticket_id):
     """Show the result large: the coupon, its QR code and code, then back to the start."""
-    kiosk, _standing = device.current()
-    ticket_id = _turn(kiosk)
-    if ticket_id is None:
-        return redirect(url_for(".attract"), 303)
-    campaign = _campaign(kiosk)
     db = get_db()
     entry = tickets.entry_of(db, campaign.id, device.holder_of(ticket_id), now())
     if entry is None:
         return redirect(url_for(".play"), 303)
-    entry = _settle(db, campaign, kiosk, ticket_id, entry)  # after a crash between the two
+    entry = drawing.settle(db, campaign, kiosk, ticket_id, entry)  # after a crash between the two
     coupon = prize = None
     if entry.state == "confirmed":
         coupon = ecoupons.of_issue(db, campaign.id, entry.ticket_no)

@@ -1,9 +1,11 @@
 """Kiosks: a one-time setup link, tickets that draw once, refusals that change nothing."""
 
+import json
 import re
 
-from app.store import get_db, kiosks
+from app.store import get_db, kiosks, tickets
 from tests.admin.helpers import Admin
+from tests.app.test_game_draw import game_campaign
 
 from .conftest import make
 
@@ -166,3 +168,30 @@ def test_a_bound_kiosk_stays_bound_when_the_secret_key_is_rotated(app, owner):
     assert tablet.get("/kiosk/").status_code == 200
     app.config["SECRET_KEY_FALLBACKS"] = []  # the old key retired: the tablet must be set up again
     assert tablet.get("/kiosk/").status_code != 200
+
+
+def test_a_kiosk_game_weights_the_draw_as_the_speed_lottery_does(app, owner, clock, monkeypatch):
+    held_with = []
+    real_hold = tickets.hold
+    monkeypatch.setattr(
+        tickets, "hold", lambda *a, **kw: held_with.append(kw["merit"]) or real_hold(*a, **kw)
+    )
+    game_campaign(app, slug="quick", tilt=500)  # no [merit] table: the game is the whole merit
+    tablet, _ = register(app, owner, "quick")
+    tablet.post("/kiosk/ticket", {"code": tickets_for(app, owner, "quick", 1)[0]})
+    assert "Play the game" in tablet.get("/kiosk/play").get_data(as_text=True)
+    tablet.get("/c/quick/play")
+    with app.app_context():
+        db = get_db()
+        holder, questions = db.execute(
+            "SELECT holder, challenge FROM plays ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    assert holder.startswith("kiosk")
+    for index, q in enumerate(json.loads(questions)["questions"]):
+        clock.advance(seconds=3)
+        answer = {"q": str(index), "choice": str(q["answer"])}
+        assert tablet.post("/c/quick/play", answer).status_code == 303
+    assert ">Draw<" in tablet.get("/kiosk/play").get_data(as_text=True)
+    assert tablet.post("/kiosk/draw").status_code == 303
+    assert held_with == [1000]
+    assert "You won" in tablet.get("/kiosk/result").get_data(as_text=True)
