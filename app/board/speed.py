@@ -6,6 +6,7 @@ from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 
 from app.extensions import limiter
+from app.i18n import current_language
 from app.lottery.contact import ContactError, clean_contact
 from app.play import gate
 from app.store import AlreadyDrawn, Closed, Duplicate, Taken, batch, campaigns, get_db, tickets
@@ -123,7 +124,9 @@ def apply(slug):
     holder = terminal.holder()
     db = get_db()
     try:
-        request_id = batch.register(db, campaign, holder, contact, moment)
+        request_id = batch.register(
+            db, campaign, holder, contact, moment, language=current_language()
+        )
     except Duplicate as exc:
         message = duplicate_message(exc.field)
         return batch_page(campaign, 409, errors={exc.field: message}, form=request.form)

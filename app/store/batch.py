@@ -35,8 +35,9 @@ def register(
     contact: Contact,
     now: datetime,
     merit: int = 0,
+    language: str | None = None,
 ) -> int:
-    """Record a request for the batch draw; return its id.
+    """Record a request for the batch draw (in the asker's `language`); return its id.
 
     Raises Closed outside the period, Taken once there are as many requests as sheets,
     AlreadyDrawn for a holder who asked before, Duplicate for an e-mail or phone number
@@ -52,8 +53,8 @@ def register(
         try:
             request_id = db.execute(
                 "INSERT INTO requests (campaign_id, holder, merit, name, address, phone, email,"
-                " email_key, phone_key, created_at, postal_code)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " email_key, phone_key, created_at, postal_code, language)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     campaign.id,
                     holder,
@@ -66,6 +67,7 @@ def register(
                     contact.phone_key,
                     stamp(now),
                     contact.postal_code,
+                    language,
                 ],
             ).lastrowid
         except sqlite3.IntegrityError as exc:
@@ -203,9 +205,9 @@ def _assign(db, campaign, seed, tilt, pending, now) -> None:
     contact = {r[0]: r[3:] for r in pending}
     db.conn.executemany(
         "INSERT INTO destinations (campaign_id, issue_no, entry_id, prize_id, name, address,"
-        " phone, email, email_key, phone_key, confirmed_at, postal_code)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " (SELECT postal_code FROM requests WHERE id = ?))",
+        " phone, email, email_key, phone_key, confirmed_at, postal_code, language)"
+        " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, postal_code, language FROM requests"
+        " WHERE id = ?",
         (
             (campaign.id, no, entry_of[no], prize_of[tier], *contact[request_id], at, request_id)
             for request_id, _, _, no, tier, _ in drawn

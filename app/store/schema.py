@@ -485,5 +485,7 @@ def m012_candidate_hobbies_index(db: Database) -> None:
 
 @migrations()
 def m013_destination_language(db: Database) -> None:
-    # The language the person confirmed in, so a coupon mailed later is written in it too.
+    # The language the person confirmed (or asked for a batch draw) in, so a coupon mailed
+    # later is written in it too.
     db.execute("ALTER TABLE destinations ADD COLUMN language TEXT")
+    db.execute("ALTER TABLE requests ADD COLUMN language TEXT")

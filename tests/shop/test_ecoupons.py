@@ -76,6 +76,32 @@ def test_each_coupon_mail_is_written_in_the_language_its_owner_confirmed_in(app)
     assert "Thank you" not in sent["aiko@example.jp"]["body"]
 
 
+def test_a_batch_winner_is_mailed_in_the_language_they_asked_in(app):
+    make(app, slug="later", mode="speed", draw="batch", prizes=((10, 2),), losing=0)
+    for no, lang, email in ((1, "en", "ken@example.jp"), (2, "ja", "aiko@example.jp")):
+        t = Terminal(app.test_client(), slug="later", lang=lang)
+        t.get()
+        asked = t.post(
+            "/apply",
+            {
+                "name": "Ken",
+                "postal_code": "104-0061",
+                "address": "1-2-3 Ginza",
+                "phone": f"090-1234-000{no}",
+                "email": email,
+            },
+        )
+        assert asked.status_code == 303
+    with app.app_context():
+        db = get_db()
+        # The second request filled the sheets: the draw ran with it.
+        assert db.execute("SELECT count(*) FROM destinations").fetchone()[0] == 2
+        assert jobs.run_pending(app) == 1
+        sent = {m["recipient"]: m["subject"] for m in outbox.page(db)}
+    assert sent["ken@example.jp"].startswith("Your coupon: ")
+    assert sent["aiko@example.jp"].startswith("あなたのクーポン")
+
+
 def test_no_e_mail_no_mail(app):
     campaign = make(app)
     entry = draw_and_confirm(app, campaign, email="")
