@@ -10,6 +10,20 @@ from app.lottery.conditions import Conditions, Prize
 START = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
+# A two-question quiz (games/quiz) to append to a condition file.
+QUIZ = """
+[game]
+name = "quiz"
+[[game.questions]]
+question = "How much does one DVD-RAM disc hold?"
+choices = ["4.7 GB", "700 MB", "25 GB"]
+answer = 0
+[[game.questions]]
+question = "Who makes it?"
+choices = ["XYZ corp.", "ABC", "DEF"]
+answer = 0
+"""
+
 
 @dataclass
 class Clock:

@@ -12,21 +12,8 @@ from app.campaigns import create_campaign
 from app.lottery.conditions import to_toml
 from app.play import gate
 from app.store import campaigns, get_db, plays, tickets
-from tests.factories import START, Terminal, conditions
+from tests.factories import QUIZ, START, Terminal, conditions
 from tests.invite.test_race import invite_many
-
-QUIZ = """
-[game]
-name = "quiz"
-[[game.questions]]
-question = "How much does one DVD-RAM disc hold?"
-choices = ["4.7 GB", "700 MB", "25 GB"]
-answer = 0
-[[game.questions]]
-question = "Who makes it?"
-choices = ["XYZ corp.", "ABC", "DEF"]
-answer = 0
-"""
 
 
 def game_campaign(app, slug="quick", extra="", game=QUIZ, **kw):

@@ -9,21 +9,8 @@ from app.campaigns import create_campaign
 from app.lottery.conditions import to_toml
 from app.play import playing
 from app.store import get_db, plays
-from tests.factories import START, Terminal, conditions
+from tests.factories import QUIZ, START, Terminal, conditions
 from tests.unit.test_game_stop import when_on
-
-QUIZ = """
-[game]
-name = "quiz"
-[[game.questions]]
-question = "How much does one DVD-RAM disc hold?"
-choices = ["4.7 GB", "700 MB", "25 GB"]
-answer = 0
-[[game.questions]]
-question = "Who makes it?"
-choices = ["XYZ corp.", "ABC", "DEF"]
-answer = 0
-"""
 
 
 def make_game_campaign(app, game: str, slug="play", **kw):
