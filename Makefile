@@ -8,7 +8,7 @@ CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(CATALOGUES:.po=.mo)
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast lint format bench chromium nginx fonts clean translations
+.PHONY: install run test test-fast lint format bench chromium nginx redis fonts clean translations
 APT = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
 
 install: $(VENV)/.installed $(HTMX) $(MO)
@@ -33,7 +33,7 @@ run: install
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 ## Run every test: unit, Flask test client, race, torture and Playwright in Debian's chromium
-test: install chromium nginx fonts
+test: install chromium nginx redis fonts
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -58,6 +58,11 @@ chromium:
 nginx:
 	@{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null && command -v openssl >/dev/null \
 		|| { $(APT) nginx openssl; }
+
+# Debian's redis-server for the tests of several hosts (shared limits and board states);
+# each test run starts its own on a free port, keeping nothing.
+redis:
+	@{ command -v redis-server || [ -x /usr/bin/redis-server ]; } >/dev/null || { $(APT) redis-server; }
 
 # A Japanese font for the printed coupons (names and addresses).
 fonts:

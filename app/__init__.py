@@ -6,7 +6,7 @@ from flask import Flask
 
 from . import cli, errors, i18n, logs, paths, security
 from .board.quiet import QuietPolls
-from .config import defaults, secret_key
+from .config import check_hosts, defaults, local_database, secret_key
 from .extensions import csrf, htmx, limiter, login_manager
 from .store.db import get_db
 from .store.schema import migrate
@@ -27,7 +27,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_prefixed_env()
     else:
         app.config.from_mapping(test_config)
-    os.makedirs(os.path.dirname(os.path.abspath(app.config["DATABASE"])), exist_ok=True)
+    check_hosts(app.config)
+    if local_database(app.config["DATABASE"]):
+        os.makedirs(os.path.dirname(os.path.abspath(app.config["DATABASE"])), exist_ok=True)
     # In a checkout, the repository's translations/; in a wheel, the package's copy.
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", paths.data("translations"))
     if not app.config.get("SECRET_KEY"):

@@ -12,7 +12,7 @@ from app.lottery.fairness import uniform_for_draw
 
 from . import ecoupons, engine
 from .campaigns import Campaign
-from .db import immediate, stamp
+from .db import changed, immediate, stamp
 from .errors import AlreadyDrawn, Duplicate, Taken
 
 
@@ -135,6 +135,7 @@ def run(db: Database, campaign: Campaign, now: datetime) -> int | None:
             " version = version + 1 WHERE id = ?",
             [stamp(now), stamp(now), campaign.id],
         )
+        changed(db, campaign.id)
     return len(pending)
 
 

@@ -9,7 +9,7 @@ from app.lottery.conditions import Conditions, zone_info
 from app.lottery.draw import LOSING, ranks
 from app.lottery.fairness import commitment
 
-from .db import immediate, stamp, unstamp
+from .db import changed, immediate, stamp, unstamp
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,7 @@ def create(
 def publish(db: Database, campaign_id: int, now: datetime) -> bool:
     """Show a draft to the public; return False if it was published already."""
     with immediate(db):
+        changed(db, campaign_id)
         return (
             db.execute(
                 "UPDATE campaigns SET published_at = ?, version = version + 1"

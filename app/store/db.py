@@ -59,6 +59,28 @@ def thread_connection(path: str, synchronous: str, role: str = "app") -> Databas
     return db
 
 
+_AFTER_COMMIT: list = []
+
+
+def after_commit(func) -> None:
+    """Call func(campaign ids) after each commit that changed those campaigns' boards."""
+    _AFTER_COMMIT.append(func)
+
+
+def changed(db: Database, campaign_id: int) -> None:
+    """Note that this transaction changed a campaign's board (its version moved)."""
+    pending = getattr(db, "changed_campaigns", None)
+    if pending is None:  # a statement outside immediate(): committed already
+        _committed({campaign_id})
+    else:
+        pending.add(campaign_id)
+
+
+def _committed(campaign_ids: set[int]) -> None:
+    for func in _AFTER_COMMIT:
+        func(campaign_ids)
+
+
 @contextmanager
 def immediate(db: Database, durable: bool = True):
     """Run a block as one write transaction that takes the write lock up front.
@@ -70,6 +92,7 @@ def immediate(db: Database, durable: bool = True):
     relax = not durable and getattr(db, "synchronous", "FULL") in ("FULL", "EXTRA")
     if relax:
         db.conn.execute("PRAGMA synchronous=NORMAL")
+    db.changed_campaigns = changes = set()
     try:
         db.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -79,8 +102,11 @@ def immediate(db: Database, durable: bool = True):
             raise
         db.conn.execute("COMMIT")
     finally:
+        db.changed_campaigns = None
         if relax:
             db.conn.execute(f"PRAGMA synchronous={db.synchronous}")
+    if changes:
+        _committed(changes)
     if hasattr(db, "commits"):
         db.commits += 1
         if db.commits >= CHECKPOINT_EVERY:

@@ -7,7 +7,7 @@ from sqlite_utils import Database
 from app.lottery.conditions import Conditions
 
 from .campaigns import CONDITION_COLUMNS, condition_values, lay_tiles
-from .db import immediate, stamp
+from .db import changed, immediate, stamp
 from .engine import return_holds
 
 
@@ -30,6 +30,7 @@ def has_claims(db: Database, campaign_id: int) -> bool:
 def update_details(db: Database, campaign_id: int, c: Conditions, text: str) -> None:
     """Store new title, goods, period, hold time and zone; the draw's rules stay as they are."""
     with immediate(db):
+        changed(db, campaign_id)
         db.execute(
             "UPDATE campaigns SET title = ?, goods = ?, opens = ?, closes = ?, hold_minutes = ?,"
             " timezone = ?, conditions = ?, version = version + 1"
@@ -53,6 +54,7 @@ def replace_layout(db: Database, campaign_id: int, c: Conditions, text: str) -> 
     The seed and its commitment stay: nothing was drawn with them yet.
     """
     with immediate(db):
+        changed(db, campaign_id)
         # Checked inside the write lock, so a claim cannot slip in between.
         if has_claims(db, campaign_id):
             raise Locked
@@ -71,6 +73,7 @@ def replace_layout(db: Database, campaign_id: int, c: Conditions, text: str) -> 
 def open_now(db: Database, campaign_id: int, now: datetime, text: str) -> bool:
     """Move a scheduled campaign's opening to `now`; return False if it was not scheduled."""
     with immediate(db):
+        changed(db, campaign_id)
         return (
             db.execute(
                 "UPDATE campaigns SET opens = ?, conditions = ?, version = version + 1"
@@ -84,6 +87,7 @@ def open_now(db: Database, campaign_id: int, now: datetime, text: str) -> bool:
 def close_early(db: Database, campaign_id: int, now: datetime, text: str) -> bool:
     """End the campaign now, returning live holds unconfirmed; False if it had ended."""
     with immediate(db):
+        changed(db, campaign_id)
         done = db.execute(
             "UPDATE campaigns SET closes = ?, ended_at = ?, conditions = ?,"
             " version = version + 1 WHERE id = ? AND ended_at IS NULL AND closes > ?",

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from app.lottery.draw import EmptyPool, Tier, pick_tier
 from app.lottery.fairness import uniform_for_draw
 
-from .db import stamp
+from .db import changed, stamp
 from .errors import Closed, Taken
 
 # A strategy names the sheet a draw occupies: (db, campaign id, tile asked for) -> tile no.
@@ -90,6 +90,7 @@ def open_for_draw(db: Database, campaign_id: int, now: datetime, draw: bool = Fa
         " RETURNING version, published_at, opens, closes, ended_at, seed, tilt, draws, events",
         [step, step, campaign_id],
     ).fetchone()
+    changed(db, campaign_id)
     version, published, opens, closes, ended, seed, tilt, draws, events = row
     moment = stamp(now)
     if not published:
@@ -197,6 +198,7 @@ def return_holds(
         "UPDATE campaigns SET version = version + 1 WHERE id = ? RETURNING version",
         [campaign_id],
     ).fetchone()[0]
+    changed(db, campaign_id)
     for no, held_by, tier in rows:
         db.execute(
             "UPDATE tickets SET state = 'free', entry_id = NULL, held_until = NULL,"
@@ -230,3 +232,4 @@ def end_if_done(db: Database, campaign_id: int, now: datetime) -> None:
         " WHERE id = ? AND ended_at IS NULL",
         [stamp(now), campaign_id],
     )
+    changed(db, campaign_id)
