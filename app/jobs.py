@@ -15,7 +15,8 @@ from flask import Flask
 
 from .store import get_db
 from .store import jobs as store
-from .views import now
+from .store.db import database_now
+from .views import now as app_now
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,11 @@ def handler(kind: str):
 
 def lease(app: Flask) -> timedelta:
     return timedelta(seconds=app.config.get("JOB_LEASE_SECONDS", 60))
+
+
+def now():
+    """Return the time leases are measured by: the database's, shared by every host."""
+    return database_now(get_db(), app_now)
 
 
 def run_pending(app: Flask, limit: int | None = None) -> int:

@@ -199,6 +199,17 @@ def backup(source: str, dest: str) -> int:
     return pages
 
 
+def database_now(db, clock) -> datetime:
+    """Return the time by the database's clock, which every app host's leases agree on.
+
+    An SQLite file lives on this machine, so its clock is the app's (`clock`, which tests
+    set); a database server answers with its own, whatever each host's clock says.
+    """
+    if isinstance(db, Database):
+        return clock()
+    return db.execute("SELECT clock_timestamp()").fetchone()[0]
+
+
 def stamp(moment: datetime) -> str:
     """Return a UTC timestamp whose text order is its time order."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")

@@ -489,3 +489,13 @@ def m013_destination_language(db: Database) -> None:
     # later is written in it too.
     db.execute("ALTER TABLE destinations ADD COLUMN language TEXT")
     db.execute("ALTER TABLE requests ADD COLUMN language TEXT")
+
+
+@migrations()
+def m014_job_files(db: Database) -> None:
+    # The files a job made (coupon PDFs, exports), kept in the database rather than on the
+    # disk of whichever host ran the job, so any host serves any download.
+    db.execute(
+        "CREATE TABLE job_files (job_id INTEGER NOT NULL REFERENCES jobs(id),"
+        " part INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (job_id, part))"
+    )
