@@ -8,7 +8,7 @@ CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(CATALOGUES:.po=.mo)
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast lint format bench chromium nginx redis fonts clean translations
+.PHONY: install run test test-cluster iproute2 test-fast lint format bench chromium nginx redis fonts clean translations
 APT = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
 
 install: $(VENV)/.installed $(HTMX) $(MO)
@@ -36,6 +36,15 @@ run: install
 test: install chromium nginx redis fonts
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Two app hosts, a load balancer and a data host in network namespaces (root): app2 killed mid-load
+test-cluster: install nginx redis iproute2
+	KUJI_CLUSTER=1 $(BIN)/pytest tests/cluster -p no:cacheprovider $(PYTEST_ARGS)
+
+# iproute2 (ip netns) and PostgreSQL 15 for the cluster test's hosts.
+iproute2:
+	@command -v ip >/dev/null && [ -x /usr/lib/postgresql/15/bin/postgres ] \
+		|| { $(APT) iproute2 postgresql-15; }
 
 test-fast: install
 	$(BIN)/pytest -m "not slow and not e2e" $(PYTEST_ARGS)
