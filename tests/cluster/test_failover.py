@@ -288,7 +288,7 @@ def test_a_host_killed_mid_load_loses_nothing(cluster, monkeypatch):
         # Every acknowledged confirmation is in the destination list, on its tile.
         live = campaigns.by_slug(db, SLUG)
         rows = db.execute(
-            "SELECT d.email, d.issue_no, p.label FROM destinations d"
+            "SELECT d.email, d.tile_no, p.label FROM destinations d"
             " JOIN prizes p ON p.id = d.prize_id WHERE d.campaign_id = ?",
             [live.id],
         ).fetchall()
@@ -298,7 +298,7 @@ def test_a_host_killed_mid_load_loses_nothing(cluster, monkeypatch):
         # No tile, person or coupon issued twice.
         assert len({no for _, no, _ in rows}) == len(rows) == len(by_email)
         per_ticket = db.execute(
-            "SELECT entry_id, count(*) FROM tickets WHERE campaign_id = ? AND entry_id IS NOT NULL"
+            "SELECT entry_id, count(*) FROM tiles WHERE campaign_id = ? AND entry_id IS NOT NULL"
             " GROUP BY entry_id HAVING count(*) > 1",
             [live.id],
         ).fetchall()
@@ -309,7 +309,7 @@ def test_a_host_killed_mid_load_loses_nothing(cluster, monkeypatch):
         live = campaigns.by_slug(db, SLUG)
         states = dict(
             db.execute(
-                "SELECT state, count(*) FROM tickets WHERE campaign_id = ? GROUP BY state",
+                "SELECT state, count(*) FROM tiles WHERE campaign_id = ? GROUP BY state",
                 [live.id],
             ).fetchall()
         )
