@@ -54,10 +54,10 @@ class QuietPolls:
 
     def _state(self, slug: str):
         config = self.flask_app.config
-        db = thread_connection(config["DATABASE"], config["SQLITE_SYNCHRONOUS"], role="polls")
         redis = shared.client(config.get("REDIS_URL"))
         if redis is not None:
-            return self._shared_state(redis, db, slug)
+            return self._shared_state(redis, slug)
+        db = self._db()
         seen = data_version(db)
         cache = getattr(self.local, "cache", None)
         if cache is None or cache[0] != seen:
@@ -67,19 +67,23 @@ class QuietPolls:
             states[slug] = board_state(db, slug)
         return states[slug]
 
-    def _shared_state(self, redis, db, slug: str):
+    def _db(self):
+        config = self.flask_app.config
+        return thread_connection(config["DATABASE"], config["SQLITE_SYNCHRONOUS"], role="polls")
+
+    def _shared_state(self, redis, slug: str):
         ids = getattr(self.local, "ids", None)
         if ids is None:
             ids = self.local.ids = {}
         if slug not in ids:  # a slug never changes hands, so one look-up per thread
-            found = campaign_id(db, slug)
+            found = campaign_id(self._db(), slug)
             if found is None:
                 return None
             if len(ids) > 1000:  # addresses people made up: forget them
                 ids.clear()
             ids[slug] = found
         try:
-            return shared.kept_state(redis, ids[slug], lambda: board_state(db, slug))
+            return shared.kept_state(redis, ids[slug], lambda: board_state(self._db(), slug))
         except Exception as exc:  # Redis away: Flask answers, from the database
             log.warning("board state unshared", extra={"error": type(exc).__name__})
             return None
