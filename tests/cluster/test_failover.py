@@ -42,6 +42,7 @@ COUPONS = 1000  # one batch of the print run (COUPON_BATCH): 16 s or more at hal
 CLIENTS, POLLERS = 10, 3
 LEASE = 60  # longer than the batch, which renews it only when done
 KILL_AFTER = 20  # acknowledged confirmations before app2 dies
+MAX_TERMINALS = 20_000
 DEADLINE = 240  # seconds: the whole run fails with figures rather than hang
 
 
@@ -85,6 +86,8 @@ class Load:
             with self.lock:
                 n = next(self.numbers)
                 free = list(self.view)
+            if n >= MAX_TERMINALS:  # bounded in count as well as in time
+                return
             if not free:
                 time.sleep(0.2)
                 continue
