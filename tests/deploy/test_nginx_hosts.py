@@ -36,8 +36,14 @@ POLL = {"HX-Request": "true"}
 class Https:
     """One keep-alive HTTPS connection to nginx."""
 
-    def __init__(self, port, context, cookies=""):
-        self.conn = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
+    def __init__(self, port, context, cookies="", address=None):
+        self.conn = http.client.HTTPSConnection(
+            "127.0.0.1",
+            port,
+            context=context,
+            timeout=10,
+            source_address=(address, 0) if address else None,
+        )
         self.cookies = cookies
 
     def get(self, path, headers=None):
@@ -84,8 +90,8 @@ class Nginx:
                 time.sleep(0.1)
         raise RuntimeError((tmp / "error.log").read_text())
 
-    def client(self, cookies=""):
-        return Https(self.port, self.context, cookies)
+    def client(self, cookies="", address=None):
+        return Https(self.port, self.context, cookies, address)
 
     def stop(self):
         os.killpg(self.proc.pid, signal.SIGTERM)
@@ -197,6 +203,16 @@ def test_each_language_is_cached_apart_and_a_claim_reaches_the_next_poll(site):
     statuses = hammer(site, path, seconds=2, threads=4, cookies="lang=ja")
     assert set(statuses) == {200}
     assert len(upstream_hits(site.tmp, path)) <= 2 + 2 + 2 + 3  # per language, per second
+
+
+def test_a_poll_that_reaches_the_app_carries_the_client_address(site):
+    """The poll location sets its own headers, so it must set the forwarding ones too."""
+    status, headers, _ = site.client("lang=en", address="127.0.0.5").get(
+        "/c/spring/tiles?v=987654", POLL
+    )
+    assert status == 200 and headers["HX-Refresh"] == "true"
+    log = (site.tmp / "gunicorn.log").read_text()
+    assert re.search(r"path=/c/spring/tiles status=200 .*addr=127\.0\.0\.5$", log, re.M), log
 
 
 class Upstream(BaseHTTPRequestHandler):
