@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from app.lottery import period
 from app.lottery.contact import Contact
 from app.lottery.draw import LOSING, Tier, pick_tier
 from app.lottery.fairness import uniform_for_draw
@@ -13,7 +14,7 @@ from app.lottery.fairness import uniform_for_draw
 from . import ecoupons, engine
 from .campaigns import Campaign
 from .db import immediate, stamp
-from .errors import AlreadyDrawn, Duplicate, Taken
+from .errors import Taken, refusal
 
 
 class NotDue(Exception):
@@ -71,10 +72,7 @@ def register(
                 ],
             ).lastrowid
         except sqlite3.IntegrityError as exc:
-            text = str(exc)
-            if "holder" in text:
-                raise AlreadyDrawn from None
-            raise Duplicate("phone" if "phone_key" in text else "email") from None
+            raise refusal(exc) from None
     return request_id
 
 
@@ -114,11 +112,11 @@ def run(db: Database, campaign: Campaign, now: datetime) -> int | None:
     """
     with immediate(db):
         row = db.execute(
-            "SELECT batch_drawn_at, seed, tilt, published_at, ended_at, closes"
+            "SELECT batch_drawn_at, seed, tilt, published_at, ended_at, opens, closes"
             " FROM campaigns WHERE id = ?",
             [campaign.id],
         ).fetchone()
-        drawn_at, seed, tilt, published, ended, closes = row
+        drawn_at, seed, tilt, published, ended, opens, closes = row
         if drawn_at is not None:
             return None
         pending = db.execute(
@@ -126,7 +124,7 @@ def run(db: Database, campaign: Campaign, now: datetime) -> int | None:
             " FROM requests WHERE campaign_id = ? ORDER BY id",
             [campaign.id],
         ).fetchall()
-        over = ended is not None or stamp(now) >= closes
+        over = period.phase(stamp(now), opens, closes, ended=ended is not None) == period.ENDED
         if not published or not (over or len(pending) >= campaign.tile_count):
             raise NotDue
         _assign(db, campaign, bytes.fromhex(seed), tilt, pending, now)

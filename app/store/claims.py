@@ -15,7 +15,7 @@ from app.lottery.contact import Contact
 from . import ecoupons, engine
 from .campaigns import Campaign
 from .db import immediate, stamp, unstamp
-from .errors import AlreadyDrawn, Duplicate, NotHeld, Taken
+from .errors import NotHeld, Taken, refusal
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,8 @@ def hold(
                 " VALUES (?, ?, ?, 'held', ?)",
                 [campaign.id, no, holder, stamp(now)],
             ).lastrowid
-        except sqlite3.IntegrityError:
-            raise AlreadyDrawn from None
+        except sqlite3.IntegrityError as exc:
+            raise refusal(exc) from None
         s, tier, prize_id = engine.draw_tier(db, campaign.id, opened, merit)
         # The claim itself: one conditional UPDATE; no row back means someone was first,
         # and the rollback puts the drawn coupon back untouched.
@@ -125,7 +125,7 @@ def confirm(
                 ],
             )
         except sqlite3.IntegrityError as exc:
-            raise Duplicate("phone" if "phone_key" in str(exc) else "email") from None
+            raise refusal(exc) from None
         ecoupons.issue(db, campaign.id, entry_id, now)
         _end_entry(db, entry_id, "confirmed", now)
         engine.end_if_done(db, campaign.id, now)

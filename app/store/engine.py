@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from app.lottery import period
 from app.lottery.draw import EmptyPool, Tier, pick_tier
 from app.lottery.fairness import uniform_for_draw
 
@@ -91,13 +92,9 @@ def open_for_draw(db: Database, campaign_id: int, now: datetime, draw: bool = Fa
         [step, step, campaign_id],
     ).fetchone()
     version, published, opens, closes, ended, seed, tilt, draws, events = row
-    moment = stamp(now)
-    if not published:
-        raise Closed("draft")
-    if ended or moment >= closes:
-        raise Closed("ended")
-    if moment < opens:
-        raise Closed("scheduled")
+    found = period.phase(stamp(now), opens, closes, published=bool(published), ended=bool(ended))
+    if found != period.OPEN:
+        raise Closed(found)
     if draw:
         return Opened(version, bytes.fromhex(seed), tilt, draw_no=draws, seq=events)
     return Opened(version, bytes.fromhex(seed), tilt)
