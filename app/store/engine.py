@@ -61,12 +61,6 @@ def _next(db: Database, campaign_id: int, no: int | None) -> int:
     return row[0]
 
 
-@strategy("batch")
-def _batch(db: Database, campaign_id: int, no: int | None) -> int:
-    """A batch draw gives out every tile at once, in store.batch.run, never one by one."""
-    raise ValueError("a batch campaign takes requests; store.batch.run draws them together")
-
-
 @dataclass(frozen=True)
 class Opened:
     """A campaign's state as a draw found it, with the version this draw stamps."""
