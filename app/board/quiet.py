@@ -15,6 +15,7 @@ import threading
 from urllib.parse import parse_qs
 
 from app import shared
+from app.lottery import period
 from app.store.db import stamp, thread_connection
 from app.store.polls import board_state, campaign_id, data_version
 
@@ -45,10 +46,14 @@ class QuietPolls:
         now = stamp(self.flask_app.config["CLOCK"]())
         return (
             state is not None
-            and state.published
             and state.version == int(since)
-            and state.ended_at is None
-            and state.opens <= now < state.closes
+            and period.is_open(
+                now,
+                state.opens,
+                state.closes,
+                published=state.published,
+                ended=state.ended_at is not None,
+            )
             and (state.next_expiry is None or now < state.next_expiry)
         )
 

@@ -89,7 +89,7 @@ def test_an_admin_change_on_one_host_reaches_polls_on_the_other(hosts, clock):
 
         db = get_db()
         found = campaigns.by_slug(db, "spring")
-        assert editing.close_early(db, found.id, clock(), "closed")
+        assert editing.change(db, found.id, clock(), close_now=True)
     html = watcher.get(f"/tiles?v={v}", headers=HEADERS).get_data(as_text=True)
     assert "has closed" in html and "hx-trigger" not in html
 

@@ -308,7 +308,7 @@ def test_a_host_killed_mid_load_loses_nothing(cluster, monkeypatch):
         assert per_ticket == []
         # End the campaign (returning holds cut off by the kill): the breakdown is exact.
         if live.ended_at is None:
-            assert editing.close_early(db, live.id, datetime.now(UTC), "closed by the test")
+            assert editing.change(db, live.id, datetime.now(UTC), close_now=True)
         live = campaigns.by_slug(db, SLUG)
         states = dict(
             db.execute(
