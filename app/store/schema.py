@@ -1,4 +1,11 @@
-"""Schema as named migrations: applied once, never edited after release."""
+"""Schema as named migrations: applied once, never edited after release.
+
+One list of names for both engines: SQLite runs the functions below (sqlite-utils'
+Migrations); PostgreSQL runs the file of the same name in migrations/postgres/. A test
+checks that the two lists name the same migrations, in the same order.
+"""
+
+from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
@@ -6,9 +13,10 @@ from app.lottery.conditions import ConditionsError, parse_conditions
 from app.lottery.draw import ranks
 from app.lottery.fairness import commitment, new_seed
 
-from .db import immediate
+from .db import engine, immediate
 
 migrations = Migrations("kuji")
+POSTGRES = Path(__file__).parent / "migrations" / "postgres"
 
 
 @migrations()
@@ -272,8 +280,46 @@ def _run(db: Database, script: str) -> None:
 
 def migrate(db: Database) -> None:
     """Apply pending migrations; safe when several workers start at once."""
+    if engine(db) == "postgresql":
+        _migrate_postgres(db)
+        return
     with immediate(db):
         migrations.apply(db)
+
+
+def names() -> list[str]:
+    """Return the SQLite migrations' names, in order."""
+    return [m.name for m in migrations._migrations]
+
+
+def postgres_names() -> list[str]:
+    """Return the PostgreSQL migration files' names, in order."""
+    return sorted(p.stem for p in POSTGRES.glob("*.sql"))
+
+
+def applied(db) -> list[str]:
+    """Return the names of the migrations applied to a database, in the order applied."""
+    if engine(db) == "postgresql":
+        return [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY seq")]
+    return [m.name for m in migrations.applied(db)]
+
+
+def _migrate_postgres(db) -> None:
+    with immediate(db):
+        # Workers that start together take turns; the first applies, the others find it done.
+        db.execute("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK])
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations (seq bigint GENERATED ALWAYS AS IDENTITY,"
+            " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        done = {r[0] for r in db.execute("SELECT name FROM _migrations")}
+        for name in postgres_names():
+            if name not in done:
+                db.execute((POSTGRES / f"{name}.sql").read_text())
+                db.execute("INSERT INTO _migrations (name) VALUES (?)", [name])
+
+
+MIGRATION_LOCK = 0x4B756A69  # "Kuji": the advisory lock migrations take on PostgreSQL
 
 
 @migrations()
