@@ -24,9 +24,7 @@ ENGINES = ("sqlite", "postgresql")
 
 def pytest_generate_tests(metafunc):
     """Tests marked both_engines run once on SQLite and once on PostgreSQL."""
-    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
-        "both_engines"
-    ):
+    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
         metafunc.parametrize("engine", ENGINES, scope="module")
 
 

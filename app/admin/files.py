@@ -20,9 +20,9 @@ from app import jobs
 from app.export import to_csv, to_xlsx
 from app.i18n import current_language
 from app.store import audit, campaigns, get_db, issue
-from app.store.db import is_postgres
 from app.store import destinations as destination_list
 from app.store import jobs as job_store
+from app.store.db import is_postgres
 from app.views import go, now
 
 from . import bp

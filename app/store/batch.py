@@ -1,6 +1,5 @@
 """Batch draws: requests during the period, then one transaction assigns every sheet."""
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,7 +11,7 @@ from app.lottery.fairness import uniform_for_draw
 
 from . import ecoupons, engine
 from .campaigns import Campaign
-from .db import immediate, stamp
+from .db import IntegrityError, immediate, retried, stamp
 from .errors import AlreadyDrawn, Duplicate, Taken
 
 
@@ -28,6 +27,7 @@ class Request:
     prize_id: int | None
 
 
+@retried
 def register(
     db: Database,
     campaign: Campaign,
@@ -43,7 +43,8 @@ def register(
     AlreadyDrawn for a holder who asked before, Duplicate for an e-mail or phone number
     that asked before.
     """
-    with immediate(db):
+    # The campaign's row lock first: two requests for the last sheet both counted one free.
+    with immediate(db, campaign=campaign.id):
         engine.open_for_draw(db, campaign.id, now)
         asked = db.execute(
             "SELECT count(*) FROM requests WHERE campaign_id = ?", [campaign.id]
@@ -54,7 +55,7 @@ def register(
             request_id = db.execute(
                 "INSERT INTO requests (campaign_id, holder, merit, name, address, phone, email,"
                 " email_key, phone_key, created_at, postal_code, language)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 [
                     campaign.id,
                     holder,
@@ -69,8 +70,8 @@ def register(
                     contact.postal_code,
                     language,
                 ],
-            ).lastrowid
-        except sqlite3.IntegrityError as exc:
+            ).fetchone()[0]
+        except IntegrityError as exc:
             text = str(exc)
             if "holder" in text:
                 raise AlreadyDrawn from None
@@ -106,13 +107,14 @@ def due(campaign: Campaign, requests: int, now: datetime) -> bool:
     return campaign.phase(now) == "ended" or requests >= campaign.sheets
 
 
+@retried
 def run(db: Database, campaign: Campaign, now: datetime) -> int | None:
     """Assign every request a sheet in request order, in one transaction; return how many.
 
     Returns None when the draw had already run: it is recorded and never runs twice.
     Raises NotDue while the period is open and sheets remain to be asked for.
     """
-    with immediate(db):
+    with immediate(db, campaign=campaign.id):
         row = db.execute(
             "SELECT batch_drawn_at, seed, tilt, published_at, ended_at, closes"
             " FROM campaigns WHERE id = ?",
@@ -206,10 +208,12 @@ def _assign(db, campaign, seed, tilt, pending, now) -> None:
     db.conn.executemany(
         "INSERT INTO destinations (campaign_id, issue_no, entry_id, prize_id, name, address,"
         " phone, email, email_key, phone_key, confirmed_at, postal_code, language)"
-        " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, postal_code, language FROM requests"
-        " WHERE id = ?",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " (SELECT postal_code FROM requests WHERE id = ?),"
+        " (SELECT language FROM requests WHERE id = ?))",
         (
-            (campaign.id, no, entry_of[no], prize_of[tier], *contact[request_id], at, request_id)
+            (campaign.id, no, entry_of[no], prize_of[tier], *contact[request_id], at)
+            + (request_id, request_id)
             for request_id, _, _, no, tier, _ in drawn
             if tier != LOSING
         ),

@@ -138,6 +138,29 @@ def snapshot(db):
         db.execute("COMMIT")
 
 
+def stamp_param(db) -> str:
+    """Return the placeholder for a stamp where nothing gives it a type (a SELECT list):
+    PostgreSQL reads an untyped parameter there as text, which a timestamptz refuses."""
+    return "CAST(? AS timestamptz)" if engine(db) == "postgresql" else "?"
+
+
+def skip_locked(db) -> str:
+    """Return the clause that makes a `SELECT … LIMIT 1` picking work skip rows another
+    transaction has taken: FOR UPDATE SKIP LOCKED on PostgreSQL, nothing on SQLite (whose
+    single writer already takes turns)."""
+    return " FOR UPDATE SKIP LOCKED" if engine(db) == "postgresql" else ""
+
+
+def serialize(db, key: str) -> None:
+    """Inside a write transaction, wait for every other one that serializes on `key`.
+
+    For a check-then-insert that no constraint can express (one unfinished job of a kind):
+    a transaction-scoped advisory lock on PostgreSQL; on SQLite the write lock already is.
+    """
+    if engine(db) == "postgresql":
+        db.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", [key])
+
+
 def retried(func):
     """Run a function whose transaction PostgreSQL may refuse with "try again" (a deadlock
     or serialization failure) again, a bounded number of times; SQLite never refuses so."""

