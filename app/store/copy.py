@@ -60,7 +60,7 @@ def copy_sqlite(source: str, target: str) -> dict[str, int]:
                 counts[table] = _copy_table(src, dst, table)
             # The free counts are kept by a trigger that counted the copied tiles again.
             dst.execute(
-                "UPDATE campaigns SET free = (SELECT count(*) FROM tickets t"
+                "UPDATE campaigns SET free = (SELECT count(*) FROM tiles t"
                 " WHERE t.campaign_id = campaigns.id AND t.state = 'free')"
             )
             for table in order:

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from app.lottery.contact import clean_contact
-from app.store import NotHeld, campaigns, jobs, kiosks, tickets
+from app.store import NotHeld, campaigns, claims, jobs, kiosks
 from app.store.db import connect
 from app.store.schema import migrate
 from tests.factories import START, conditions
@@ -68,14 +68,14 @@ def _confirm_or_return(i, start, results, database, slug, entries):
     for entry_id in reversed(entries) if i == 0 else entries[:1]:
         if i == 0:
             try:
-                tickets.confirm(
+                claims.confirm(
                     db, campaign, entry_id, contact(entry_id), START - timedelta(seconds=1)
                 )
                 done.append(entry_id)
             except NotHeld:
                 pass
         else:
-            tickets.expire_due(db, campaign, START + timedelta(seconds=1))
+            claims.expire_due(db, campaign, START + timedelta(seconds=1))
     db.conn.close()
     results.put((i, done))
 
@@ -88,14 +88,14 @@ def test_a_return_racing_a_confirm_never_frees_a_confirmed_tile(db, database):
     # Every hold lapses at START exactly: the confirmer's clock says it has not, the
     # returner's that it has.
     entries = [
-        tickets.hold(db, campaign, f"board:{n}", START - timedelta(minutes=1), no=n).id
+        claims.hold(db, campaign, f"board:{n}", START - timedelta(minutes=1), no=n).id
         for n in range(1, TILES + 1)
     ]
     found = dict(race(_confirm_or_return, database, slug, entries))
     confirmed = set(found[0])
     rows = db.execute(
         "SELECT t.no, t.state, t.entry_id, e.state, d.id IS NOT NULL FROM entries e"
-        " LEFT JOIN tickets t ON t.campaign_id = e.campaign_id AND t.entry_id = e.id"
+        " LEFT JOIN tiles t ON t.campaign_id = e.campaign_id AND t.entry_id = e.id"
         " LEFT JOIN destinations d ON d.entry_id = e.id WHERE e.campaign_id = ?",
         [campaign.id],
     ).fetchall()
@@ -114,7 +114,7 @@ def test_a_return_racing_a_confirm_never_frees_a_confirmed_tile(db, database):
         )
     }
     free = db.execute(
-        "SELECT count(*) FROM tickets WHERE campaign_id = ? AND state = 'free'", [campaign.id]
+        "SELECT count(*) FROM tiles WHERE campaign_id = ? AND state = 'free'", [campaign.id]
     ).fetchone()[0]
     assert free == TILES - len(confirmed)
     assert confirmed  # they did meet
