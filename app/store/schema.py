@@ -1,8 +1,9 @@
 """Schema as named migrations: applied once, never edited after release.
 
 One list of names for both engines: SQLite runs the functions below (sqlite-utils'
-Migrations); PostgreSQL runs the file of the same name in migrations/postgres/. A test
-checks that the two lists name the same migrations, in the same order.
+Migrations); PostgreSQL runs the file of the same name in migrations/postgres/, or, for a
+migration marked @both_engines (plain SQL both run, data rewritten in Python), the same
+function. A test checks that the two lists name the same migrations, in the same order.
 """
 
 from pathlib import Path
@@ -292,9 +293,25 @@ def names() -> list[str]:
     return [m.name for m in migrations._migrations]
 
 
+def both_engines(func):
+    """Mark a migration whose function PostgreSQL runs too (it has no file of its own)."""
+    BOTH_ENGINES.add(func.__name__)
+    return func
+
+
+BOTH_ENGINES: set[str] = set()
+
+
 def postgres_names() -> list[str]:
-    """Return the PostgreSQL migration files' names, in order."""
-    return sorted(p.stem for p in POSTGRES.glob("*.sql"))
+    """Return the PostgreSQL migrations' names, in order: the files, and the shared functions
+    in their place in the list."""
+    files = {p.stem for p in POSTGRES.glob("*.sql")}
+    shared = [n for n in names() if n in BOTH_ENGINES]
+    return sorted(files | set(shared), key=lambda n: (n not in names(), _position(n)))
+
+
+def _position(name: str) -> int | str:
+    return names().index(name) if name in names() else name
 
 
 def applied(db) -> list[str]:
@@ -313,9 +330,13 @@ def _migrate_postgres(db) -> None:
             " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
         )
         done = {r[0] for r in db.execute("SELECT name FROM _migrations")}
+        functions = {m.name: m.fn for m in migrations._migrations}
         for name in postgres_names():
             if name not in done:
-                db.execute((POSTGRES / f"{name}.sql").read_text())
+                if name in BOTH_ENGINES:
+                    functions[name](db)
+                else:
+                    db.execute((POSTGRES / f"{name}.sql").read_text())
                 db.execute("INSERT INTO _migrations (name) VALUES (?)", [name])
 
 

@@ -20,3 +20,5 @@ ALTER TABLE entries RENAME COLUMN ticket_no TO tile_no;
 ALTER TABLE draw_log RENAME COLUMN issue_no TO tile_no;
 ALTER TABLE destinations RENAME COLUMN issue_no TO tile_no;
 ALTER TABLE campaigns RENAME COLUMN sheets TO tile_count;
+ALTER TABLE destinations
+    RENAME CONSTRAINT destinations_campaign_id_issue_no_key TO destinations_campaign_id_tile_no_key;
