@@ -260,3 +260,42 @@ def test_a_new_layout_reaches_boards_polling_from_before_it(db):
     editing.replace_layout(db, c.id, bigger, "")
     assert [no for no, free in changes_since(db, c.id, before) if free] == [1, 2, 3, 4, 5]
     assert campaigns.by_slug(db, c.slug).free == 5
+
+
+def test_a_deadlock_or_serialization_failure_is_tried_again_a_bounded_number_of_times():
+    import psycopg
+
+    from app.store.db import RETRIES, retried
+
+    calls = []
+
+    @retried
+    def refused_twice():
+        calls.append(1)
+        if len(calls) <= 2:
+            raise (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)[
+                len(calls) - 1
+            ]
+        return "done"
+
+    assert refused_twice() == "done" and len(calls) == 3
+    calls.clear()
+
+    @retried
+    def always_refused():
+        calls.append(1)
+        raise psycopg.errors.DeadlockDetected
+
+    with pytest.raises(psycopg.errors.DeadlockDetected):
+        always_refused()
+    assert len(calls) == RETRIES
+    calls.clear()
+
+    @retried
+    def other_error():
+        calls.append(1)
+        raise psycopg.errors.UniqueViolation
+
+    with pytest.raises(psycopg.errors.UniqueViolation):  # only "try again" is tried again
+        other_error()
+    assert len(calls) == 1
