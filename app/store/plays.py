@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from .db import immediate, stamp, stamp_param, unstamp
+from .constraints import violated
+from .db import IntegrityError, immediate, stamp, stamp_param, unstamp
 
 MAX_MOVES = 100  # no game needs more; a runaway client cannot grow a play without end
 BAND = 100  # score bands of 100 points: 0-99, 100-199, … 900-1000
@@ -52,12 +53,16 @@ def start(db: Database, campaign_id: int, holder: str, game: str, challenge: dic
     Starting is what counts: an abandoned play stays this holder's one play.
     """
     with immediate(db):
-        if not db.execute(
-            "INSERT INTO plays (campaign_id, holder, game, challenge, started_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, holder) DO NOTHING RETURNING id",
-            [campaign_id, holder, game, json.dumps(challenge), stamp(now)],
-        ).fetchone():
-            raise AlreadyPlayed
+        try:
+            db.execute(
+                "INSERT INTO plays (campaign_id, holder, game, challenge, started_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [campaign_id, holder, game, json.dumps(challenge), stamp(now)],
+            )
+        except IntegrityError as exc:  # raised out: PostgreSQL has ended the transaction
+            if violated(exc) != "plays_campaign_id_holder_key":
+                raise
+            raise AlreadyPlayed from None
     return play_of(db, campaign_id, holder)
 
 
@@ -70,12 +75,17 @@ def record(db: Database, play_id: int, seq: int, kind: str, data: dict, now: dat
     if not 0 <= seq < MAX_MOVES:
         raise MoveRefused
     with immediate(db, durable=False):
-        added = db.execute(
-            "INSERT INTO play_moves (play_id, seq, kind, data, at)"  # noqa: S608
-            f" SELECT id, ?, ?, ?, {stamp_param(db)} FROM plays"
-            " WHERE id = ? AND finished_at IS NULL ON CONFLICT (play_id, seq) DO NOTHING",
-            [seq, kind, json.dumps(data), stamp(now), play_id],
-        ).rowcount
+        try:
+            added = db.execute(
+                "INSERT INTO play_moves (play_id, seq, kind, data, at)"  # noqa: S608
+                f" SELECT id, ?, ?, ?, {stamp_param(db)} FROM plays"
+                " WHERE id = ? AND finished_at IS NULL",
+                [seq, kind, json.dumps(data), stamp(now), play_id],
+            ).rowcount
+        except IntegrityError as exc:
+            if violated(exc) != "play_moves_pkey":
+                raise
+            raise MoveRefused from None
     if not added:
         raise MoveRefused
     return Move(seq, kind, data, now)
