@@ -10,7 +10,7 @@ MO := $(CATALOGUES:.po=.mo)
 # so workers never share a server, a database or an instance folder.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install run test test-cluster iproute2 test-fast lint format bench chromium nginx redis fonts clean translations
+.PHONY: install run test test-cluster iproute2 test-fast lint format bench chromium nginx redis fonts postgresql clean translations
 APT = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
 
 install: $(VENV)/.installed $(HTMX) $(MO)
@@ -35,20 +35,19 @@ run: install
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 ## Run every test: unit, Flask test client, race, torture and Playwright in Debian's chromium
-test: install chromium nginx redis fonts
+test: install chromium nginx redis fonts postgresql
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## Two app hosts, a load balancer and a data host in network namespaces (root): app2 killed mid-load
-test-cluster: install nginx redis iproute2
-	KUJI_CLUSTER=1 $(BIN)/pytest tests/cluster -p no:cacheprovider $(PYTEST_ARGS)
+test-cluster: install nginx redis postgresql iproute2
+	KUJI_CLUSTER=1 $(BIN)/pytest tests/cluster -p no:cacheprovider -n 0
 
-# iproute2 (ip netns) and PostgreSQL 15 for the cluster test's hosts.
+# iproute2 (ip netns) for the cluster test's hosts.
 iproute2:
-	@command -v ip >/dev/null && [ -x /usr/lib/postgresql/15/bin/postgres ] \
-		|| { $(APT) iproute2 postgresql-15; }
+	@command -v ip >/dev/null || { $(APT) iproute2; }
 
-test-fast: install
+test-fast: install postgresql
 	$(BIN)/pytest -m "not slow and not e2e" $(PYTEST_ARGS)
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
@@ -74,6 +73,11 @@ nginx:
 # each test run starts its own on a free port, keeping nothing.
 redis:
 	@{ command -v redis-server || [ -x /usr/bin/redis-server ]; } >/dev/null || { $(APT) redis-server; }
+
+# Debian's PostgreSQL 15 server: the store, race and crash tests also run on throw-away
+# clusters of it (tests/pgcluster.py), started by the tests as the `postgres` user.
+postgresql:
+	@[ -x /usr/lib/postgresql/15/bin/pg_ctl ] || { $(APT) postgresql; }
 
 # A Japanese font for the printed coupons (names and addresses).
 fonts:
