@@ -357,7 +357,12 @@ def database_now(db, clock) -> datetime:
     """
     if isinstance(db, Database):
         return clock()
-    return db.execute("SELECT clock_timestamp()").fetchone()[0]
+    # As text in stamp()'s form, whatever type adapters the connection has.
+    text = db.execute(
+        "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',"
+        " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+    ).fetchone()[0]
+    return datetime.fromisoformat(text)
 
 
 def stamp(moment: datetime) -> str:

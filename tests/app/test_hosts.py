@@ -165,3 +165,26 @@ def test_a_connection_outside_a_transaction_still_bumps(tmp_path, clock, redis_u
         before = int(client.get(f"kuji:board:{cid}:gen") or 0)
         changed(db, cid)
     assert int(client.get(f"kuji:board:{cid}:gen")) == before + 1
+
+
+@pytest.mark.both_engines
+def test_leases_run_by_the_database_clock_and_job_files_round_trip(app, engine):
+    from datetime import UTC, datetime, timedelta
+
+    from app.store import get_db
+    from app.store import jobs as job_store
+    from app.store.db import database_now
+
+    with app.app_context():
+        db = get_db()
+        moment = database_now(db, app.config["CLOCK"])
+        if engine == "sqlite":  # a file on this machine: the app's clock (tests set it)
+            assert moment == app.config["CLOCK"]()
+        else:  # the server's clock, whatever the app's says
+            assert moment != app.config["CLOCK"]()
+            assert abs(moment - datetime.now(UTC)) < timedelta(minutes=1)
+        job_id = job_store.enqueue(db, "export-destinations", None, moment)
+        job_store.save_file(db, job_id, 1, b"%PDF-first")
+        job_store.save_file(db, job_id, 1, b"%PDF-again")  # a job run again replaces it
+        assert job_store.read_file(db, job_id, 1) == b"%PDF-again"
+        assert job_store.read_file(db, job_id, 2) is None

@@ -134,6 +134,8 @@ class Cluster:
                 _ip("netns", "del", name, check=False)
             elif kind == "link":
                 _ip("link", "del", name, check=False)
+            elif kind == "dir":
+                shutil.rmtree(name, ignore_errors=True)
             elif kind == "cgroup":
                 for _ in range(50):  # a killed process leaves its cgroup a moment later
                     try:

@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -53,7 +54,11 @@ def postgres_supported() -> bool:
 
 def start_postgres(c: Cluster) -> str:
     """A throw-away PostgreSQL cluster in `data`, trusting the test subnet; return its URL."""
-    data = c.folder / "pg"
+    # pytest's folders are root's alone; the server's user needs a way in to its own.
+    base = Path(tempfile.mkdtemp(prefix="kuji-cluster-pg-"))
+    c.made.append(("dir", str(base)))
+    os.chmod(base, 0o755)  # noqa: S103 (only the data folder inside is the server's)
+    data = base / "data"
     data.mkdir()
     shutil.chown(data, "postgres", "postgres")
     subprocess.run(
