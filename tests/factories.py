@@ -112,7 +112,14 @@ class Terminal:
     def claim(self, no, **kw):
         return self.post("/claim", {"tile": str(no)}, **kw)
 
-    def confirm(self, **fields):
+    def reveal(self, path="/reveal"):
+        """Uncover the drawn result, as scratching, spinning or pressing Reveal does."""
+        return self.post(path)
+
+    def confirm(self, reveal=True, **fields):
+        """Confirm the held tile with Hanako's details; uncover it first unless told not to."""
+        if reveal:
+            self.reveal()
         data = {
             "name": "Hanako Yamada",
             "postal_code": "104-0061",

@@ -20,13 +20,14 @@ from app.store import (
     campaigns,
     destinations,
     get_db,
+    reveals,
     tickets,
 )
 from app.store import board as board_store
 from app.views import go, now, render, to_main
 
 from . import bp, confirming, speed, terminal, tiles
-from .reveal import reveal_of
+from .revealing import COVERED, context
 
 log = logging.getLogger(__name__)
 TAKEN = _l("That tile was just taken — pick another.")
@@ -149,15 +150,15 @@ def claim(slug):
 
 
 @bp.get("/<slug>/ticket")
-def ticket(slug, status=200, errors=None, form=None, message=None):
-    """Reveal what this terminal drew: the confirm form while held, else its outcome."""
+def ticket(slug, status=200, errors=None, form=None, message=None, just=False):
+    """Show what this terminal drew: covered until uncovered, then the confirm form while
+    held, else its outcome."""
     campaign = _campaign(slug)
     db = get_db()
     entry = None if campaign.strategy == "batch" or campaign.mode == "invite" else _drawn(campaign)
     if entry is None:
         return go(url_for(".show", slug=slug))
     prize = campaigns.prizes(db, campaign.id).get(entry.prize_id)
-    shown = entry.state in ("held", "lost")
     return render(
         "board/ticket.html",
         block="main",
@@ -169,7 +170,7 @@ def ticket(slug, status=200, errors=None, form=None, message=None):
         form=form or {},
         refused=status == 403,
         message=message,
-        reveal=reveal_of(db, campaign, prize) if shown else None,
+        **context(db, campaign, entry.id, prize, just),
         destination=destinations.of_entry(db, entry.id) if entry.state == "confirmed" else None,
     )
 
@@ -180,6 +181,9 @@ def ticket(slug, status=200, errors=None, form=None, message=None):
 def confirm(slug):
     """Record the respondent's destination for the tile they hold."""
     campaign, entry = _holder(slug)
+    if not reveals.revealed(get_db(), entry.id):
+        log.info("confirm refused: not revealed", extra={"campaign": slug, "entry": entry.id})
+        return ticket(slug, status=409, message=COVERED)
     try:
         contact = clean_contact(request.form)
     except ContactError as exc:

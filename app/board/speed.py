@@ -9,7 +9,17 @@ from app.extensions import limiter
 from app.i18n import current_language
 from app.lottery.contact import ContactError, clean_contact
 from app.play import gate
-from app.store import AlreadyDrawn, Closed, Duplicate, Taken, batch, campaigns, get_db, tickets
+from app.store import (
+    AlreadyDrawn,
+    Closed,
+    Duplicate,
+    Taken,
+    batch,
+    campaigns,
+    get_db,
+    reveals,
+    tickets,
+)
 from app.views import go, now, render, to_main
 
 from . import bp, terminal
@@ -79,8 +89,10 @@ def _run_if_due(campaign):
     return campaign
 
 
-def batch_page(campaign, status=200, errors=None, form=None, message=None):
-    """Show the request form, this terminal's request, or its result."""
+def batch_page(campaign, status=200, errors=None, form=None, message=None, just=False):
+    """Show the request form, this terminal's request, or its result once uncovered."""
+    from .revealing import context
+
     campaign = _run_if_due(campaign)
     db = get_db()
     found = terminal.drawn(campaign)
@@ -88,6 +100,8 @@ def batch_page(campaign, status=200, errors=None, form=None, message=None):
     prize = None
     if mine and mine.prize_id:
         prize = campaigns.prizes(db, campaign.id).get(mine.prize_id)
+    drawn = reveals.request_entry(db, campaign.id, found[0], found[1]) if mine else None
+    shown = context(db, campaign, drawn[0], prize, just) if drawn else {}
     return render(
         "board/batch.html",
         block="main",
@@ -100,6 +114,7 @@ def batch_page(campaign, status=200, errors=None, form=None, message=None):
         errors=errors or {},
         form=form or {},
         message=message,
+        **shown,
     )
 
 

@@ -489,3 +489,12 @@ def m013_destination_language(db: Database) -> None:
     # later is written in it too.
     db.execute("ALTER TABLE destinations ADD COLUMN language TEXT")
     db.execute("ALTER TABLE requests ADD COLUMN language TEXT")
+
+
+@migrations()
+def m014_entry_revealed(db: Database) -> None:
+    # The moment the person uncovered their draw (scratched, spun or pressed Reveal): the
+    # outcome and the confirm form reach the page only after it, and a confirm before it is
+    # refused. Draws made before this migration had their outcome on the page already.
+    db.execute("ALTER TABLE entries ADD COLUMN revealed_at TEXT")
+    db.execute("UPDATE entries SET revealed_at = created_at")

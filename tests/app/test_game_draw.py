@@ -225,4 +225,7 @@ def test_the_invitation_reveal_is_a_roulette_when_the_file_says_so(app, clock):
     assert 'data-reveal="roulette"' in page
     labels = re.findall(r'class="wheel-segment" data-label="([^"]+)"', page)
     assert set(labels) == {"25 % off", "10 % off", "No prize"}
+    assert "You won" not in page and "No prize this time." not in page  # not before the spin
+    t.post("/invited/reveal")
+    page = html(t.get("/invited"))
     assert "You won" in page or "No prize this time." in page
