@@ -34,7 +34,7 @@ def context(db, campaign, entry_id: int, prize, just: bool = False) -> dict:
 @bp.post("/<slug>/reveal")
 def reveal(slug):
     """Uncover this terminal's draw, then show its outcome (htmx: the page's main block)."""
-    from .routes import drawn_entry, public_campaign, ticket
+    from .routes import _entry_page, drawn_entry, public_campaign
     from .speed import batch_page
 
     campaign = public_campaign(slug)
@@ -54,4 +54,6 @@ def reveal(slug):
         abort(409, _("You have no draw to uncover in this campaign yet."))
     first = reveals.reveal(db, campaign.id, entry.id, now())
     log.info("revealed", extra={"campaign": slug, "entry": entry.id, "first": first})
-    return ticket(slug, just=first) if request.htmx else go(url_for(".ticket", slug=slug))
+    if request.htmx:
+        return _entry_page(campaign, just=first)
+    return go(url_for(".entry_page", slug=slug))

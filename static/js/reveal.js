@@ -338,6 +338,19 @@
 
   /* Celebration ---------------------------------------------------------------------- */
 
+  // One canvas of our own over the page, hidden from screen readers and from clicks
+  // (kuji.css), instead of the library's anonymous one.
+  let shooter = null;
+  function party() {
+    if (shooter) return shooter;
+    const canvas = document.createElement("canvas");
+    canvas.className = "confetti";
+    canvas.setAttribute("aria-hidden", "true");
+    document.body.appendChild(canvas);
+    shooter = window.confetti.create(canvas, { resize: true });
+    return shooter;
+  }
+
   function celebrate(outcome) {
     const level = outcome.dataset.celebrate;
     outcome.removeAttribute("data-celebrate");
@@ -345,7 +358,7 @@
     fanfare(level);
     if (still() || typeof window.confetti !== "function") return;
     const colors = ["#f5c542", "#c0392b", "#1f6f8b", "#2e7d32", "#ffffff"];
-    const burst = (opts) => window.confetti({ colors, disableForReducedMotion: true, ...opts });
+    const burst = (opts) => party()({ colors, disableForReducedMotion: true, ...opts });
     if (level === "small") {
       burst({ particleCount: 60, spread: 60, origin: { y: 0.6 } });
       return;

@@ -21,7 +21,7 @@ def make(app, reveal="scratch", slug="spring", **kw):
 
 
 def page(t) -> str:
-    return t.get("/ticket").get_data(as_text=True)
+    return t.get("/entry").get_data(as_text=True)
 
 
 def body(html: str) -> str:
@@ -90,7 +90,7 @@ def test_without_javascript_the_reveal_post_redirects_to_the_uncovered_page(app,
     t = Terminal(client)
     t.claim(4)
     answer = t.reveal()
-    assert answer.status_code == 303 and answer.location.endswith("/c/spring/ticket")
+    assert answer.status_code == 303 and answer.location.endswith("/c/spring/entry")
     assert 'name="email"' in page(t)
 
 

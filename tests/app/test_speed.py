@@ -19,11 +19,11 @@ def test_draw_then_confirm_then_the_device_cannot_draw_again(app, client):
     make_campaign(app, slug="speedy", mode="speed")
     t = Terminal(client, "speedy")
     answer = t.post("/draw")
-    assert answer.status_code == 303 and answer.location.endswith("/c/speedy/ticket")
-    html = t.get("/ticket").get_data(as_text=True).split("</header>")[1]
+    assert answer.status_code == 303 and answer.location.endswith("/c/speedy/entry")
+    html = t.get("/entry").get_data(as_text=True).split("</header>")[1]
     assert "% off" not in html and 'name="email"' not in html and "Tile" not in html
     assert t.reveal().status_code == 303
-    html = t.get("/ticket").get_data(as_text=True)
+    html = t.get("/entry").get_data(as_text=True)
     assert "You won" in html and 'name="email"' in html
     assert "goes back to the draw" in html and "board" not in html.split("</header>")[1]
     assert t.confirm().status_code == 303

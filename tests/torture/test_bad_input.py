@@ -145,7 +145,7 @@ def test_markup_is_shown_escaped_never_run(terminal, snapshot):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     # Accepted, stored as typed, and escaped on the thank-you page.
     assert terminal.confirm(**attack).status_code == 303
-    html = terminal.get("/ticket").get_data(as_text=True)
+    html = terminal.get("/entry").get_data(as_text=True)
     assert "Thank you" in html
     assert "sent to &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert" not in html
@@ -200,18 +200,18 @@ def test_requests_without_a_genuine_csrf_token_are_refused(terminal, new_termina
         ("GET", "/c/spring/tiles?v=%00"),
         ("GET", "/c/spring/tiles?v=%EF%BC%95"),
         ("GET", "/c/spring/tiles?v=1&v=2"),
-        ("GET", "/c/spring/ticket?next=%3Cscript%3E"),
+        ("GET", "/c/spring/entry?next=%3Cscript%3E"),
         ("GET", "/c/spring/claim"),
         ("GET", "/c/spring/confirm"),
         ("GET", "/c/spring/cancel"),
         ("POST", "/c/spring"),
         ("POST", "/c/spring/tiles"),
-        ("POST", "/c/spring/ticket"),
+        ("POST", "/c/spring/entry"),
         ("POST", "/c/nope/claim"),
         ("POST", "/c/nope/confirm"),
         ("POST", "/healthz"),
         ("PUT", "/c/spring/claim"),
-        ("DELETE", "/c/spring/ticket"),
+        ("DELETE", "/c/spring/entry"),
     ],
 )
 def test_every_public_route_answers_garbage_without_a_5xx(terminal, snapshot, method, path):
