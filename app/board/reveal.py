@@ -56,6 +56,12 @@ def settings(db, campaign):
         return None
 
 
+def has_losing(db, campaign) -> bool:
+    """Tell whether some draws of this campaign win nothing (the copy must not promise)."""
+    c = settings(db, campaign)
+    return bool(c.losing) if c is not None else True  # unknown: never promise a coupon
+
+
 def reveal_of(db, campaign, prize, revealed: bool) -> Reveal:
     """Return how this campaign uncovers a draw; `prize` (None: a losing draw) only counts
     once `revealed`, so the wheel before the reveal is the same whatever was drawn."""

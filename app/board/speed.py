@@ -23,6 +23,7 @@ from app.store import (
 from app.views import go, now, render, to_main
 
 from . import bp, terminal
+from .reveal import has_losing
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ def speed_page(campaign, message=None, status=200):
         phase=phase,
         message=message,
         before=gate.before_draw(get_db(), campaign, terminal.holder()) if phase == "open" else None,
+        losing=has_losing(get_db(), campaign),
     )
 
 

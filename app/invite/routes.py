@@ -6,6 +6,7 @@ from flask import abort, current_app, g, request, session, url_for
 from flask_babel import gettext as _
 
 from app.board import confirming
+from app.board.reveal import has_losing
 from app.board.revealing import COVERED, context
 from app.extensions import limiter
 from app.i18n import current_language
@@ -172,6 +173,7 @@ def invited(slug, status=200, errors=None, form=None, message=None, just=False):
         entry=entry,
         prize=prize,
         odds=merit.odds_sentence(db, campaign),
+        losing=has_losing(db, campaign),
         before=before,
         **(context(db, campaign, entry.id, prize, just) if entry else {}),
         errors=errors or {},

@@ -154,3 +154,14 @@ def test_a_speed_lottery_speaks_of_the_draw_not_of_tiles(app, client):
     assert landed_label(html) == won
     assert "Tile" not in body(html) and "board" not in body(html)
     assert "the coupon goes back to the draw" in html
+
+
+def test_the_words_before_a_draw_promise_a_coupon_only_when_every_draw_wins(app, client):
+    make(app, slug="all", mode="speed", prizes=MIXED)
+    make(app, slug="some", mode="speed", prizes=MIXED, losing=3)
+    every = Terminal(client, "all").get().get_data(as_text=True)
+    some = Terminal(app.test_client(), "some").get().get_data(as_text=True)
+    assert "Press Draw to see which one is yours" in every and "win nothing" not in every
+    assert "some draws win nothing. Press Draw to see what you get" in some
+    ja = Terminal(app.test_client(), "some", lang="ja").get().get_data(as_text=True)
+    assert "「くじを引く」を押して" in ja and "抽選する" not in ja
