@@ -14,9 +14,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from app.lottery.conditions import ConditionsError, parse_conditions
 from app.lottery.draw import ranks
-from app.store import campaigns, editing
+from app.store import campaigns
 
 log = logging.getLogger(__name__)
 
@@ -47,26 +46,16 @@ class Outcome:
     celebrate: str  # "grand", "big", "small" or "" (a loss)
 
 
-def settings(db, campaign):
-    """Return the campaign's parsed condition file, or None when it no longer parses."""
-    try:
-        return parse_conditions(editing.source(db, campaign.id))
-    except ConditionsError:  # a file saved before today's rules: reveal as a card
-        log.warning("condition file unreadable", extra={"campaign": campaign.slug})
-        return None
-
-
 def has_losing(db, campaign) -> bool:
     """Tell whether some draws of this campaign win nothing (the copy must not promise)."""
-    c = settings(db, campaign)
-    return bool(c.losing) if c is not None else True  # unknown: never promise a coupon
+    return bool(campaign.settings.losing)
 
 
 def reveal_of(db, campaign, prize, revealed: bool) -> Reveal:
     """Return how this campaign uncovers a draw; `prize` (None: a losing draw) only counts
     once `revealed`, so the wheel before the reveal is the same whatever was drawn."""
-    c = settings(db, campaign)
-    if c is None or c.reveal != "roulette":
+    c = campaign.settings
+    if c.reveal != "roulette":
         return Reveal("scratch")
     labels = _labels(campaigns.prizes(db, campaign.id).values())
     nothing = _("No prize")

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from app.lottery import period
 from app.lottery.draw import EmptyPool, Tier, pick_tier
 from app.lottery.fairness import uniform_for_draw
 
@@ -60,12 +61,6 @@ def _next(db: Database, campaign_id: int, no: int | None) -> int:
     return row[0]
 
 
-@strategy("batch")
-def _batch(db: Database, campaign_id: int, no: int | None) -> int:
-    """A batch draw gives out every tile at once, in store.batch.run, never one by one."""
-    raise ValueError("a batch campaign takes requests; store.batch.run draws them together")
-
-
 @dataclass(frozen=True)
 class Opened:
     """A campaign's state as a draw found it, with the version this draw stamps."""
@@ -91,13 +86,9 @@ def open_for_draw(db: Database, campaign_id: int, now: datetime, draw: bool = Fa
         [step, step, campaign_id],
     ).fetchone()
     version, published, opens, closes, ended, seed, tilt, draws, events = row
-    moment = stamp(now)
-    if not published:
-        raise Closed("draft")
-    if ended or moment >= closes:
-        raise Closed("ended")
-    if moment < opens:
-        raise Closed("scheduled")
+    found = period.phase(stamp(now), opens, closes, published=bool(published), ended=bool(ended))
+    if found != period.OPEN:
+        raise Closed(found)
     if draw:
         return Opened(version, bytes.fromhex(seed), tilt, draw_no=draws, seq=events)
     return Opened(version, bytes.fromhex(seed), tilt)
@@ -197,12 +188,19 @@ def return_holds(
         "UPDATE campaigns SET version = version + 1 WHERE id = ? RETURNING version",
         [campaign_id],
     ).fetchone()[0]
+    freed = []
     for no, held_by, tier in rows:
-        db.execute(
+        # Free the tile only if it is still this hold: a confirm that committed since the
+        # read above keeps its tile (PostgreSQL re-checks the condition on the newest row).
+        if not db.execute(
             "UPDATE tiles SET state = 'free', entry_id = NULL, held_until = NULL,"
-            " prize_id = NULL, tier = NULL, version = ? WHERE campaign_id = ? AND no = ?",
-            [version, campaign_id, no],
-        )
+            " prize_id = NULL, tier = NULL, version = ?"
+            " WHERE campaign_id = ? AND no = ? AND state = 'held' AND entry_id = ?"
+            " RETURNING no",
+            [version, campaign_id, no, held_by],
+        ).fetchone():
+            continue
+        freed.append(no)
         db.execute(
             "UPDATE tiers SET free = free + 1 WHERE campaign_id = ? AND number = ?",
             [campaign_id, tier],
@@ -212,7 +210,7 @@ def return_holds(
             [state, stamp(now), held_by],
         )
         log(db, campaign_id, "return", tier, no, held_by, now)
-    return [no for no, _, _ in rows]
+    return freed
 
 
 def end_if_done(db: Database, campaign_id: int, now: datetime) -> None:

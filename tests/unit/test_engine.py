@@ -17,10 +17,14 @@ from tests.factories import START, conditions
 
 
 @pytest.fixture
-def db(tmp_path):
-    db = connect(str(tmp_path / "engine.sqlite"), "NORMAL")
+def db(database):
+    db = connect(database, "NORMAL")
     migrate(db)
-    return db
+    yield db
+    db.conn.close()
+
+
+pytestmark = pytest.mark.both_engines
 
 
 def make(db, seed=7, **kw):
@@ -170,7 +174,7 @@ def end(db, c, moment):
     """Close the campaign as the admin would, and read it back."""
     from app.store import editing
 
-    editing.close_early(db, c.id, moment, "")
+    editing.change(db, c.id, moment, close_now=True)
     return campaigns.by_slug(db, c.slug)
 
 
