@@ -118,7 +118,11 @@ def drawn(live, slug: str) -> str | None:
 
 
 def axe(page: Page) -> list:
-    """Run axe-core on the page; return its violations (id and the nodes' targets)."""
+    """Run axe-core on the page once its CSS animations have ended (a card fading in has
+    no contrast yet); return the violations (id and the nodes' targets)."""
+    page.wait_for_function(
+        "document.getAnimations().every(a => a.playState === 'finished' || a.playState === 'idle')"
+    )
     page.add_script_tag(path=str(AXE))
     found = page.evaluate(
         "async () => (await axe.run(document)).violations"
