@@ -3,8 +3,13 @@
 import json
 from datetime import timedelta
 
+import pytest
+
 from app.lottery.fairness import verify
 from tests.factories import START, Terminal, make_campaign
+
+# The proof a campaign drawn on either engine publishes verifies the same way.
+pytestmark = pytest.mark.both_engines
 
 
 def seed_of(app, slug):
