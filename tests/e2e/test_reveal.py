@@ -8,10 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.campaigns import create_campaign
-from app.lottery.conditions import parse_conditions, to_toml
+from app.lottery.conditions import to_toml
 from tests.e2e.test_board import CONTACT, MIXED, expect_one_row, fill_contact, tile
-from tests.factories import conditions
+from tests.factories import conditions, create_from_file
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser_context_args(locale="en-US")]
 
@@ -43,7 +42,7 @@ def campaign(live, reveal="scratch", extra="", **kw) -> str:
     c = replace(c, reveal=reveal)
     with live.app.app_context():
         text = to_toml(c) + "\n" + extra
-        create_campaign(parse_conditions(text), moment, source=text)
+        create_from_file(c, text, moment)
     return slug
 
 
