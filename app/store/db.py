@@ -360,7 +360,7 @@ def database_now(db, clock) -> datetime:
     # As text in stamp()'s form, whatever type adapters the connection has.
     text = db.execute(
         "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',"
-        " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+        ' \'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\')'
     ).fetchone()[0]
     return datetime.fromisoformat(text)
 

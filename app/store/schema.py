@@ -629,11 +629,12 @@ def m015_campaign_settings(db: Database) -> None:
     ).fetchall():
         db.execute(
             "UPDATE campaigns SET settings = ? WHERE id = ?",
-            [to_json(_settings_from_file(source, losing)), campaign_id],
+            [to_json(settings_from_file(source, losing)), campaign_id],
         )
 
 
-def _settings_from_file(source: str, losing: int) -> Settings:
+def settings_from_file(source: str, losing: int) -> Settings:
+    """Return a stored file's settings; a file today's rules refuse is read leniently."""
     try:
         return settings_of(parse_conditions(source))
     except ConditionsError:
@@ -663,7 +664,17 @@ def _settings_from_file(source: str, losing: int) -> Settings:
 
 
 @migrations()
-def m016_job_files(db: Database) -> None:
+@both_engines  # plain SQL: the same on PostgreSQL
+def m016_entry_revealed(db: Database) -> None:
+    # The moment the person uncovered their draw (scratched, spun or pressed Reveal): the
+    # outcome and the confirm form reach the page only after it, and a confirm before it is
+    # refused. Draws made before this migration had their outcome on the page already.
+    db.execute("ALTER TABLE entries ADD COLUMN revealed_at TEXT")
+    db.execute("UPDATE entries SET revealed_at = created_at")
+
+
+@migrations()
+def m017_job_files(db: Database) -> None:
     # The files a job made (coupon PDFs, exports), kept in the database rather than on the
     # disk of whichever host ran the job, so any host serves any download.
     db.execute(

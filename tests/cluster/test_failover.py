@@ -118,6 +118,9 @@ class Load:
             return
         with self.lock:
             self.view.discard(tile)
+        reply = browser.post("/reveal")  # scratched, spun or pressed Reveal
+        if not self._count("reveal", reply):
+            return
         email = f"t{n}@example.jp"
         reply = browser.confirm(
             name=f"Respondent {n}",
