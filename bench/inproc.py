@@ -1,7 +1,7 @@
 """Calling Kuji in-process as gunicorn would, and timing it: the tools bench.profile uses."""
 
 import io
-import sys
+import os
 import time
 from pathlib import Path
 
@@ -13,6 +13,8 @@ from . import prepare
 SECRET = "profile-secret"  # noqa: S105 (a throw-away instance)
 HX = {"HX-Request": "true"}
 SEQ = iter(range(10**9))  # phone numbers and e-mail addresses never repeat in a process
+# Where the request log lines go, as a server sends them to its log file: not the terminal.
+LOG = open(os.devnull, "w")  # noqa: SIM115 (open for the life of the process)
 
 
 class Tiles:
@@ -42,7 +44,7 @@ def call(app, method: str, path: str, headers=None, body: bytes = b"") -> tuple[
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": "http",
         "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr,
+        "wsgi.errors": LOG,
         "wsgi.multithread": False,
         "wsgi.multiprocess": True,
         "wsgi.run_once": False,
