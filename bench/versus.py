@@ -27,10 +27,10 @@ CASES = {
     "poll, no change": (0.2, "healthz"),
 }
 CALLS = {
-    "healthz": 1000,
+    "healthz": 2000,
     "post": 500,
-    "claim": 100,
-    "claim+confirm pair": 60,
+    "claim": 200,
+    "claim+confirm pair": 100,
     "poll, no change": 2000,
 }
 
