@@ -108,7 +108,7 @@ def create_app(
         if not taken:
             abort(409)
         payload = f"{raw}.{holder}"
-        response = redirect(f"/c/{slug}/ticket", 303)
+        response = redirect(f"/c/{slug}/entry", 303)
         response.set_cookie(
             f"kuji_{slug}",
             f"{payload}.{sign(payload)}",
@@ -143,6 +143,6 @@ def create_app(
                 )
         except sqlite3.IntegrityError:
             abort(409)
-        return redirect(f"/c/{slug}/ticket", 303)
+        return redirect(f"/c/{slug}/entry", 303)
 
     return app

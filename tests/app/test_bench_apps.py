@@ -27,12 +27,12 @@ def rows(db, sql: str) -> list:
 
 
 HELD = {
-    "kuji": "SELECT no FROM tickets t JOIN campaigns c ON c.id = t.campaign_id"
+    "kuji": "SELECT no FROM tiles t JOIN campaigns c ON c.id = t.campaign_id"
     " WHERE c.slug = 'claims' AND t.state != 'free' ORDER BY no",
     "bare": "SELECT no FROM tiles WHERE slug = 'claims' AND holder IS NOT NULL ORDER BY no",
 }
 DESTINATIONS = {
-    "kuji": "SELECT d.issue_no FROM destinations d JOIN campaigns c ON c.id = d.campaign_id"
+    "kuji": "SELECT d.tile_no FROM destinations d JOIN campaigns c ON c.id = d.campaign_id"
     " WHERE c.slug = 'claims'",
     "bare": "SELECT no FROM destinations WHERE slug = 'claims'",
 }
