@@ -57,7 +57,8 @@ function response(status, headers, body)
     return
   end
   if sent == "claim" then
-    held = (headers["Set-Cookie"] or ""):match("(kuji_[^=]+=[^;]+)")
+    -- HTTP header names are case-insensitive: gunicorn writes Set-Cookie, granian set-cookie.
+    held = (headers["Set-Cookie"] or headers["set-cookie"] or ""):match("(kuji_[^=]+=[^;]+)")
   else
     units = units + 1
   end
