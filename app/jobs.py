@@ -86,6 +86,8 @@ def run_one(app: Flask, job: store.Job) -> None:
 def start_runner(app: Flask) -> None:
     """Start this process's runner thread once (gunicorn forks: one per worker)."""
     pid = os.getpid()
+    if pid in _started:  # every request asks: answer without the lock once running
+        return
     with _lock:
         if pid in _started:
             return
