@@ -24,6 +24,8 @@ COOKIE = "lang"
 COOKIE_DAYS = 365
 # One pattern per language: Japanese reads 2026年12月1日 9:00, English Dec 1, 2026, 9:00 AM.
 MOMENT = {"ja": "y年M月d日 H:mm", "en": "MMM d, y, h:mm a"}
+# With the zone named, for a customer who may read it anywhere: 2027年1月3日 0:00 JST.
+ZONED = {"ja": "y年M月d日 H:mm z", "en": "MMM d, y, h:mm a zzzz"}
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 bp = Blueprint("i18n", __name__)
@@ -128,13 +130,15 @@ def translate(text: str) -> str:
     return text
 
 
-def format_moment(moment: datetime, zone: tzinfo | None = None) -> str:
-    """Render a date and time in `zone` (else its own), in the current language."""
+def format_moment(moment: datetime, zone: tzinfo | None = None, named: bool = False) -> str:
+    """Render a date and time in `zone` (else its own), in the current language; `named`
+    adds the zone's name (JST, Japan Standard Time)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     zone = zone or moment.tzinfo
     language = current_language()
-    return format_datetime(moment, MOMENT[language], tzinfo=zone, locale=language)
+    pattern = (ZONED if named else MOMENT)[language]
+    return format_datetime(moment, pattern, tzinfo=zone, locale=language)
 
 
 def format_value(value: int, unit: str) -> str:

@@ -489,3 +489,10 @@ def m013_destination_language(db: Database) -> None:
     # later is written in it too.
     db.execute("ALTER TABLE destinations ADD COLUMN language TEXT")
     db.execute("ALTER TABLE requests ADD COLUMN language TEXT")
+
+
+@migrations()
+def m014_kiosk_reveal(db: Database) -> None:
+    # A kiosk shows a drawn coupon only after the customer presses Reveal; the server keeps
+    # that moment, so the result page cannot be opened (or guessed at) before it.
+    db.execute("ALTER TABLE kiosk_tickets ADD COLUMN revealed_at TEXT")
