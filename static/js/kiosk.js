@@ -41,9 +41,10 @@
   }
   reset.addEventListener("submit", function (event) { event.preventDefault(); startOver(); });
 
-  var template = shown ? shown.getAttribute("data-template") : "";
   function show(seconds) {
-    if (shown) { shown.textContent = template.replace("{n}", String(seconds)); }
+    if (!shown) { return; }
+    var sentence = shown.getAttribute(seconds === 1 ? "data-one" : "data-many") || "";
+    shown.textContent = sentence.replace("{n}", String(seconds));
   }
   var left = idle;
   function tick() {

@@ -35,6 +35,7 @@ def register(app, owner, slug, name="Front"):
     page = owner.post(f"/admin/campaigns/{slug}/kiosks", {"name": name, "store": "Ginza"})
     assert page.status_code == 201
     link = LINK.search(owner.text()).group(1)
+    assert '<figure class="qr setup-qr"><svg' in owner.text()  # the link as a QR code too
     tablet = Admin(app.test_client())
     path = link.split("localhost", 1)[1]
     tablet.get(path)
