@@ -19,8 +19,8 @@ from playwright.sync_api import sync_playwright
 
 from app import create_app
 from app.campaigns import create_campaign
-from app.lottery.conditions import Conditions, Prize
 from app.keys import derive
+from app.lottery.conditions import Conditions, Prize
 from app.store import campaigns, get_db, kiosks, tickets
 from tests.server import ROOT, serve
 
@@ -82,7 +82,11 @@ def make_campaigns(db_path: Path, secret: str) -> None:
 
 
 TABLET = {"viewport": {"width": 1180, "height": 820}, "has_touch": True}
-KIOSK_PHONE = {"viewport": {"width": 375, "height": 667}, "device_scale_factor": 2, "has_touch": True}
+KIOSK_PHONE = {
+    "viewport": {"width": 375, "height": 667},
+    "device_scale_factor": 2,
+    "has_touch": True,
+}
 
 
 def make_kiosk(db_path: Path, secret: str) -> tuple[str, str]:

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from app import create_app
 from app.admin.passwords import hash_password
 from app.campaigns import create_campaign
-from app.store import admins, get_db
 from app.lottery.conditions import to_toml
+from app.store import admins, get_db
 from tests.factories import QUIZ, conditions
 from tests.server import serve
 
