@@ -21,7 +21,7 @@ from app import create_app
 from app.campaigns import create_campaign
 from app.keys import derive
 from app.lottery.conditions import Conditions, Prize
-from app.store import campaigns, get_db, kiosks, tickets
+from app.store import campaigns, claims, get_db, kiosks
 from tests.server import ROOT, serve
 
 DOCS = ROOT / "docs"
@@ -78,7 +78,7 @@ def make_campaigns(db_path: Path, secret: str) -> None:
             create_campaign(c, now)
             row = campaigns.by_slug(db, c.slug)
             for no in TAKEN:
-                tickets.hold(db, row, f"board:shot-{no}", now, no=no)
+                claims.hold(db, row, f"board:shot-{no}", now, no=no)
 
 
 TABLET = {"viewport": {"width": 1180, "height": 820}, "has_touch": True}

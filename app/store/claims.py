@@ -23,7 +23,7 @@ class Entry:
     """One draw by one holder, and what became of it."""
 
     id: int
-    ticket_no: int
+    tile_no: int
     state: str  # held, confirmed, cancelled, expired, lost
     prize_id: int | None
     held_until: datetime | None
@@ -37,11 +37,11 @@ def hold(
     no: int | None = None,
     merit: int = 0,
 ) -> Entry:
-    """Draw a coupon for a holder's one draw and hold it on a sheet.
+    """Draw a coupon for a holder's one draw and hold it on a tile.
 
-    The campaign's strategy chooses the sheet: tile `no` on a board, the next free sheet
+    The campaign's strategy chooses the tile: tile `no` on a board, the next free tile
     in a speed lottery. The coupon is drawn from what remains, weighted by `merit`.
-    Raises Closed outside the period, Taken when the sheet was gone, AlreadyDrawn when
+    Raises Closed outside the period, Taken when the tile was gone, AlreadyDrawn when
     this holder drew before.
     """
     # A hold never outlives the receipt period: the list is final when the campaign ends.
@@ -53,7 +53,7 @@ def hold(
         no = choose(db, campaign.id, no)
         try:
             entry_id = db.execute(
-                "INSERT INTO entries (campaign_id, ticket_no, holder, state, created_at)"
+                "INSERT INTO entries (campaign_id, tile_no, holder, state, created_at)"
                 " VALUES (?, ?, ?, 'held', ?)",
                 [campaign.id, no, holder, stamp(now)],
             ).lastrowid
@@ -63,7 +63,7 @@ def hold(
         # The claim itself: one conditional UPDATE; no row back means someone was first,
         # and the rollback puts the drawn coupon back untouched.
         if not db.execute(
-            "UPDATE tickets SET state = 'held', entry_id = ?, held_until = ?, version = ?,"
+            "UPDATE tiles SET state = 'held', entry_id = ?, held_until = ?, version = ?,"
             " prize_id = ?, tier = ? WHERE campaign_id = ? AND no = ? AND state = 'free'"
             " RETURNING no",
             [entry_id, until, opened.version, prize_id, tier, campaign.id, no],
@@ -94,7 +94,7 @@ def confirm(
     """
     with immediate(db):
         row = db.execute(
-            "UPDATE tickets SET state = 'confirmed', held_until = NULL"
+            "UPDATE tiles SET state = 'confirmed', held_until = NULL"
             " WHERE campaign_id = ? AND entry_id = ? AND state = 'held' AND held_until > ?"
             " RETURNING no, prize_id",
             [campaign.id, entry_id, stamp(now)],
@@ -104,7 +104,7 @@ def confirm(
         no, prize_id = row
         try:
             db.execute(
-                "INSERT INTO destinations (campaign_id, issue_no, entry_id, prize_id, name,"
+                "INSERT INTO destinations (campaign_id, tile_no, entry_id, prize_id, name,"
                 " postal_code, address, phone, email, email_key, phone_key, confirmed_at,"
                 " candidate_id, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -144,7 +144,7 @@ def cancel(db: Database, campaign: Campaign, entry_id: int, now: datetime) -> in
 def expire_due(db: Database, campaign: Campaign, now: datetime) -> bool:
     """Return lapsed holds to the board; cheap when there are none."""
     if not db.execute(
-        "SELECT 1 FROM tickets WHERE campaign_id = ? AND state = 'held' AND held_until <= ?"
+        "SELECT 1 FROM tiles WHERE campaign_id = ? AND state = 'held' AND held_until <= ?"
         " ORDER BY held_until LIMIT 1",
         [campaign.id, stamp(now)],
     ).fetchone():
@@ -159,9 +159,9 @@ def entry(
     """Return an entry of this campaign (only if `holder` drew it), lapsed holds as expired."""
     # A tile given back may hold someone else's coupon now: read it only while it is ours.
     row = db.execute(
-        "SELECT e.id, e.ticket_no, e.state, CASE WHEN t.entry_id = e.id THEN t.prize_id END,"
+        "SELECT e.id, e.tile_no, e.state, CASE WHEN t.entry_id = e.id THEN t.prize_id END,"
         " t.held_until FROM entries e"
-        " JOIN tickets t ON t.campaign_id = e.campaign_id AND t.no = e.ticket_no"
+        " JOIN tiles t ON t.campaign_id = e.campaign_id AND t.no = e.tile_no"
         " WHERE e.id = ? AND e.campaign_id = ? AND (? IS NULL OR e.holder = ?)",
         [entry_id, campaign_id, holder, holder],
     ).fetchone()
@@ -176,9 +176,7 @@ def entry(
 
 
 def _lose(db: Database, campaign_id: int, entry_id: int, now: datetime) -> None:
-    db.execute(
-        "UPDATE tickets SET state = 'lost', held_until = NULL WHERE entry_id = ?", [entry_id]
-    )
+    db.execute("UPDATE tiles SET state = 'lost', held_until = NULL WHERE entry_id = ?", [entry_id])
     _end_entry(db, entry_id, "lost", now)
     engine.end_if_done(db, campaign_id, now)
 
