@@ -38,7 +38,7 @@ def init_app(app) -> None:
     Babel(app, locale_selector=select_language)
     app.register_blueprint(bp)
     app.after_request(vary)
-    app.jinja_env.filters.update(moment=format_moment, value=format_value)
+    app.jinja_env.filters.update(moment=format_moment, value=format_value, iso=iso_moment)
     app.jinja_env.globals.update(
         format_moment=format_moment,
         format_value=format_value,
@@ -139,6 +139,13 @@ def format_moment(moment: datetime, zone: tzinfo | None = None, named: bool = Fa
     language = current_language()
     pattern = (ZONED if named else MOMENT)[language]
     return format_datetime(moment, pattern, tzinfo=zone, locale=language)
+
+
+def iso_moment(moment: datetime, zone: tzinfo | None = None) -> str:
+    """Render a moment as ISO 8601 in `zone`, with its offset and no fraction of a second."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone or UTC).isoformat(timespec="seconds")
 
 
 def format_value(value: int, unit: str) -> str:
