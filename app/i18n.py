@@ -44,6 +44,7 @@ def init_app(app) -> None:
         format_value=format_value,
         switch_language_url=switch_language_url,
         translate=translate,
+        translate_stored=translate_stored,
         utc=UTC,
         zone=zone_info,
     )
@@ -121,6 +122,13 @@ def vary(response):
         if getattr(request, "htmx", None):
             response.vary.add("HX-Request")
     return response
+
+
+def translate_stored(message, params: dict | None = None) -> str:
+    """Translate a problem kept as its message and parameters (a job's JSON summary)."""
+    if isinstance(message, list):  # [message, params] as stored
+        message, params = message
+    return gettext(message, **(params or {}))
 
 
 def translate(text: str) -> str:
