@@ -162,3 +162,9 @@ def test_the_till_signs_out_and_its_main_actions_are_primary(app, cashier):
     assert re.search(r'class="big primary">Redeem<', cashier.text())
     cashier.post("/admin/logout")
     assert cashier.get("/redeem/").status_code == 302  # signed out: back to the sign-in
+
+
+def test_admin_create_staff_says_it_made_a_staff_account(app, runner):
+    args = ["admin", "create", "t3@example.jp", "--staff", "--password", "long enough pass 1"]
+    result = runner.invoke(args=args)
+    assert "staff account" in result.output and "administrator" not in result.output
