@@ -40,6 +40,8 @@ ACTIONS = {
     "downloaded csv": _l("downloaded the list as CSV"),
     "downloaded xlsx": _l("downloaded the list as XLSX"),
     "downloaded pdf": _l("downloaded the coupons to print"),
+    "printed poster a4": _l("printed the A4 poster"),
+    "printed poster a5": _l("printed the A5 flier"),
 }
 # Details and actors the app itself writes, also in English keys.
 WORDS = {

@@ -81,6 +81,7 @@ def _page(campaign, play, game, status=200, message=None, **screen):
 def play(slug):
     """Start or resume this respondent's one play of the campaign's game, or show its score."""
     campaign = _campaign(slug)
+    _game(campaign)  # no game is a 404 before "log in first"
     return show(campaign, _holder(campaign))
 
 
@@ -105,6 +106,7 @@ def move(slug):
     """Take the player's next move (an answer, a stop, …) at the server's time."""
     moment = now()  # the move's time: taken first, before any other work
     campaign = _campaign(slug)
+    _game(campaign)
     return take(campaign, _holder(campaign), moment)
 
 

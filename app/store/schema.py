@@ -600,3 +600,9 @@ def m016_kiosk_reveal(db: Database) -> None:
     # A kiosk shows a drawn coupon only after the customer presses Reveal; the server keeps
     # that moment, so the result page cannot be opened (or guessed at) before it.
     db.execute("ALTER TABLE kiosk_tickets ADD COLUMN revealed_at TEXT")
+
+
+@migrations()
+def m017_shop_notice(db: Database) -> None:
+    # The shop is told once, by e-mail, when a campaign sells out or its period ends.
+    db.execute("ALTER TABLE campaigns ADD COLUMN shop_notified_at TEXT")
