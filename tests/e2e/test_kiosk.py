@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from app import create_app
 from app.admin.passwords import hash_password
 from app.campaigns import create_campaign
-from app.lottery.conditions import to_toml
+from app.lottery.conditions import parse_conditions, to_toml
 from app.store import admins, get_db
 from tests.factories import QUIZ, conditions
 from tests.server import serve
@@ -43,7 +43,8 @@ def _campaign(app, game: str = "", **kwargs) -> str:
     )
     c = replace(c, issue="electronic")
     with app.app_context():
-        create_campaign(c, moment, source=to_toml(c) + "\n" + game if game else None)
+        text = to_toml(c) + "\n" + game
+        create_campaign(parse_conditions(text), moment, source=text)
     return c.slug
 
 
