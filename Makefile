@@ -10,7 +10,7 @@ MO := $(CATALOGUES:.po=.mo)
 # so workers never share a server, a database or an instance folder.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install run test test-fast lint format bench chromium nginx fonts clean translations
+.PHONY: install run test test-fast lint format bench chromium nginx fonts postgresql clean translations
 APT = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
 
 install: $(VENV)/.installed $(HTMX) $(MO)
@@ -38,11 +38,11 @@ run: install
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 ## Run every test: unit, Flask test client, race, torture and Playwright in Debian's chromium
-test: install chromium nginx fonts
+test: install chromium nginx fonts postgresql
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-fast: install
+test-fast: install postgresql
 	$(BIN)/pytest -m "not slow and not e2e" $(PYTEST_ARGS)
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
@@ -63,6 +63,11 @@ chromium:
 nginx:
 	@{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null && command -v openssl >/dev/null \
 		|| { $(APT) nginx openssl; }
+
+# Debian's PostgreSQL 15 server: the store, race and crash tests also run on throw-away
+# clusters of it (tests/pgcluster.py), started by the tests as the `postgres` user.
+postgresql:
+	@[ -x /usr/lib/postgresql/15/bin/pg_ctl ] || { $(APT) postgresql; }
 
 # A Japanese font for the printed coupons (names and addresses).
 fonts:

@@ -20,6 +20,9 @@ def markdown(bench, elapsed: float, load_before, load_after, seconds: float) -> 
         lines += ["", *render_table(bench)]
     lines += ["", "## Claims: `synchronous=FULL` against `NORMAL`", ""]
     lines += sync_table(bench)
+    if any(k[0] == "PG" for k in bench.results):
+        lines += ["", "## Claims on PostgreSQL next to SQLite (same run)", ""]
+        lines += engine_table(bench)
     if bench.draw_costs:
         lines += ["", "## Draws: 100 against 100,000 sheets (in-process, no HTTP)", ""]
         lines += [
@@ -113,6 +116,22 @@ def render_table(bench) -> list[str]:
     out += ["", "Extra time per extra tile (the fixed cost of a request cancels out):", ""]
     out += [f"- {span}: {us:.2f} µs per tile" for span, us in slopes(bench)]
     return out
+
+
+def engine_table(bench) -> list[str]:
+    """Claims/s and claim+confirm pairs/s on SQLite (FULL, NORMAL) and PostgreSQL."""
+    lines = [
+        "| measurement | conns | SQLite FULL /s | SQLite NORMAL /s | PostgreSQL /s | PG p99 ms |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for name in ("claim", "claim+confirm"):
+        for c in sorted({c for (s, n, c) in bench.results if s == "PG" and n == name}):
+            got = [bench.results.get((s, name, c)) for s in ("FULL", "NORMAL", "PG")]
+            if got[2] is None:
+                continue
+            rates = [f"{rate(name, r):.0f}" if r else "" for r in got]
+            lines.append(f"| {name} | {c} | {' | '.join(rates)} | {got[2].p99:.1f} |")
+    return lines
 
 
 def sync_table(bench) -> list[str]:

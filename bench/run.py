@@ -7,6 +7,8 @@ with the same connections, and reported as a ratio to it.
 BENCH_SECONDS sets the length of each measurement (default 8), BENCH_TERMINALS the number of
 terminals made for the claim runs (default 16384), BENCH_ONLY a comma-separated subset of
 the groups `draws,pages,polls,claims` (default all of them) while iterating.
+DATABASE=postgresql://… (an empty database) adds the claim runs on PostgreSQL, next to
+SQLite's in the same run.
 """
 
 import os
@@ -31,6 +33,8 @@ PAGES = {100: "board-100", 10_000: "board-10k", 100_000: "board-100k"}
 # "terminals" is a tiny board whose page hands out sessions and CSRF tokens quickly.
 BOARDS = {**{slug: tiles for tiles, slug in PAGES.items()}, "poll": 10_000, "terminals": 4}
 SYNCS = ("FULL", "NORMAL")
+POSTGRES = os.environ.get("DATABASE", "")
+POSTGRES = POSTGRES if POSTGRES.startswith(("postgresql://", "postgres://")) else ""
 CLAIM_SHEETS = 100_000
 CHANGES = 20
 # A terminal draws once per campaign: each claim run gets its own campaign, and needs as many
@@ -63,11 +67,13 @@ class Bench:
     draw_costs: draws.Draws | None = None  # hold() timed in-process on 100 and 100,000 sheets
 
     def start(self, sync: str) -> None:
-        """Start gunicorn (-k sync -w 2) with production settings and this SQLite sync mode."""
+        """Start gunicorn (-k sync -w 2) with production settings and this SQLite sync mode,
+        or on PostgreSQL when `sync` is "PG"."""
         self.stop()
         self.sync = sync
+        db, synchronous = (POSTGRES, "FULL") if sync == "PG" else (self.db, sync)
         self.server = make_server(
-            self.db, workers=2, threads=1, SECRET_KEY=SECRET, SQLITE_SYNCHRONOUS=sync, **SETTINGS
+            db, workers=2, threads=1, SECRET_KEY=SECRET, SQLITE_SYNCHRONOUS=synchronous, **SETTINGS
         )
         self.server.start()
         self.warm_up()
@@ -165,6 +171,10 @@ def main() -> int:
         runs = runs if "claims" in ONLY else []
         boards = {**BOARDS, **dict.fromkeys(runs, CLAIM_SHEETS)}
         prepare.create_campaigns(bench.db, SECRET, boards)
+        if POSTGRES and "claims" in ONLY:
+            print("Creating the claim campaigns on PostgreSQL", flush=True)
+            pg_runs = [claim_board("PG", k, c) for k in ("claim", "pair") for c in CONNECTIONS]
+            prepare.create_campaigns(POSTGRES, SECRET, dict.fromkeys(pg_runs, CLAIM_SHEETS))
         bench.version = prepare.claim_tiles(bench.db, SECRET, "poll", CHANGES)
         bench.version_100k = prepare.claim_tiles(bench.db, SECRET, PAGES[100_000], CHANGES)
         try:
@@ -223,8 +233,10 @@ def run_all(bench: Bench) -> None:
             bench.claims("claim", c)
             bench.claims("pair", c)
 
-    if "claims" in ONLY:
-        bench.start("NORMAL")
+    for sync in ("NORMAL", "PG") if "claims" in ONLY else ():
+        if sync == "PG" and not POSTGRES:
+            continue
+        bench.start(sync)
         for c in CONNECTIONS:
             bench.claims("claim", c)
             bench.claims("pair", c)

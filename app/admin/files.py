@@ -22,6 +22,7 @@ from app.i18n import current_language
 from app.store import audit, campaigns, get_db, issue
 from app.store import destinations as destination_list
 from app.store import jobs as job_store
+from app.store.db import is_postgres
 from app.views import go, now
 
 from . import bp
@@ -43,11 +44,14 @@ COUPON_BATCH = 1000
 
 
 def files_dir(app: Flask) -> Path:
-    """Return the folder of job files: JOB_FILES, or a folder beside the database."""
-    folder = app.config.get("JOB_FILES") or os.path.join(
-        os.path.dirname(os.path.abspath(app.config["DATABASE"])), "files"
-    )
-    return Path(folder)
+    """Return the folder of job files: JOB_FILES, or a folder beside the database (for
+    PostgreSQL, one per database in the instance folder)."""
+    database = app.config["DATABASE"]
+    if app.config.get("JOB_FILES"):
+        return Path(app.config["JOB_FILES"])
+    if is_postgres(database):
+        return Path(app.instance_path) / "files" / database.rsplit("/", 1)[-1].split("?")[0]
+    return Path(os.path.dirname(os.path.abspath(database))) / "files"
 
 
 def _path(job_id: int, part: int, fmt: str) -> Path:

@@ -2,8 +2,10 @@
 
 Most polls find nothing. This WSGI layer answers those with an empty 204 after a few
 microseconds: no session, no routing, no template. Its own connection per thread sees,
-through PRAGMA data_version, whenever any other connection commits (this worker's views
-included), and only then reads the board's state again. Everything else goes to Flask.
+through store.db.data_version (SQLite's PRAGMA data_version), whenever any other connection
+commits (this worker's views included), and only then reads the board's state again. On
+PostgreSQL, which has no such number, every poll reads the state: one indexed query.
+Everything else goes to Flask.
 """
 
 import re
@@ -11,8 +13,8 @@ import threading
 from urllib.parse import parse_qs
 
 from app.lottery import period
-from app.store.db import stamp, thread_connection
-from app.store.polls import board_state, data_version
+from app.store.db import borrowed, data_version, stamp
+from app.store.polls import board_state
 
 POLL = re.compile(r"/c/([a-z0-9-]{1,64})/tiles")
 
@@ -52,12 +54,12 @@ class QuietPolls:
 
     def _state(self, slug: str):
         config = self.flask_app.config
-        db = thread_connection(config["DATABASE"], config["SQLITE_SYNCHRONOUS"], role="polls")
-        seen = data_version(db)
-        cache = getattr(self.local, "cache", None)
-        if cache is None or cache[0] != seen:
-            cache = self.local.cache = (seen, {})
-        states = cache[1]
-        if slug not in states:
-            states[slug] = board_state(db, slug)
-        return states[slug]
+        with borrowed(config["DATABASE"], config["SQLITE_SYNCHRONOUS"], role="polls") as db:
+            seen = data_version(db)
+            cache = getattr(self.local, "cache", None)
+            if seen is None or cache is None or cache[0] != seen:
+                cache = self.local.cache = (seen, {})
+            states = cache[1]
+            if slug not in states:
+                states[slug] = board_state(db, slug)
+            return states[slug]

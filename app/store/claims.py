@@ -4,7 +4,6 @@ Every instant draw (open board, speed lottery, invitation, kiosk) goes through t
 functions; only the `holder` text, the campaign's strategy and the merit differ.
 """
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,7 +13,7 @@ from app.lottery.contact import Contact
 
 from . import ecoupons, engine
 from .campaigns import Campaign
-from .db import immediate, stamp, unstamp
+from .db import IntegrityError, immediate, retried, stamp, unstamp
 from .errors import NotHeld, Taken, refusal
 
 
@@ -29,6 +28,7 @@ class Entry:
     held_until: datetime | None
 
 
+@retried
 def hold(
     db: Database,
     campaign: Campaign,
@@ -47,7 +47,7 @@ def hold(
     # A hold never outlives the receipt period: the list is final when the campaign ends.
     until = stamp(min(now + timedelta(minutes=campaign.hold_minutes), campaign.closes))
     choose = engine.get_strategy(campaign.strategy)
-    with immediate(db, durable=False):
+    with immediate(db, durable=False, campaign=campaign.id):
         engine.return_holds(db, campaign.id, now, due_by=now)
         opened = engine.open_for_draw(db, campaign.id, now, draw=True)
         no = choose(db, campaign.id, no)
@@ -106,10 +106,10 @@ def _draw(db, campaign_id, opened, holder, no, merit, now, until) -> tuple[int, 
     try:
         entry_id = db.execute(
             "INSERT INTO entries (campaign_id, tile_no, holder, state, created_at)"
-            " VALUES (?, ?, ?, 'held', ?)",
+            " VALUES (?, ?, ?, 'held', ?) RETURNING id",
             [campaign_id, no, holder, stamp(now)],
-        ).lastrowid
-    except sqlite3.IntegrityError as exc:
+        ).fetchone()[0]
+    except IntegrityError as exc:  # raised out: PostgreSQL has ended the transaction
         raise refusal(exc) from None
     s, tier, prize_id = engine.draw_tier(db, campaign_id, opened, merit)
     # The claim itself: one conditional UPDATE; no row back means someone was first,
@@ -127,6 +127,7 @@ def _draw(db, campaign_id, opened, holder, no, merit, now, until) -> tuple[int, 
     return entry_id, prize_id
 
 
+@retried
 def confirm(
     db: Database,
     campaign: Campaign,
@@ -141,7 +142,7 @@ def confirm(
     `language` is the one the person confirmed in: their coupon's e-mail is written in it.
     Raises NotHeld or Duplicate.
     """
-    with immediate(db):
+    with immediate(db, campaign=campaign.id):
         row = db.execute(
             "UPDATE tiles SET state = 'confirmed', held_until = NULL"
             " WHERE campaign_id = ? AND entry_id = ? AND state = 'held' AND held_until > ?"
@@ -158,15 +159,17 @@ def confirm(
     return Entry(entry_id, no, "confirmed", prize_id, None)
 
 
+@retried
 def cancel(db: Database, campaign: Campaign, entry_id: int, now: datetime) -> int:
     """Give a held tile back to the board and its coupon to the pool; raise NotHeld."""
-    with immediate(db, durable=False):
+    with immediate(db, durable=False, campaign=campaign.id):
         freed = engine.return_holds(db, campaign.id, now, entry_id=entry_id, state="cancelled")
         if not freed:
             raise NotHeld(_fate(db, campaign.id, entry_id))
     return freed[0]
 
 
+@retried
 def expire_due(db: Database, campaign: Campaign, now: datetime) -> bool:
     """Return lapsed holds to the board; cheap when there are none."""
     if not db.execute(
@@ -175,7 +178,7 @@ def expire_due(db: Database, campaign: Campaign, now: datetime) -> bool:
         [campaign.id, stamp(now)],
     ).fetchone():
         return False
-    with immediate(db, durable=False):
+    with immediate(db, durable=False, campaign=campaign.id):
         return bool(engine.return_holds(db, campaign.id, now, due_by=now))
 
 
@@ -188,7 +191,7 @@ def entry(
         "SELECT e.id, e.tile_no, e.state, CASE WHEN t.entry_id = e.id THEN t.prize_id END,"
         " t.held_until FROM entries e"
         " JOIN tiles t ON t.campaign_id = e.campaign_id AND t.no = e.tile_no"
-        " WHERE e.id = ? AND e.campaign_id = ? AND (? IS NULL OR e.holder = ?)",
+        " WHERE e.id = ? AND e.campaign_id = ? AND (CAST(? AS TEXT) IS NULL OR e.holder = ?)",
         [entry_id, campaign_id, holder, holder],
     ).fetchone()
     if row is None:
@@ -235,7 +238,7 @@ def _destine(
                 language,
             ],
         )
-    except sqlite3.IntegrityError as exc:
+    except IntegrityError as exc:
         raise refusal(exc) from None
 
 

@@ -188,12 +188,19 @@ def return_holds(
         "UPDATE campaigns SET version = version + 1 WHERE id = ? RETURNING version",
         [campaign_id],
     ).fetchone()[0]
+    freed = []
     for no, held_by, tier in rows:
-        db.execute(
+        # Free the tile only if it is still this hold: a confirm that committed since the
+        # read above keeps its tile (PostgreSQL re-checks the condition on the newest row).
+        if not db.execute(
             "UPDATE tiles SET state = 'free', entry_id = NULL, held_until = NULL,"
-            " prize_id = NULL, tier = NULL, version = ? WHERE campaign_id = ? AND no = ?",
-            [version, campaign_id, no],
-        )
+            " prize_id = NULL, tier = NULL, version = ?"
+            " WHERE campaign_id = ? AND no = ? AND state = 'held' AND entry_id = ?"
+            " RETURNING no",
+            [version, campaign_id, no, held_by],
+        ).fetchone():
+            continue
+        freed.append(no)
         db.execute(
             "UPDATE tiers SET free = free + 1 WHERE campaign_id = ? AND number = ?",
             [campaign_id, tier],
@@ -203,7 +210,7 @@ def return_holds(
             [state, stamp(now), held_by],
         )
         log(db, campaign_id, "return", tier, no, held_by, now)
-    return [no for no, _, _ in rows]
+    return freed
 
 
 def end_if_done(db: Database, campaign_id: int, now: datetime) -> None:

@@ -15,11 +15,6 @@ class BoardState:
     published: bool
 
 
-def data_version(db: Database) -> int:
-    """Return a number that changes whenever another connection commits."""
-    return db.execute("PRAGMA data_version").fetchone()[0]
-
-
 def board_state(db: Database, slug: str) -> BoardState | None:
     """Return what decides whether a poll of this board can be answered 'nothing new'."""
     row = db.execute(

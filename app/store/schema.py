@@ -1,7 +1,14 @@
-"""Schema as named migrations: applied once, never edited after release."""
+"""Schema as named migrations: applied once, never edited after release.
+
+One list of names for both engines: SQLite runs the functions below (sqlite-utils'
+Migrations); PostgreSQL runs the file of the same name in migrations/postgres/, or, for a
+migration marked @both_engines (plain SQL both run, data rewritten in Python), the same
+function. A test checks that the two lists name the same migrations, in the same order.
+"""
 
 import tomllib
 from datetime import datetime
+from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
@@ -11,9 +18,10 @@ from app.lottery.ecoupons import ISSUES
 from app.lottery.fairness import commitment, new_seed
 from app.lottery.settings import Settings, settings_of, to_json
 
-from .db import immediate
+from .db import engine, immediate
 
 migrations = Migrations("kuji")
+POSTGRES = Path(__file__).parent / "migrations" / "postgres"
 
 
 @migrations()
@@ -277,8 +285,66 @@ def _run(db: Database, script: str) -> None:
 
 def migrate(db: Database) -> None:
     """Apply pending migrations; safe when several workers start at once."""
+    if engine(db) == "postgresql":
+        _migrate_postgres(db)
+        return
     with immediate(db):
         migrations.apply(db)
+
+
+def names() -> list[str]:
+    """Return the SQLite migrations' names, in order."""
+    return [m.name for m in migrations._migrations]
+
+
+def both_engines(func):
+    """Mark a migration whose function PostgreSQL runs too (it has no file of its own)."""
+    BOTH_ENGINES.add(func.__name__)
+    return func
+
+
+BOTH_ENGINES: set[str] = set()
+
+
+def postgres_names() -> list[str]:
+    """Return the PostgreSQL migrations' names, in order: the files, and the shared functions
+    in their place in the list."""
+    files = {p.stem for p in POSTGRES.glob("*.sql")}
+    shared = [n for n in names() if n in BOTH_ENGINES]
+    return sorted(files | set(shared), key=lambda n: (n not in names(), _position(n)))
+
+
+def _position(name: str) -> int | str:
+    return names().index(name) if name in names() else name
+
+
+def applied(db) -> list[str]:
+    """Return the names of the migrations applied to a database, in the order applied."""
+    if engine(db) == "postgresql":
+        return [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY seq")]
+    return [m.name for m in migrations.applied(db)]
+
+
+def _migrate_postgres(db) -> None:
+    with immediate(db):
+        # Workers that start together take turns; the first applies, the others find it done.
+        db.execute("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK])
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations (seq bigint GENERATED ALWAYS AS IDENTITY,"
+            " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        done = {r[0] for r in db.execute("SELECT name FROM _migrations")}
+        functions = {m.name: m.fn for m in migrations._migrations}
+        for name in postgres_names():
+            if name not in done:
+                if name in BOTH_ENGINES:
+                    functions[name](db)
+                else:
+                    db.execute((POSTGRES / f"{name}.sql").read_text())
+                db.execute("INSERT INTO _migrations (name) VALUES (?)", [name])
+
+
+MIGRATION_LOCK = 0x4B756A69  # "Kuji": the advisory lock migrations take on PostgreSQL
 
 
 @migrations()
@@ -552,6 +618,7 @@ def m014_tiles(db: Database) -> None:
 
 
 @migrations()
+@both_engines  # plain SQL, and the settings are computed in Python: the same on PostgreSQL
 def m015_campaign_settings(db: Database) -> None:
     # A campaign is one object, loaded once: what requests need of its condition file
     # (reveal, merit, game, e-coupon terms) is kept as JSON beside its row, written by the
