@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HTMX := static/vendor/htmx.min.js
+CONFETTI := static/vendor/confetti.browser.js
 # Compiled catalogues (.mo) are built from the committed .po files, never committed themselves.
 CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(CATALOGUES:.po=.mo)
@@ -13,7 +14,7 @@ PYTEST_ARGS ?= -n auto
 .PHONY: install run test test-fast lint format bench chromium nginx fonts postgresql clean translations
 APT = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
 
-install: $(VENV)/.installed $(HTMX) $(MO)
+install: $(VENV)/.installed $(HTMX) $(CONFETTI) $(MO)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +27,12 @@ $(HTMX): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+# canvas-confetti celebrates a win (static/js/celebrate.js); axe-core, a devDependency, stays
+# in node_modules for the accessibility tests, which inject it into the page under test.
+$(CONFETTI): $(HTMX)
+	mkdir -p static/vendor
+	cp node_modules/canvas-confetti/dist/confetti.browser.js $@
 
 # The port `make run` serves on: `make run PORT=8000` when 5000 is taken.
 PORT ?= 5000

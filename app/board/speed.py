@@ -9,10 +9,21 @@ from app.extensions import limiter
 from app.i18n import current_language
 from app.lottery.contact import ContactError, clean_contact
 from app.play import gate
-from app.store import AlreadyDrawn, Closed, Duplicate, Taken, batch, campaigns, claims, get_db
+from app.store import (
+    AlreadyDrawn,
+    Closed,
+    Duplicate,
+    Taken,
+    batch,
+    campaigns,
+    claims,
+    get_db,
+    reveals,
+)
 from app.views import go, now, render, to_main
 
 from . import bp, terminal
+from .reveal import has_losing
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +45,7 @@ def speed_page(campaign, message=None, status=200):
         phase=phase,
         message=message,
         before=gate.before_draw(get_db(), campaign, terminal.holder()) if phase == "open" else None,
+        losing=has_losing(get_db(), campaign),
     )
 
 
@@ -79,14 +91,18 @@ def _run_if_due(campaign):
     return campaign
 
 
-def batch_page(campaign, status=200, errors=None, form=None, message=None):
-    """Show the request form, this terminal's request, or its result."""
+def batch_page(campaign, status=200, errors=None, form=None, message=None, just=False):
+    """Show the request form, this terminal's request, or its result once uncovered."""
+    from .revealing import context
+
     db = get_db()
     found = terminal.drawn(campaign)
     mine = batch.request(db, campaign.id, found[0], found[1]) if found else None
     prize = None
     if mine and mine.prize_id:
         prize = campaigns.prizes(db, campaign.id).get(mine.prize_id)
+    drawn = reveals.request_entry(db, campaign.id, found[0], found[1]) if mine else None
+    shown = context(db, campaign, drawn[0], prize, just) if drawn else {}
     return render(
         "board/batch.html",
         block="main",
@@ -99,6 +115,7 @@ def batch_page(campaign, status=200, errors=None, form=None, message=None):
         errors=errors or {},
         form=form or {},
         message=message,
+        **shown,
     )
 
 

@@ -629,11 +629,12 @@ def m015_campaign_settings(db: Database) -> None:
     ).fetchall():
         db.execute(
             "UPDATE campaigns SET settings = ? WHERE id = ?",
-            [to_json(_settings_from_file(source, losing)), campaign_id],
+            [to_json(settings_from_file(source, losing)), campaign_id],
         )
 
 
-def _settings_from_file(source: str, losing: int) -> Settings:
+def settings_from_file(source: str, losing: int) -> Settings:
+    """Return a stored file's settings; a file today's rules refuse is read leniently."""
     try:
         return settings_of(parse_conditions(source))
     except ConditionsError:
@@ -663,13 +664,25 @@ def _settings_from_file(source: str, losing: int) -> Settings:
 
 
 @migrations()
-def m016_kiosk_reveal(db: Database) -> None:
+@both_engines  # plain SQL: the same on PostgreSQL
+def m016_entry_revealed(db: Database) -> None:
+    # The moment the person uncovered their draw (scratched, spun or pressed Reveal): the
+    # outcome and the confirm form reach the page only after it, and a confirm before it is
+    # refused. Draws made before this migration had their outcome on the page already.
+    db.execute("ALTER TABLE entries ADD COLUMN revealed_at TEXT")
+    db.execute("UPDATE entries SET revealed_at = created_at")
+
+
+@migrations()
+@both_engines  # plain SQL: the same on PostgreSQL
+def m017_kiosk_reveal(db: Database) -> None:
     # A kiosk shows a drawn coupon only after the customer presses Reveal; the server keeps
     # that moment, so the result page cannot be opened (or guessed at) before it.
     db.execute("ALTER TABLE kiosk_tickets ADD COLUMN revealed_at TEXT")
 
 
 @migrations()
-def m017_shop_notice(db: Database) -> None:
+@both_engines  # plain SQL: the same on PostgreSQL
+def m018_shop_notice(db: Database) -> None:
     # The shop is told once, by e-mail, when a campaign sells out or its period ends.
     db.execute("ALTER TABLE campaigns ADD COLUMN shop_notified_at TEXT")

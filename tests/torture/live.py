@@ -84,7 +84,15 @@ class Browser:
     def claim(self, no, **kw) -> Reply:
         return self.post("/claim", {"tile": str(no)}, **kw)
 
+    def reveal(self) -> Reply:
+        """Uncover the draw, as scratching, spinning or pressing Reveal does."""
+        return self.post("/reveal")
+
     def confirm(self, **fields) -> Reply:
+        """Uncover the draw (a refused reveal is answered as is), then confirm it."""
+        uncovered = self.reveal()
+        if uncovered.status not in (200, 303):
+            return uncovered
         return self.post("/confirm", fields)
 
     def twin(self) -> "Browser":

@@ -77,8 +77,9 @@ class SpeedRun:
             return
         with self.lock:
             self.draws += 1
+        browser.reveal()
         ticket = browser.get("/entry")
-        if "no prize this time" in ticket.body:
+        if "no prize this time" in ticket.body.lower():
             with self.lock:
                 self.lost += 1
             return
