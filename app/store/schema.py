@@ -681,3 +681,18 @@ def m017_job_files(db: Database) -> None:
         "CREATE TABLE job_files (job_id INTEGER NOT NULL REFERENCES jobs(id),"
         " part INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (job_id, part))"
     )
+
+
+@migrations()
+@both_engines  # plain SQL: the same on PostgreSQL
+def m018_kiosk_reveal(db: Database) -> None:
+    # A kiosk shows a drawn coupon only after the customer presses Reveal; the server keeps
+    # that moment, so the result page cannot be opened (or guessed at) before it.
+    db.execute("ALTER TABLE kiosk_tickets ADD COLUMN revealed_at TEXT")
+
+
+@migrations()
+@both_engines  # plain SQL: the same on PostgreSQL
+def m019_shop_notice(db: Database) -> None:
+    # The shop is told once, by e-mail, when a campaign sells out or its period ends.
+    db.execute("ALTER TABLE campaigns ADD COLUMN shop_notified_at TEXT")
