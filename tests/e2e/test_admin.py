@@ -121,7 +121,8 @@ def test_admin_watches_a_claim_live_and_downloads_the_list(live, admin_account, 
     raw = Path(csv_download.value.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:7] == ["issue_no", "name", "postal_code", "address", "phone", "email", "coupon"]
+    # The admin's download names its columns in the admin's language (English here).
+    assert rows[0][:7] == ["Tile no.", "Name", "Postal code", "Address", "Phone", "E-mail", "Coupon"]
     assert [r[:7] for r in rows[1:]] == [want]
 
     with admin.expect_download() as xlsx_download:

@@ -98,6 +98,9 @@ def test_a_thousand_terminals_rush_a_hundred_tiles(database):
         assert all(browsers[i].cookie(f"kuji_{SLUG}") is None for i in losers)
         for i, tile in winners.items():
             assert browsers[i].cookie(f"kuji_{SLUG}")
+            covered = browsers[i].get("/entry")
+            assert covered.status == 200 and f"Tile {tile}:" not in covered.body
+            assert browsers[i].reveal().status in (200, 303)
             page = browsers[i].get("/entry")
             assert page.status == 200 and f"Tile {tile}:" in page.body
 
