@@ -122,7 +122,15 @@ def test_admin_watches_a_claim_live_and_downloads_the_list(live, admin_account, 
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     # The admin's download names its columns in the admin's language (English here).
-    assert rows[0][:7] == ["Tile no.", "Name", "Postal code", "Address", "Phone", "E-mail", "Coupon"]
+    assert rows[0][:7] == [
+        "Tile no.",
+        "Name",
+        "Postal code",
+        "Address",
+        "Phone",
+        "E-mail",
+        "Coupon",
+    ]
     assert [r[:7] for r in rows[1:]] == [want]
 
     with admin.expect_download() as xlsx_download:
