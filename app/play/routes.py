@@ -59,7 +59,7 @@ def _page(campaign, play, game, status=200, message=None):
     if play.finished:
         return render(
             "games/result.html", block="main", status=status, campaign=campaign, play=play,
-            game=game, message=message, counts=counts,
+            game=game, message=message, counts=counts, feedback=playing.feedback(play, game),
         )  # fmt: skip
     return render(
         "games/play.html",
@@ -68,6 +68,7 @@ def _page(campaign, play, game, status=200, message=None):
         campaign=campaign,
         game=game,
         view=playing.view(play, game, now()),
+        feedback=playing.feedback(play, game),
         message=message,
         counts=counts,
     )
