@@ -629,11 +629,12 @@ def m015_campaign_settings(db: Database) -> None:
     ).fetchall():
         db.execute(
             "UPDATE campaigns SET settings = ? WHERE id = ?",
-            [to_json(_settings_from_file(source, losing)), campaign_id],
+            [to_json(settings_from_file(source, losing)), campaign_id],
         )
 
 
-def _settings_from_file(source: str, losing: int) -> Settings:
+def settings_from_file(source: str, losing: int) -> Settings:
+    """Return a stored file's settings; a file today's rules refuse is read leniently."""
     try:
         return settings_of(parse_conditions(source))
     except ConditionsError:
