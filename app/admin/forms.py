@@ -113,12 +113,17 @@ def conditions_data(form, kept: dict | None = None) -> dict:
         same = before == game or (isinstance(before, dict) and before.get("name") == game)
         data["game"] = before if same else game
     prizes = []
+    # A tier's art (named in the file, not on the form) stays with the tier's label.
+    kept_prizes = kept.get("prizes") if isinstance(kept.get("prizes"), list) else []
+    art = {p.get("label"): p["image"] for p in kept_prizes if isinstance(p, dict) and "image" in p}
     for i in range(1, MAX_PRIZE_ROWS + 1):
         row = {f: (form.get(f"prize-{i}-{f}") or "").strip() for f in PRIZE_FIELDS}
         if not any(row[f] for f in ("label", "value", "count")):
             continue
         row["value"] = _number(row["value"])
         row["count"] = _number(row["count"])
+        if row["label"] in art:
+            row["image"] = art[row["label"]]
         prizes.append(row)
     data["prizes"] = prizes
     return data

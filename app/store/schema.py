@@ -671,3 +671,24 @@ def m016_entry_revealed(db: Database) -> None:
     # refused. Draws made before this migration had their outcome on the page already.
     db.execute("ALTER TABLE entries ADD COLUMN revealed_at TEXT")
     db.execute("UPDATE entries SET revealed_at = created_at")
+
+
+@migrations()
+def m017_images(db: Database) -> None:
+    # A campaign's uploaded pictures (prize art per tier, its logo), kept in the database so a
+    # backup holds them and every worker serves them; named as the condition file names them.
+    _run(
+        db,
+        """
+    CREATE TABLE images (
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        name TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        data BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (campaign_id, name)
+    );
+    CREATE INDEX images_digest ON images (campaign_id, digest)
+    """,
+    )
