@@ -11,7 +11,7 @@ MO := $(CATALOGUES:.po=.mo)
 # so workers never share a server, a database or an instance folder.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install run test test-fast lint format bench chromium nginx fonts postgresql clean translations
+.PHONY: install run test test-cluster iproute2 test-fast lint format bench chromium nginx redis fonts postgresql clean translations
 APT = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
 
 install: $(VENV)/.installed $(HTMX) $(CONFETTI) $(MO)
@@ -42,9 +42,17 @@ run: install
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 ## Run every test: unit, Flask test client, race, torture and Playwright in Debian's chromium
-test: install chromium nginx fonts postgresql
+test: install chromium nginx redis fonts postgresql
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Two app hosts, a load balancer and a data host in network namespaces (root): app2 killed mid-load
+test-cluster: install nginx redis postgresql iproute2
+	KUJI_CLUSTER=1 $(BIN)/pytest tests/cluster -p no:cacheprovider -n 0
+
+# iproute2 (ip netns) for the cluster test's hosts.
+iproute2:
+	@command -v ip >/dev/null || { $(APT) iproute2; }
 
 test-fast: install postgresql
 	$(BIN)/pytest -m "not slow and not e2e" $(PYTEST_ARGS)
@@ -67,6 +75,11 @@ chromium:
 nginx:
 	@{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null && command -v openssl >/dev/null \
 		|| { $(APT) nginx openssl; }
+
+# Debian's redis-server for the tests of several hosts (shared limits and board states);
+# each test run starts its own on a free port, keeping nothing.
+redis:
+	@{ command -v redis-server || [ -x /usr/bin/redis-server ]; } >/dev/null || { $(APT) redis-server; }
 
 # Debian's PostgreSQL 15 server: the store, race and crash tests also run on throw-away
 # clusters of it (tests/pgcluster.py), started by the tests as the `postgres` user.

@@ -6,7 +6,7 @@ from flask import Flask
 
 from . import cli, errors, i18n, logs, paths, security
 from .board.quiet import QuietPolls
-from .config import defaults, secret_key
+from .config import check_hosts, defaults, secret_key
 from .extensions import csrf, htmx, limiter, login_manager
 from .store import db as store_db
 from .store.db import get_db, is_postgres
@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_prefixed_env()
     else:
         app.config.from_mapping(test_config)
+    check_hosts(app.config)
     if not is_postgres(app.config["DATABASE"]):
         os.makedirs(os.path.dirname(os.path.abspath(app.config["DATABASE"])), exist_ok=True)
     # In a checkout, the repository's translations/; in a wheel, the package's copy.

@@ -17,10 +17,24 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Mark the session cookie Secure whenever the page came over HTTPS."""
+    """Mark the session cookie Secure whenever the page came over HTTPS, and build the
+    cookie's signer once per key rather than on every request."""
+
+    def __init__(self):
+        self._signers = {}
 
     def get_cookie_secure(self, app) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+    def get_signing_serializer(self, app):
+        # Flask builds a new serializer (and tests it with a dumps({})) twice a request;
+        # the same keys make the same serializer, and new keys a new one.
+        fallbacks = app.config["SECRET_KEY_FALLBACKS"]
+        keys = (app.secret_key, tuple(fallbacks) if isinstance(fallbacks, list) else fallbacks)
+        found = self._signers.get(keys)
+        if found is None:
+            found = self._signers[keys] = super().get_signing_serializer(app)
+        return found
 
 
 def behind_proxies(wsgi_app, hops: int):

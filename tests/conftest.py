@@ -144,3 +144,26 @@ def invite_ready(app, runner):
     assert runner.invoke(args=["invitations", "send", "vip"]).exit_code == 0
     taro = next(m for m in mails(app) if m["recipient"] == "taro@example.jp")
     return credentials(taro["body"])
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A throw-away redis-server for this run (make test installs Debian's)."""
+    from .redis_server import REDIS, RedisServer
+
+    if REDIS is None:
+        pytest.skip("redis-server is not installed (make test installs it)")
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    """The throw-away Redis, emptied for this test."""
+    import redis
+
+    client = redis.Redis.from_url(redis_server.url)
+    client.flushall()
+    client.close()
+    return redis_server.url

@@ -74,7 +74,7 @@ def send_command(slug, url):
     db = get_db()
     base = url or current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000")
     job_id = job_store.enqueue(db, sending.KIND, campaign.id, now(), payload=base)
-    job = job_store.claim_this(db, job_id, now(), jobs.lease(current_app))
+    job = job_store.claim_this(db, job_id, jobs.now(), jobs.lease(current_app))
     if job is None:
         _fail("the server is sending these invitations right now; see `invitations status`")
     jobs.run_one(current_app, job)

@@ -13,7 +13,7 @@ from app.lottery.contact import Contact
 
 from . import claims, ecoupons, engine
 from .campaigns import Campaign, by_id
-from .db import IntegrityError, immediate, retried, stamp
+from .db import IntegrityError, changed, immediate, retried, stamp
 from .errors import Taken, refusal
 
 
@@ -136,6 +136,7 @@ def run(db: Database, campaign: Campaign, now: datetime) -> int | None:
             " version = version + 1 WHERE id = ?",
             [stamp(now), stamp(now), campaign.id],
         )
+        changed(db, campaign.id)
     return len(pending)
 
 

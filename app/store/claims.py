@@ -13,7 +13,7 @@ from app.lottery.contact import Contact
 
 from . import ecoupons, engine
 from .campaigns import Campaign
-from .db import IntegrityError, immediate, retried, stamp, unstamp
+from .db import IntegrityError, changed, immediate, retried, stamp, unstamp
 from .errors import NotHeld, Taken, refusal
 
 
@@ -79,6 +79,7 @@ def draw_many(db: Database, campaign: Campaign, draws: list[Draw], now: datetime
         "UPDATE campaigns SET version = version + 1 WHERE id = ? RETURNING version, seed, tilt",
         [campaign.id],
     ).fetchone()
+    changed(db, campaign.id)
     opened = engine.Opened(version, bytes.fromhex(seed), tilt)
     choose = engine.get_strategy("next")
     drawn = []

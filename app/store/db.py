@@ -193,6 +193,28 @@ def thread_connection(path: str, synchronous: str, role: str = "app") -> Databas
     return db
 
 
+_AFTER_COMMIT: list = []
+
+
+def after_commit(func) -> None:
+    """Call func(campaign ids) after each commit that changed those campaigns' boards."""
+    _AFTER_COMMIT.append(func)
+
+
+def changed(db: Database, campaign_id: int) -> None:
+    """Note that this transaction changed a campaign's board (its version moved)."""
+    pending = getattr(db, "changed_campaigns", None)
+    if pending is None:  # a statement outside immediate(): committed already
+        _committed({campaign_id})
+    else:
+        pending.add(campaign_id)
+
+
+def _committed(campaign_ids: set[int]) -> None:
+    for func in _AFTER_COMMIT:
+        func(campaign_ids)
+
+
 @contextmanager
 def immediate(db, durable: bool = True, campaign: int | None = None):
     """Run a block as one write transaction that takes the write lock up front.
@@ -206,12 +228,19 @@ def immediate(db, durable: bool = True, campaign: int | None = None):
     one campaign then take turns as they do on SQLite, and always lock in the same order.
     """
     if engine(db) == "postgresql":
-        with db.transaction(durable, campaign):
-            yield db
+        db.changed_campaigns = changes = set()
+        try:
+            with db.transaction(durable, campaign):
+                yield db
+        finally:
+            db.changed_campaigns = None
+        if changes:
+            _committed(changes)
         return
     relax = not durable and getattr(db, "synchronous", "FULL") in ("FULL", "EXTRA")
     if relax:
         db.conn.execute("PRAGMA synchronous=NORMAL")
+    db.changed_campaigns = changes = set()
     try:
         db.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -221,8 +250,11 @@ def immediate(db, durable: bool = True, campaign: int | None = None):
             raise
         db.conn.execute("COMMIT")
     finally:
+        db.changed_campaigns = None
         if relax:
             db.conn.execute(f"PRAGMA synchronous={db.synchronous}")
+    if changes:
+        _committed(changes)
     if hasattr(db, "commits"):
         db.commits += 1
         if db.commits >= CHECKPOINT_EVERY:
@@ -315,6 +347,22 @@ def backup(source: str, dest: str) -> int:
         raise sqlite3.DatabaseError(f"the copy failed its check: {check}")
     os.replace(part, dest)
     return pages
+
+
+def database_now(db, clock) -> datetime:
+    """Return the time by the database's clock, which every app host's leases agree on.
+
+    An SQLite file lives on this machine, so its clock is the app's (`clock`, which tests
+    set); a database server answers with its own, whatever each host's clock says.
+    """
+    if isinstance(db, Database):
+        return clock()
+    # As text in stamp()'s form, whatever type adapters the connection has.
+    text = db.execute(
+        "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',"
+        ' \'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\')'
+    ).fetchone()[0]
+    return datetime.fromisoformat(text)
 
 
 def stamp(moment: datetime) -> str:

@@ -14,7 +14,7 @@ from app.lottery import period
 from app.lottery.draw import EmptyPool, Tier, pick_tier
 from app.lottery.fairness import uniform_for_draw
 
-from .db import stamp
+from .db import changed, stamp
 from .errors import Closed, Taken
 
 # A strategy names the tile a draw occupies: (db, campaign id, tile asked for) -> tile no.
@@ -85,6 +85,7 @@ def open_for_draw(db: Database, campaign_id: int, now: datetime, draw: bool = Fa
         " RETURNING version, published_at, opens, closes, ended_at, seed, tilt, draws, events",
         [step, step, campaign_id],
     ).fetchone()
+    changed(db, campaign_id)
     version, published, opens, closes, ended, seed, tilt, draws, events = row
     found = period.phase(stamp(now), opens, closes, published=bool(published), ended=bool(ended))
     if found != period.OPEN:
@@ -188,6 +189,7 @@ def return_holds(
         "UPDATE campaigns SET version = version + 1 WHERE id = ? RETURNING version",
         [campaign_id],
     ).fetchone()[0]
+    changed(db, campaign_id)
     freed = []
     for no, held_by, tier in rows:
         # Free the tile only if it is still this hold: a confirm that committed since the
@@ -227,3 +229,4 @@ def end_if_done(db: Database, campaign_id: int, now: datetime) -> None:
         " WHERE id = ? AND ended_at IS NULL",
         [stamp(now), campaign_id],
     )
+    changed(db, campaign_id)

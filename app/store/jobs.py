@@ -125,3 +125,21 @@ def _of(kind: str, campaign_id: int | None) -> tuple[str, list]:
     if campaign_id is None:
         return "kind = ? AND campaign_id IS NULL", [kind]
     return "kind = ? AND campaign_id = ?", [kind, campaign_id]
+
+
+def save_file(db: Database, job_id: int, part: int, data: bytes) -> None:
+    """Keep a file a job made (a job run again replaces it)."""
+    with immediate(db):
+        db.execute(
+            "INSERT INTO job_files (job_id, part, data) VALUES (?, ?, ?)"
+            " ON CONFLICT (job_id, part) DO UPDATE SET data = excluded.data",
+            [job_id, part, data],
+        )
+
+
+def read_file(db: Database, job_id: int, part: int) -> bytes | None:
+    """Return a file a job made, or None."""
+    row = db.execute(
+        "SELECT data FROM job_files WHERE job_id = ? AND part = ?", [job_id, part]
+    ).fetchone()
+    return bytes(row[0]) if row else None

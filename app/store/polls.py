@@ -26,3 +26,9 @@ def board_state(db: Database, slug: str) -> BoardState | None:
         [slug],
     ).fetchone()
     return BoardState(*row) if row else None
+
+
+def campaign_id(db: Database, slug: str) -> int | None:
+    """Return the id of the campaign at `slug`."""
+    row = db.execute("SELECT id FROM campaigns WHERE slug = ?", [slug]).fetchone()
+    return row[0] if row else None

@@ -674,7 +674,17 @@ def m016_entry_revealed(db: Database) -> None:
 
 
 @migrations()
-def m017_images(db: Database) -> None:
+def m017_job_files(db: Database) -> None:
+    # The files a job made (coupon PDFs, exports), kept in the database rather than on the
+    # disk of whichever host ran the job, so any host serves any download.
+    db.execute(
+        "CREATE TABLE job_files (job_id INTEGER NOT NULL REFERENCES jobs(id),"
+        " part INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (job_id, part))"
+    )
+
+
+@migrations()
+def m018_images(db: Database) -> None:
     # A campaign's uploaded pictures (prize art per tier, its logo), kept in the database so a
     # backup holds them and every worker serves them; named as the condition file names them.
     _run(
