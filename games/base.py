@@ -47,6 +47,10 @@ class Game:
         """Return what the page may show now: never a secret the player has to find."""
         raise NotImplementedError
 
+    def feedback(self, challenge: Mapping, moves) -> dict | None:
+        """Return what the page may say about the last move (right or not), or None."""
+        return None
+
     def accept(self, challenge: Mapping, moves, form: Mapping, clock: float) -> dict | None:
         """Turn a submitted form into the next move, or None when it does not fit this step."""
         raise NotImplementedError

@@ -12,6 +12,7 @@ from . import (  # noqa: E402, F401
     destinations,
     errors,
     files,
+    images,
     invitations,
     kiosks,
     monitor,

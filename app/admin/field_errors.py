@@ -34,6 +34,7 @@ INPUTS = {
     "losing": ("losing", "f-losing", _l("Losing tiles")),
     "tilt": ("tilt", "f-tilt", _l("Tilt")),
     "game": ("game", "f-game", _l("Mini-game played before the draw")),
+    "colour": ("colour", "f-colour", _l("Brand colour")),
     "sheets": ("prize-1-count", "p1-count", _l("Prizes")),
     "prizes": ("prize-1-label", "p1-label", _l("Prizes")),
 }

@@ -81,6 +81,8 @@ def conditions_data(form, kept: dict | None = None) -> dict:
     kept = kept or {}
     data: dict = {k: v for k, v in kept.items() if k not in FORM_FIELDS}
     data.update({name: (form.get(name) or "").strip() for name in TEXT})
+    if "colour" in form:  # a form without the field keeps the file's colour
+        data["colour"] = (form.get("colour") or "").strip()
     zone = (form.get("timezone") or "").strip()
     if zone and not OFFSET.fullmatch(zone):
         # A fixed offset is not an IANA name: it lives in the times only, as in a file.
@@ -113,12 +115,17 @@ def conditions_data(form, kept: dict | None = None) -> dict:
         same = before == game or (isinstance(before, dict) and before.get("name") == game)
         data["game"] = before if same else game
     prizes = []
+    # A tier's art (named in the file, not on the form) stays with the tier's label.
+    kept_prizes = kept.get("prizes") if isinstance(kept.get("prizes"), list) else []
+    art = {p.get("label"): p["image"] for p in kept_prizes if isinstance(p, dict) and "image" in p}
     for i in range(1, MAX_PRIZE_ROWS + 1):
         row = {f: (form.get(f"prize-{i}-{f}") or "").strip() for f in PRIZE_FIELDS}
         if not any(row[f] for f in ("label", "value", "count")):
             continue
         row["value"] = _number(row["value"])
         row["count"] = _number(row["count"])
+        if row["label"] in art:
+            row["image"] = art[row["label"]]
         prizes.append(row)
     data["prizes"] = prizes
     return data
@@ -154,6 +161,7 @@ def form_values(c: Conditions) -> dict[str, str]:
         "title": c.title,
         "slug": c.slug,
         "goods": c.goods,
+        "colour": c.colour,
         "timezone": c.zone,
         "opens": local_text(c.opens, c.zone),
         "closes": local_text(c.closes, c.zone),

@@ -15,7 +15,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app.lottery.draw import ranks
-from app.store import campaigns
+from app.store import campaigns, images
+
+from .art import url_of as art_url
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ class Outcome:
     art: str  # a URL
     place: int  # 1 for the best coupon, 2 for the next...; 0 for no prize
     celebrate: str  # "grand", "big", "small" or "" (a loss)
+    own_art: bool = False  # the shop's uploaded picture rather than a built-in medal
 
 
 def has_losing(db, campaign) -> bool:
@@ -93,6 +96,10 @@ def outcome_of(db, campaign, prize) -> Outcome:
         celebrate = "big"
     else:
         celebrate = "small"
+    # The shop's own art for this tier, else a medal by rank.
+    own = images.find(db, campaign.id, campaign.settings.prize_image(prize.position + 1))
+    if own is not None:
+        return Outcome(True, prize.label, art_url(campaign, own), place, celebrate, True)
     art = ("prize-gold.svg", "prize-silver.svg", "prize-bronze.svg")[min(place, 3) - 1]
     return Outcome(True, prize.label, url_for("static", filename=f"img/{art}"), place, celebrate)
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .ecoupons import ISSUES, MAX_EXPIRY_DAYS
+from .images import valid_name
 from .merit import MeritRules, merit_rules
 from .messages import N_, Problem
 
@@ -31,6 +32,8 @@ KNOWN = {
     "reveal",
     "issue",
     "coupon_expires",
+    "colour",
+    "logo",
 }
 # How a drawn coupon is revealed: a card to scratch, or a roulette that lands on it.
 REVEALS = ("scratch", "roulette")
@@ -39,7 +42,8 @@ MODES = ("board", "speed", "invite")
 # instant: each draw is decided when made; batch: requests first, one draw for all at the end.
 DRAWS = ("instant", "batch")
 MAX_TILT = 1000
-PRIZE_KNOWN = {"label", "value", "unit", "count"}
+PRIZE_KNOWN = {"label", "value", "unit", "count", "image"}
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 class ConditionsError(ValueError):
@@ -56,6 +60,9 @@ class Prize:
     value: int
     unit: str
     count: int
+    # The name of an uploaded image shown when this tier is revealed; "" for the built-in art.
+    # Not part of the prize's identity: new art never counts as changing the prizes.
+    image: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,8 @@ class Conditions:
     issue: str = "paper"  # paper | electronic | both (app/lottery/ecoupons.py)
     # When e-coupons stop being valid: a moment, a number of days after confirmation, or never.
     coupon_expires: datetime | int | None = None
+    colour: str = ""  # the campaign's brand colour, #rrggbb; "" for the app's own
+    logo: str = ""  # the name of an uploaded logo or goods image; "" for none
 
     @property
     def zone(self) -> str:
@@ -130,6 +139,11 @@ def conditions_from_dict(data: dict) -> Conditions:
     game, game_settings = _game(data.get("game"), problems)
     issue = _choice(data, "issue", ISSUES, problems)
     coupon_expires = _expires(data.get("coupon_expires"), problems)
+    colour = data.get("colour", "") or ""
+    if not isinstance(colour, str) or (colour and not COLOUR.fullmatch(colour)):
+        problems.append(Problem(N_("colour: a colour written as #rrggbb, e.g. #c0392b")))
+        colour = ""
+    logo = _image_name(data, "logo", problems)
     if mode == "invite" and draw == "batch":
         problems.append(Problem(N_("draw: an invitation campaign draws at once, not in a batch")))
 
@@ -164,7 +178,22 @@ def conditions_from_dict(data: dict) -> Conditions:
         game_settings,
         issue,
         coupon_expires,
+        colour.lower(),
+        logo,
     )
+
+
+def _image_name(data, name, problems, where="") -> str:
+    value = data.get(name, "") or ""
+    if value and not valid_name(value):
+        problems.append(
+            Problem(
+                N_("%(field)s: the name of an uploaded image, letters, digits, '.', '_' or '-'"),
+                field=where + name,
+            )
+        )
+        return ""
+    return value
 
 
 def _expires(value, problems) -> datetime | int | None:
@@ -260,6 +289,10 @@ def to_toml(c: Conditions) -> str:
         lines.append(f"coupon_expires = {c.coupon_expires.isoformat()}")
     elif c.coupon_expires is not None:
         lines.append(f"coupon_expires = {c.coupon_expires}")
+    if c.colour:
+        lines.append(f"colour = {_quote(c.colour)}")
+    if c.logo:
+        lines.append(f"logo   = {_quote(c.logo)}")
     if c.game and not c.game_settings:
         lines.append(f"game   = {_quote(c.game)}")
     for p in c.prizes:
@@ -271,6 +304,8 @@ def to_toml(c: Conditions) -> str:
             f"unit  = {_quote(p.unit)}",
             f"count = {p.count}",
         ]
+        if p.image:
+            lines.append(f"image = {_quote(p.image)}")
     if c.game and c.game_settings:
         lines += ["", "[game]", f"name = {_quote(c.game)}"]
         lines += _toml_table(c.game_settings, "game")
@@ -418,8 +453,9 @@ def _prizes(raw, problems) -> list[Prize]:
         count = _whole(
             item, "count", problems, default=0, low=1, high=MAX_SHEETS, where=f"{where}."
         )
+        image = _image_name(item, "image", problems, where=f"{where}.")
         if len(problems) == before:
-            prizes.append(Prize(label, value, unit, count))
+            prizes.append(Prize(label, value, unit, count, image))
     labels = [p.label for p in prizes]
     if len(set(labels)) != len(labels):
         problems.append(Problem(N_("prizes: each label must be different")))

@@ -10,6 +10,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from .conditions import Conditions
+from .images import tier_name
 from .merit import MeritRules
 
 
@@ -24,6 +25,14 @@ class Settings:
     game_settings: dict = field(default_factory=dict, hash=False, compare=False)
     issue: str = "paper"  # paper | electronic | both
     coupon_expires: datetime | int | None = None
+    # Prize art and branding: image names refer to the campaign's uploaded images.
+    prize_images: dict = field(default_factory=dict, hash=False, compare=False)  # "tier": name
+    colour: str = ""
+    logo: str = ""
+
+    def prize_image(self, tier: int) -> str:
+        """Return tier `tier`'s image name (1: the first tier): the file's, else its upload's."""
+        return self.prize_images.get(str(tier)) or tier_name(tier)
 
     @property
     def game_setting(self) -> tuple[str, dict] | None:
@@ -41,6 +50,9 @@ def settings_of(c: Conditions) -> Settings:
         game_settings=c.game_settings,
         issue=c.issue,
         coupon_expires=c.coupon_expires,
+        prize_images={str(n): p.image for n, p in enumerate(c.prizes, 1) if p.image},
+        colour=c.colour,
+        logo=c.logo,
     )
 
 
@@ -67,4 +79,7 @@ def from_json(text: str) -> Settings:
         game_settings=data.get("game_settings", {}),
         issue=data.get("issue", "paper"),
         coupon_expires=expires,
+        prize_images=data.get("prize_images", {}),
+        colour=data.get("colour", ""),
+        logo=data.get("logo", ""),
     )

@@ -66,6 +66,11 @@ def view(play: plays.Play, game, now: datetime) -> dict:
     return game.public_view(play.challenge, moves(play), clock(play, now))
 
 
+def feedback(play: plays.Play, game) -> dict | None:
+    """Return what the page may say about the play's last move, right or not."""
+    return game.feedback(play.challenge, moves(play))
+
+
 def move(db, play: plays.Play, game, form, now: datetime) -> plays.Play | None:
     """Apply a submitted form as the play's next move; None when it fits no step now."""
     if play.finished:

@@ -61,7 +61,8 @@ def _page(campaign, play, game, status=200, message=None, **screen):
     if play.finished:
         return render(
             "games/result.html", block="main", status=status, campaign=campaign, play=play,
-            game=game, message=message, counts=counts, **screen,
+            game=game, message=message, counts=counts, feedback=playing.feedback(play, game),
+            **screen,
         )  # fmt: skip
     return render(
         "games/play.html",
@@ -70,6 +71,7 @@ def _page(campaign, play, game, status=200, message=None, **screen):
         campaign=campaign,
         game=game,
         view=playing.view(play, game, now()),
+        feedback=playing.feedback(play, game),
         message=message,
         counts=counts,
         **screen,

@@ -696,3 +696,24 @@ def m018_kiosk_reveal(db: Database) -> None:
 def m019_shop_notice(db: Database) -> None:
     # The shop is told once, by e-mail, when a campaign sells out or its period ends.
     db.execute("ALTER TABLE campaigns ADD COLUMN shop_notified_at TEXT")
+
+
+@migrations()
+def m020_images(db: Database) -> None:
+    # A campaign's uploaded pictures (prize art per tier, its logo), kept in the database so a
+    # backup holds them and every worker serves them; named as the condition file names them.
+    _run(
+        db,
+        """
+    CREATE TABLE images (
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        name TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        data BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (campaign_id, name)
+    );
+    CREATE INDEX images_digest ON images (campaign_id, digest)
+    """,
+    )

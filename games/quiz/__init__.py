@@ -81,6 +81,22 @@ class Quiz(Game):
             "choices": list(enumerate(q["choices"])),
         }
 
+    def feedback(self, challenge, moves):
+        # Said after the answer is in, so the right choice is no longer a secret; the page
+        # words it (games stay free of translations). The score is still the server's own.
+        questions = challenge["questions"]
+        answers = moves_of(moves, "answer")[: len(questions)]
+        if not answers:
+            return None
+        index = len(answers) - 1
+        q = questions[index]
+        choice = answers[-1].get("choice")
+        return {
+            "number": index + 1,
+            "right": choice == q["answer"] and not isinstance(choice, bool),
+            "answer": q["choices"][q["answer"]],
+        }
+
     def accept(self, challenge, moves, form, clock):
         questions = challenge["questions"]
         index = len(moves_of(moves, "answer"))

@@ -239,3 +239,24 @@ def test_the_challenge_in_the_store_is_json(app, client):
     with app.app_context():
         stored = get_db().execute("SELECT challenge FROM plays").fetchone()[0]
     assert json.loads(stored)["questions"]
+
+
+def test_each_answer_is_followed_by_whether_it_was_right_and_the_right_answer(app, client, clock):
+    make_game_campaign(app, QUIZ)
+    t = Terminal(client, "play")
+    first = html(t.get("/play"))
+    assert "game-feedback" not in first  # nothing to say before the first answer
+    questions = the_play(app).challenge["questions"]
+    clock.advance(seconds=3)
+    wrong = (questions[0]["answer"] + 1) % len(questions[0]["choices"])
+    t.post("/play", {"q": "0", "choice": str(wrong)})
+    second = html(t.get("/play"))
+    right_text = questions[0]["choices"][questions[0]["answer"]]
+    assert "Question 1: not quite." in second and f"“{right_text}”" in second
+    assert "Question 2 of 2" in second
+    clock.advance(seconds=3)
+    t.post("/play", {"q": "1", "choice": str(questions[1]["answer"])})
+    result = html(t.get("/play"))
+    assert "Question 2: right!" in result
+    # The feedback is words only: the score stays the server's, half for one right of two.
+    assert "Your score: 500 out of 1000." in result and the_play(app).score == 500

@@ -163,3 +163,16 @@ def test_the_closed_board_is_japanese(app, clock):
     clock.advance(days=40)
     html = assert_japanese(japanese(app).get())
     assert re.search("このキャンペーンは終了しました。", html)
+
+
+def test_the_quiz_feedback_is_japanese(app, clock):
+    from tests.app.test_play import QUIZ, make_game_campaign, the_play
+
+    make_game_campaign(app, QUIZ)
+    t = Terminal(app.test_client(), "play", lang=None)
+    t.get("/play")
+    q = the_play(app).challenge["questions"][0]
+    clock.advance(seconds=3)
+    t.post("/play", {"q": "0", "choice": str((q["answer"] + 1) % len(q["choices"]))})
+    page = t.get("/play").get_data(as_text=True)
+    assert f"第 1 問:残念、不正解です。正解は「{q['choices'][q['answer']]}」でした。" in page

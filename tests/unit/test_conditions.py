@@ -74,7 +74,11 @@ def problems(text):
         (("losing = 5", "losing = -1"), "losing: must be between 0"),
         (("hold_minutes = 10", "hold_minutes = 0"), "hold_minutes: must be between 1"),
         (('title  = "Spring DVD-RAM campaign"', 'title = ""'), "title: required text"),
-        (("losing = 5", 'losing = 5\ncolour = "red"'), "unknown field(s): colour"),
+        (("losing = 5", 'losing = 5\nflavour = "red"'), "unknown field(s): flavour"),
+        (("losing = 5", 'losing = 5\ncolour = "red"'), "colour: a colour written as #rrggbb"),
+        (("losing = 5", 'losing = 5\ncolour = "#12345"'), "colour: a colour written as #rrggbb"),
+        (("losing = 5", 'losing = 5\nlogo = "../logo.png"'), "logo: the name of an uploaded image"),
+        (("count = 70", 'count = 70\nimage = "a b.png"'), "prizes[1].image: the name of an"),
         (('label = "500 yen off"', 'label = "25 % off"'), "prizes: each label must be different"),
     ],
 )
