@@ -52,7 +52,8 @@ def test_the_brand_colour_dresses_the_campaigns_public_pages(app, admin):
     t.claim(3)
     assert LINK.search(t.get("/entry").get_data(as_text=True))  # the reveal page too
     monitor = admin.get("/admin/campaigns/spring")
-    assert monitor.status_code == 200 and "/brand/" not in monitor.get_data(as_text=True)  # the admin keeps the app's own look
+    # The admin keeps the app's own look.
+    assert monitor.status_code == 200 and "/brand/" not in monitor.get_data(as_text=True)
 
 
 def test_without_a_colour_or_logo_the_pages_stay_as_they_were(app):
