@@ -30,6 +30,9 @@ def app(tmp_path, clock):
             "SECRET_KEY": "test-secret",
             "CLOCK": clock,
             "SQLITE_SYNCHRONOUS": "NORMAL",
+            # Every test client shares 127.0.0.1: tests of the per-address rules set them.
+            "HOLDS_PER_ADDRESS": None,
+            "REDRAWS_PER_ADDRESS": None,
         }
     )
     with app.app_context():

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 
 import games
 from app.play.settings import game_of
-from app.store import batch, get_db, plays, tickets
+from app.store import accounting, batch, get_db, plays, tickets
 from app.store import monitor as figures
 from app.views import now, render
 
@@ -93,6 +93,7 @@ def read(db, campaign, moment) -> dict:
             empty=_("No draws yet"),
         ),
         "game": game_figures(db, campaign),
+        "refused": accounting.refused_addresses(db, campaign.id),
     }
 
 

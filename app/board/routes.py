@@ -7,8 +7,8 @@ from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import limiter
 from app.i18n import current_language
+from app.limiting import counted
 from app.lottery.contact import ContactError, clean_contact
 from app.lottery.pages import page_number, page_of
 from app.store import (
@@ -16,6 +16,7 @@ from app.store import (
     Closed,
     Duplicate,
     NotHeld,
+    Refused,
     Taken,
     campaigns,
     destinations,
@@ -25,7 +26,7 @@ from app.store import (
 from app.store import board as board_store
 from app.views import go, now, render, to_main
 
-from . import bp, confirming, speed, terminal, tiles
+from . import addresses, bp, confirming, speed, terminal, tiles
 from .reveal import reveal_of
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def poll(slug):
 
 
 @bp.post("/<slug>/claim")
-@limiter.limit(_claim_limit)
+@counted("claim", _claim_limit)
 def claim(slug):
     """Hold the tile the respondent picked for this terminal."""
     campaign = _campaign(slug)
@@ -130,7 +131,11 @@ def claim(slug):
     holder = terminal.holder()
     shown = page_number(request.form.get("page"))
     try:
-        entry = tickets.hold(get_db(), campaign, holder, moment, no=no)
+        entry = tickets.hold(get_db(), campaign, holder, moment, no=no, counted=addresses.counted())
+    except Refused as exc:
+        fresh = campaigns.by_slug(get_db(), slug)
+        message = addresses.refused_message(exc.reason)
+        return to_main(_board_page(fresh, message=message, status=429))
     except Taken:
         log.info("claim refused: taken", extra={"campaign": slug, "tile": no})
         # Read the board as it is now: the version from before the claim could show the
@@ -175,8 +180,13 @@ def ticket(slug, status=200, errors=None, form=None, message=None):
 
 
 @bp.post("/<slug>/confirm")
-@limiter.limit(confirming.address_limit, on_breach=confirming.slowed)
-@limiter.limit(confirming.holder_limit, key_func=confirming.holder_key, on_breach=confirming.slowed)
+@counted("confirm", confirming.address_limit, on_breach=confirming.slowed)
+@counted(
+    "confirm-holder",
+    confirming.holder_limit,
+    key=confirming.holder_key,
+    on_breach=confirming.slowed,
+)
 def confirm(slug):
     """Record the respondent's destination for the tile they hold."""
     campaign, entry = _holder(slug)

@@ -5,14 +5,24 @@ import logging
 from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 
-from app.extensions import limiter
 from app.i18n import current_language
+from app.limiting import counted
 from app.lottery.contact import ContactError, clean_contact
 from app.play import gate
-from app.store import AlreadyDrawn, Closed, Duplicate, Taken, batch, campaigns, get_db, tickets
+from app.store import (
+    AlreadyDrawn,
+    Closed,
+    Duplicate,
+    Refused,
+    Taken,
+    batch,
+    campaigns,
+    get_db,
+    tickets,
+)
 from app.views import go, now, render, to_main
 
-from . import bp, terminal
+from . import addresses, bp, terminal
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +48,7 @@ def speed_page(campaign, message=None, status=200):
 
 
 @bp.post("/<slug>/draw")
-@limiter.limit(_claim_limit)
+@counted("claim", _claim_limit)
 def draw(slug):
     """Draw the next sheet of a speed lottery for this terminal."""
     from .routes import drawn_entry, public_campaign, ticket
@@ -55,7 +65,12 @@ def draw(slug):
     # The game's score, fixed now (an unfinished play counts as it stands), is the merit.
     merit = gate.game_merit(get_db(), campaign, holder, moment)
     try:
-        entry = tickets.hold(get_db(), campaign, holder, moment, merit=merit)
+        entry = tickets.hold(
+            get_db(), campaign, holder, moment, merit=merit, counted=addresses.counted()
+        )
+    except Refused as exc:
+        message = addresses.refused_message(exc.reason)
+        return to_main(speed_page(campaign, message=message, status=429))
     except Taken:
         return to_main(speed_page(campaign, status=409))
     except AlreadyDrawn:
@@ -104,7 +119,7 @@ def batch_page(campaign, status=200, errors=None, form=None, message=None):
 
 
 @bp.post("/<slug>/apply")
-@limiter.limit(_claim_limit)
+@counted("claim", _claim_limit)
 def apply(slug):
     """Register this terminal's request, with its destination, for the batch draw."""
     from .routes import public_campaign

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 
 from app.board import confirming
 from app.board.reveal import reveal_of
-from app.extensions import limiter
 from app.i18n import current_language
 from app.keys import candidates
+from app.limiting import counted
 from app.lottery.codes import same_digest, typed
 from app.lottery.contact import ContactError, clean_contact
 from app.play import gate, holders
@@ -213,8 +213,13 @@ def draw(slug):
 
 
 @bp.post("/<slug>/invited/confirm")
-@limiter.limit(confirming.address_limit, on_breach=confirming.slowed)
-@limiter.limit(confirming.holder_limit, key_func=confirming.holder_key, on_breach=confirming.slowed)
+@counted("confirm", confirming.address_limit, on_breach=confirming.slowed)
+@counted(
+    "confirm-holder",
+    confirming.holder_limit,
+    key=confirming.holder_key,
+    on_breach=confirming.slowed,
+)
 def confirm(slug):
     """Record where to send the coupon: the invitee may change the address."""
     campaign, found, db, entry = _drawn(slug)

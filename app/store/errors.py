@@ -35,3 +35,11 @@ class Closed(ClaimError):
     def __init__(self, phase: str):
         super().__init__(phase)
         self.phase = phase
+
+
+class Refused(ClaimError):
+    """This client's address may not draw now; `reason` says why (holds, redraws)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason

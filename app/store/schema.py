@@ -489,3 +489,32 @@ def m013_destination_language(db: Database) -> None:
     # later is written in it too.
     db.execute("ALTER TABLE destinations ADD COLUMN language TEXT")
     db.execute("ALTER TABLE requests ADD COLUMN language TEXT")
+
+
+@migrations()
+def m014_address_draws(db: Database) -> None:
+    # Draws counted per client address (IPv4, or IPv6 /64) and campaign, so a redraw loop
+    # or a hoarder is refused whichever worker serves it; rate limits counted here too.
+    _run(
+        db,
+        """
+    ALTER TABLE entries ADD COLUMN address TEXT;
+    CREATE TABLE address_draws (
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        address TEXT NOT NULL,
+        draws INTEGER NOT NULL DEFAULT 0,
+        holds INTEGER NOT NULL DEFAULT 0,
+        redraws INTEGER NOT NULL DEFAULT 0,
+        redrawn_at TEXT,
+        refused INTEGER NOT NULL DEFAULT 0,
+        refused_at TEXT,
+        PRIMARY KEY (campaign_id, address)
+    );
+    CREATE TABLE rate_counts (
+        key TEXT PRIMARY KEY,
+        hits INTEGER NOT NULL,
+        until TEXT NOT NULL
+    );
+    CREATE INDEX rate_counts_until ON rate_counts (until)
+    """,
+    )

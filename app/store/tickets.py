@@ -4,6 +4,7 @@ Every instant draw (open board, speed lottery, invitation, kiosk) goes through t
 functions; only the `holder` text, the campaign's strategy and the merit differ.
 """
 
+import logging
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,10 +13,13 @@ from sqlite_utils import Database
 
 from app.lottery.contact import Contact
 
-from . import ecoupons, engine
+from . import accounting, ecoupons, engine
+from .accounting import Counted
 from .campaigns import Campaign
 from .db import immediate, stamp, unstamp
-from .errors import AlreadyDrawn, Duplicate, NotHeld, Taken
+from .errors import AlreadyDrawn, Duplicate, NotHeld, Refused, Taken
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -36,46 +40,75 @@ def hold(
     now: datetime,
     no: int | None = None,
     merit: int = 0,
+    counted: Counted | None = None,
 ) -> Entry:
     """Draw a coupon for a holder's one draw and hold it on a sheet.
 
     The campaign's strategy chooses the sheet: tile `no` on a board, the next free sheet
     in a speed lottery. The coupon is drawn from what remains, weighted by `merit`.
     Raises Closed outside the period, Taken when the sheet was gone, AlreadyDrawn when
-    this holder drew before.
+    this holder drew before, Refused when `counted` (the client's address and its limits)
+    may not draw now: that refusal is counted, and audited the first time.
     """
     # A hold never outlives the receipt period: the list is final when the campaign ends.
     until = stamp(min(now + timedelta(minutes=campaign.hold_minutes), campaign.closes))
-    choose = engine.get_strategy(campaign.strategy)
+    refused = None
     with immediate(db, durable=False):
         engine.return_holds(db, campaign.id, now, due_by=now)
-        opened = engine.open_for_draw(db, campaign.id, now, draw=True)
-        no = choose(db, campaign.id, no)
-        try:
-            entry_id = db.execute(
-                "INSERT INTO entries (campaign_id, ticket_no, holder, state, created_at)"
-                " VALUES (?, ?, ?, 'held', ?)",
-                [campaign.id, no, holder, stamp(now)],
-            ).lastrowid
-        except sqlite3.IntegrityError:
-            raise AlreadyDrawn from None
-        s, tier, prize_id = engine.draw_tier(db, campaign.id, opened, merit)
-        # The claim itself: one conditional UPDATE; no row back means someone was first,
-        # and the rollback puts the drawn coupon back untouched.
-        if not db.execute(
-            "UPDATE tickets SET state = 'held', entry_id = ?, held_until = ?, version = ?,"
-            " prize_id = ?, tier = ? WHERE campaign_id = ? AND no = ? AND state = 'free'"
-            " RETURNING no",
-            [entry_id, until, opened.version, prize_id, tier, campaign.id, no],
-        ).fetchone():
-            raise Taken
-        engine.log(
-            db, campaign.id, "draw", tier, no, entry_id, now, draw_no=s, merit=merit, seq=opened.seq
-        )
-        if prize_id is None:
-            _lose(db, campaign.id, entry_id, now)
-            return Entry(entry_id, no, "lost", None, None)
+        if counted is not None and not accounting.count_draw(db, campaign.id, counted, now):
+            # The refusal's count (and audit) commits; nothing else was written.
+            refused = _refuse(db, campaign, counted, now)
+        else:
+            entry = _claim(db, campaign, holder, now, no, merit, counted, until)
+    if refused:
+        raise Refused(refused)
+    return entry
+
+
+def _claim(db, campaign, holder, now, no, merit, counted, until) -> Entry:
+    """Hold a sheet and draw its coupon, inside the caller's transaction."""
+    choose = engine.get_strategy(campaign.strategy)
+    opened = engine.open_for_draw(db, campaign.id, now, draw=True)
+    no = choose(db, campaign.id, no)
+    try:
+        entry_id = db.execute(
+            "INSERT INTO entries (campaign_id, ticket_no, holder, state, created_at, address)"
+            " VALUES (?, ?, ?, 'held', ?, ?)",
+            [campaign.id, no, holder, stamp(now), counted.address if counted else None],
+        ).lastrowid
+    except sqlite3.IntegrityError:
+        raise AlreadyDrawn from None
+    s, tier, prize_id = engine.draw_tier(db, campaign.id, opened, merit)
+    # The claim itself: one conditional UPDATE; no row back means someone was first,
+    # and the rollback puts the drawn coupon back untouched.
+    if not db.execute(
+        "UPDATE tickets SET state = 'held', entry_id = ?, held_until = ?, version = ?,"
+        " prize_id = ?, tier = ? WHERE campaign_id = ? AND no = ? AND state = 'free'"
+        " RETURNING no",
+        [entry_id, until, opened.version, prize_id, tier, campaign.id, no],
+    ).fetchone():
+        raise Taken
+    engine.log(
+        db, campaign.id, "draw", tier, no, entry_id, now, draw_no=s, merit=merit, seq=opened.seq
+    )
+    if prize_id is None:
+        _lose(db, campaign.id, entry_id, now)
+        return Entry(entry_id, no, "lost", None, None)
     return Entry(entry_id, no, "held", prize_id, unstamp(until))
+
+
+def _refuse(db: Database, campaign: Campaign, counted: Counted, now: datetime) -> str:
+    reason, times = accounting.refuse(db, campaign.id, counted, now)
+    log.info(
+        "claim refused: address limit",
+        extra={"campaign": campaign.slug, "reason": reason, "refusals": times},
+    )
+    if times == 1:  # the first refusal of an address in a campaign goes to the audit log
+        db.execute(
+            "INSERT INTO audit (at, actor, action, campaign_id, detail) VALUES (?, ?, ?, ?, ?)",
+            [stamp(now), counted.address, f"draws refused: {reason}", campaign.id, ""],
+        )
+    return reason
 
 
 def confirm(
@@ -128,6 +161,7 @@ def confirm(
             raise Duplicate("phone" if "phone_key" in str(exc) else "email") from None
         ecoupons.issue(db, campaign.id, entry_id, now)
         _end_entry(db, entry_id, "confirmed", now)
+        accounting.end_hold(db, entry_id, now, redraw=False)
         engine.end_if_done(db, campaign.id, now)
     return Entry(entry_id, no, "confirmed", prize_id, None)
 
@@ -180,6 +214,7 @@ def _lose(db: Database, campaign_id: int, entry_id: int, now: datetime) -> None:
         "UPDATE tickets SET state = 'lost', held_until = NULL WHERE entry_id = ?", [entry_id]
     )
     _end_entry(db, entry_id, "lost", now)
+    accounting.end_hold(db, entry_id, now, redraw=False)
     engine.end_if_done(db, campaign_id, now)
 
 
