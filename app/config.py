@@ -6,6 +6,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.lottery.contact import TAG_DOMAINS
+
 
 def defaults(instance_path: str) -> dict:
     """Return the settings every Kuji instance starts from."""
@@ -36,6 +38,9 @@ def defaults(instance_path: str) -> dict:
         # Per address as generous as claims: many phones share one IPv4 address (NAT).
         "CONFIRM_LIMIT": "60 per minute;600 per hour",
         "CONFIRM_HOLDER_LIMIT": "6 per minute;30 per hour",
+        # E-mail providers whose "name+tag@" reaches "name@": the tag is ignored when matching
+        # one person to one coupon ("*": every domain). Gmail's dots and tags always are.
+        "EMAIL_TAG_DOMAINS": sorted(TAG_DOMAINS),
         # "Already has a coupon" refusals of one hold (counted in the database) that release it.
         "CONFIRM_DUPLICATES": 3,
         # Old secrets, newest first, still accepted by every verifier after SECRET_KEY changed.

@@ -191,7 +191,7 @@ def confirm(slug):
     """Record the respondent's destination for the tile they hold."""
     campaign, entry = _holder(slug)
     try:
-        contact = clean_contact(request.form)
+        contact = clean_contact(request.form, current_app.config["EMAIL_TAG_DOMAINS"])
     except ContactError as exc:
         return ticket(slug, status=422, errors=exc.errors, form=request.form)
     try:

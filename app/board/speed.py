@@ -133,7 +133,7 @@ def apply(slug):
     if terminal.drawn(campaign) is not None:
         return to_main(batch_page(campaign, status=403))
     try:
-        contact = clean_contact(request.form)
+        contact = clean_contact(request.form, current_app.config["EMAIL_TAG_DOMAINS"])
     except ContactError as exc:
         return batch_page(campaign, status=422, errors=exc.errors, form=request.form)
     holder = terminal.holder()

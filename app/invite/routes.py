@@ -224,7 +224,7 @@ def confirm(slug):
     """Record where to send the coupon: the invitee may change the address."""
     campaign, found, db, entry = _drawn(slug)
     try:
-        contact = clean_contact(request.form)
+        contact = clean_contact(request.form, current_app.config["EMAIL_TAG_DOMAINS"])
     except ContactError as exc:
         return invited(slug, status=422, errors=exc.errors, form=request.form)
     try:

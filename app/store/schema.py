@@ -518,3 +518,34 @@ def m014_address_draws(db: Database) -> None:
     CREATE INDEX rate_counts_until ON rate_counts (until)
     """,
     )
+
+
+@migrations()
+def m015_person_keys(db: Database) -> None:
+    # One person, one coupon however written: e-mail keys now drop Gmail's dots and "+tags"
+    # (googlemail.com is gmail.com), phone keys are E.164. The written values stay as they
+    # were; the keys are recomputed. Rows that now share a key (one person already had two
+    # coupons) keep theirs apart with their id appended, so nothing is lost.
+    from app.lottery.contact import person_email_key, phone_key
+
+    # Kiosk destinations carry a key per printed ticket, not a person's: left alone.
+    person = "email_key NOT LIKE 'kiosk:%'"
+    for table in ("destinations", "requests"):
+        rows = db.execute(
+            f"SELECT id, campaign_id, email, phone FROM {table} WHERE {person} ORDER BY id"  # noqa: S608
+        ).fetchall()
+        db.execute(
+            f"UPDATE {table} SET email_key = '#' || id, phone_key = '#' || id WHERE {person}"  # noqa: S608
+        )
+        seen: set[tuple] = set()
+        for row_id, campaign_id, email, phone in rows:
+            keys = []
+            for kind, key in (("e", person_email_key(email)), ("p", phone_key(phone))):
+                if (campaign_id, kind, key) in seen:
+                    key = f"{key}#{row_id}"
+                seen.add((campaign_id, kind, key))
+                keys.append(key)
+            db.execute(
+                f"UPDATE {table} SET email_key = ?, phone_key = ? WHERE id = ?",  # noqa: S608
+                [*keys, row_id],
+            )
