@@ -35,12 +35,24 @@ class User(UserMixin):
     def __init__(self, admin: admins.Admin):
         self.id = admin.id
         self.email = admin.email
+        self.session_gen = admin.session_gen
+
+    def get_id(self) -> str:
+        # The session names the account's session generation too: raising it (sign-out,
+        # a new password, "sign out everywhere") ends every copy of every cookie at once.
+        return f"{self.id}.{self.session_gen}"
 
 
 @login_manager.user_loader
 def _load(user_id: str):
-    admin = admins.by_id(get_db(), int(user_id)) if user_id.isdigit() else None
-    return User(admin) if admin else None
+    """Load the signed-in account, checked against the database on every request."""
+    admin_id, _dot, generation = user_id.partition(".")
+    if not (admin_id.isdigit() and generation.isdigit()):
+        return None  # a session from before generations, or forged: sign in again
+    admin = admins.by_id(get_db(), int(admin_id))
+    if admin is None or admin.session_gen != int(generation):
+        return None
+    return User(admin)
 
 
 @login_manager.unauthorized_handler
@@ -148,10 +160,26 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out and forget the session."""
+    """Sign out: this session and every copy of it end, on this device and any other."""
+    _end_sessions("signed out")
+    return redirect(url_for("admin.login"), 303)
+
+
+@bp.post("/sessions/end")
+def end_sessions():
+    """Sign this account out everywhere: every browser and device signed in with it."""
+    _end_sessions("signed out everywhere")
+    return redirect(url_for("admin.login"), 303)
+
+
+def _end_sessions(action: str) -> None:
+    db = get_db()
+    if current_user.is_authenticated:
+        admins.end_sessions(db, current_user.id)
+        audit.record(db, current_user.email, action, now())
+        log.info(action, extra={"admin": current_user.id})
     logout_user()
     session.clear()
-    return redirect(url_for("admin.login"), 303)
 
 
 def rate_limited(error):

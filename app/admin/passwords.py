@@ -27,7 +27,7 @@ def verify(stored: str | None, password: str) -> tuple[bool, str | None]:
     return True, hash_password(password) if _hasher.check_needs_rehash(stored) else None
 
 
-def password_problem(password: str) -> str | None:
+def password_problem(password: str, email: str = "") -> str | None:
     """Return why a new password is refused, or None."""
     if len(password) < MIN_LENGTH:
         return _("password: at least %(count)d characters", count=MIN_LENGTH)

@@ -50,12 +50,17 @@ def _session_key(campaign) -> str:
 
 def invitee(campaign):
     """Return the invitation this browser logged in with, or None."""
-    invitation_id = session.get(_session_key(campaign))
-    if not isinstance(invitation_id, int):
+    remembered = session.get(_session_key(campaign))
+    if not (isinstance(remembered, list) and len(remembered) == 2):
+        return None
+    invitation_id, generation = remembered
+    if not (isinstance(invitation_id, int) and isinstance(generation, int)):
         return None
     found = invitations.by_id(get_db(), invitation_id)
     if found is None or found.campaign_id != campaign.id or found.status != "sent":
-        return None  # a resent invitation logs the old password's sessions out
+        return None
+    if found.password_gen != generation:
+        return None  # a resent invitation ends the sessions the old password opened
     g.candidate_language = found.language  # their pages speak the list's language
     return found
 
@@ -113,7 +118,7 @@ def login(slug):
         log.info("invite login failed", extra={"campaign": slug})
         return _login_page(campaign, wrong, 401)
     attempts.clear(db, SCOPE, login_id, _address())
-    session[_session_key(campaign)] = found.id
+    session[_session_key(campaign)] = [found.id, found.password_gen]
     log.info("invite login", extra={"campaign": slug, "invitation": found.id})
     return go(url_for(".invited", slug=slug))
 

@@ -549,3 +549,13 @@ def m015_person_keys(db: Database) -> None:
                 f"UPDATE {table} SET email_key = ?, phone_key = ? WHERE id = ?",  # noqa: S608
                 [*keys, row_id],
             )
+
+
+@migrations()
+def m016_session_generations(db: Database) -> None:
+    # A session names its account's generation; raising it ends every copy of the cookie
+    # (sign-out, a new password, "sign out everywhere"). An invitee's session names the
+    # generation of the password it used: a resend ends it.
+    db.execute("ALTER TABLE admins ADD COLUMN session_gen INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE invitations ADD COLUMN password_gen INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE invitations SET password_gen = 1 WHERE status = 'sent'")
