@@ -66,7 +66,7 @@ def list_campaigns():
         n = campaigns.counts(db, c.id)
         click.echo(
             f"{c.slug}\t{c.phase(now)}\t{n['free']}\t{n['held']}\t{n['confirmed']}"
-            f"\t{n['lost']}\t{c.sheets}\t{c.title}"
+            f"\t{n['lost']}\t{c.tile_count}\t{c.title}"
         )
 
 
@@ -105,16 +105,16 @@ def export(slug, fmt, output):
 
 @campaign_cli.command("check-code")
 @click.argument("slug")
-@click.argument("issue_no", type=int)
+@click.argument("tile_no", type=int)
 @click.argument("code")
-def check_code(slug, issue_no, code):
+def check_code(slug, tile_no, code):
     """Tell whether CODE is the code printed on coupon ISSUE_NO of campaign SLUG."""
     from app.admin.printing import genuine_code
 
     campaign = _campaign(slug)
-    if not genuine_code(campaign.id, issue_no, code):
+    if not genuine_code(campaign.id, tile_no, code):
         _fail([_("That is not the code of this coupon.")])
-    click.echo(_("Genuine: this is the code of coupon %(no)d.", no=issue_no))
+    click.echo(_("Genuine: this is the code of coupon %(no)d.", no=tile_no))
 
 
 def is_terminal(stream) -> bool:

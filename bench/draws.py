@@ -1,8 +1,8 @@
 """Does a draw cost the same from 100 sheets as from 100,000? `python -m bench.draws`.
 
-Times `tickets.hold()` in-process, as a claim or a Draw button runs it, on a 100-sheet and a
+Times `claims.hold()` in-process, as a claim or a Draw button runs it, on a 100-sheet and a
 100,000-sheet campaign of each mode: the board (`pick`, a tile chosen at random) and the
-speed lottery (`next`). Every timed draw is given back untimed (`tickets.cancel`), so each
+speed lottery (`next`). Every timed draw is given back untimed (`claims.cancel`), so each
 pool stays at its size, and a new holder makes every draw. The sizes take turns in short
 blocks, so a busy machine slows them alike; each figure is the median of many draws.
 """
@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app import create_app
-from app.store import campaigns, get_db, tickets
+from app.store import campaigns, claims, get_db
 from tests.factories import make_campaign
 
 from .prepare import prizes
@@ -68,9 +68,9 @@ def measure(db_path: Path, secret: str, blocks: int = 40, per_block: int = 50) -
             no = pick.randint(1, sheets) if mode == "board" else None
             moment = datetime.now(UTC)
             started = time.perf_counter()
-            entry = tickets.hold(db, c, f"bench:{next(holders)}", moment, no=no)
+            entry = claims.hold(db, c, f"bench:{next(holders)}", moment, no=no)
             took = time.perf_counter() - started
-            tickets.cancel(db, c, entry.id, moment)
+            claims.cancel(db, c, entry.id, moment)
             return took
 
         for key in times:  # warm up: caches, prepared statements
@@ -102,7 +102,7 @@ def lines(d: Draws) -> list[str]:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="kuji-draws-") as tmp:
         d = measure(Path(tmp) / "kuji.sqlite", "draws-secret")
-    print(f"tickets.hold(), median of {d.count:,} draws each (each given back, untimed)")
+    print(f"claims.hold(), median of {d.count:,} draws each (each given back, untimed)")
     print("\n".join(lines(d)))
     return 0 if d.met() else 1
 

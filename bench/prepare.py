@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app import create_app
-from app.store import campaigns, get_db, tickets
+from app.store import campaigns, claims, get_db
 from tests.factories import make_campaign
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -41,7 +41,7 @@ def claim_tiles(db_path: Path, secret: str, slug: str, count: int) -> int:
         db = get_db()
         for no in range(1, count + 1):
             campaign = campaigns.by_slug(db, slug)
-            tickets.hold(db, campaign, f"bench:{no}", datetime.now(UTC), no=no)
+            claims.hold(db, campaign, f"bench:{no}", datetime.now(UTC), no=no)
         return campaigns.by_slug(db, slug).version
 
 

@@ -25,7 +25,7 @@ from itsdangerous import URLSafeSerializer
 from app.board import routes, tiles
 from app.extensions import limiter
 from app.store import board as board_store
-from app.store import campaigns, get_db, tickets
+from app.store import campaigns, claims, get_db
 
 from . import prepare
 from .inproc import (
@@ -103,10 +103,10 @@ def requests(db: Path, version: int):
 def without(app, features: tuple[str, ...], fn):
     """Return fn run with `features` switched off: headers, limiter, csrf or hold."""
     ids = itertools.count(10**9)
-    real_hold = routes.tickets.hold
+    real_hold = routes.claims.hold
 
     def stub_hold(db, campaign, holder, now, no=None, merit=0):
-        return tickets.Entry(next(ids), no, "held", None, now)
+        return claims.Entry(next(ids), no, "held", None, now)
 
     def switch(off: bool) -> None:
         if "headers" in features:
@@ -116,7 +116,7 @@ def without(app, features: tuple[str, ...], fn):
         if "csrf" in features:
             app.config["WTF_CSRF_ENABLED"] = not off
         if "hold" in features:
-            routes.tickets.hold = stub_hold if off else real_hold
+            routes.claims.hold = stub_hold if off else real_hold
 
     def run():
         switch(True)
@@ -152,8 +152,8 @@ def pieces(app, db: Path, term, tile: Tiles) -> None:
         poll = campaigns.by_slug(db_, "poll")
         moment = datetime.now(UTC)
         show(
-            "tickets.expire_due() with nothing due",
-            *per_call(lambda: tickets.expire_due(db_, poll, moment), 5000),
+            "claims.expire_due() with nothing due",
+            *per_call(lambda: claims.expire_due(db_, poll, moment), 5000),
         )
         show(
             "changes_since(), 20 changes",
@@ -162,19 +162,19 @@ def pieces(app, db: Path, term, tile: Tiles) -> None:
         for slug in ("poll", "board-100k"):
             c = campaigns.by_slug(db_, slug)
             show(
-                f"free_tiles(), {c.sheets:,} tiles",
+                f"free_tiles(), {c.tile_count:,} tiles",
                 *per_call(lambda c=c: board_store.free_tiles(db_, c.id), 5),
             )
             free = board_store.free_tiles(db_, c.id)
             show(
-                f"tiles.board() markup, {c.sheets:,} tiles",
-                *per_call(lambda c=c, f=free: tiles.board(c.sheets, f), 5),
+                f"tiles.board() markup, {c.tile_count:,} tiles",
+                *per_call(lambda c=c, f=free: tiles.board(c.tile_count, f), 5),
             )
         claims = campaigns.by_slug(db_, "claims")
         show(
-            "tickets.hold() as the app runs it",
+            "claims.hold() as the app runs it",
             *per_call(
-                lambda: tickets.hold(db_, claims, f"p{next(SEQ)}", datetime.now(UTC), tile()),
+                lambda: claims.hold(db_, claims, f"p{next(SEQ)}", datetime.now(UTC), tile()),
                 300,
             ),
         )
@@ -253,15 +253,13 @@ def what_ifs(app, version: int) -> None:
             *per_call(lambda: threading.Timer(0.01, lambda: None).start(), 300),
         )
         big = campaigns.by_slug(db_, "board-100k")
-        db_.execute(
-            "CREATE INDEX IF NOT EXISTS tickets_free_no ON tickets (campaign_id, state, no)"
-        )
+        db_.execute("CREATE INDEX IF NOT EXISTS tiles_free_no ON tiles (campaign_id, state, no)")
         show(
             "free_tiles(), 100,000 tiles, covering index (campaign_id, state, no)",
             *per_call(lambda: board_store.free_tiles(db_, big.id), 5),
         )
         db_.execute("DROP INDEX tickets_free_no")
-        markup = {n: tiles.free(n) for n in range(1, big.sheets + 1)}
+        markup = {n: tiles.free(n) for n in range(1, big.tile_count + 1)}
         free = board_store.free_tiles(db_, big.id)
         show(
             "tile markup joined from cached strings, 100,000 tiles",

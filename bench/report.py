@@ -23,7 +23,7 @@ def markdown(bench, elapsed: float, load_before, load_after, seconds: float) -> 
     if bench.draw_costs:
         lines += ["", "## Draws: 100 against 100,000 sheets (in-process, no HTTP)", ""]
         lines += [
-            f"`tickets.hold()`, median µs of {bench.draw_costs.count:,} draws per cell,"
+            f"`claims.hold()`, median µs of {bench.draw_costs.count:,} draws per cell,"
             " each draw given back untimed so the pool keeps its size:",
             "",
             *draws.lines(bench.draw_costs),

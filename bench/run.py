@@ -162,7 +162,7 @@ def main() -> int:
         bench = Bench(work=Path(tmp), db=Path(tmp) / "kuji.sqlite")
         if "draws" in ONLY:
             # In-process and before the server starts, so nothing else competes with it.
-            print("Timing draws from 100 and 100,000 sheets (tickets.hold())", flush=True)
+            print("Timing draws from 100 and 100,000 sheets (claims.hold())", flush=True)
             bench.draw_costs = draws.measure(Path(tmp) / "draws.sqlite", SECRET)
             print("\n".join(draws.lines(bench.draw_costs)), flush=True)
         print(f"Creating campaigns in {bench.db}", flush=True)

@@ -278,7 +278,7 @@ def _source_for(conditions, source: str | None) -> str:
 
 def _summary(c) -> str:
     parts = ", ".join(f"{p.count} × {p.label}" for p in c.prizes)
-    return f"{c.sheets} tiles: {parts}" + (f", {c.losing} losing" if c.losing else "")
+    return f"{c.tile_count} tiles: {parts}" + (f", {c.losing} losing" if c.losing else "")
 
 
 def _only_extended(old, new) -> bool:

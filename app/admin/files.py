@@ -99,11 +99,11 @@ def print_coupons(job, report) -> str:
                 break
             items = [
                 Coupon(
-                    d.issue_no,
+                    d.tile_no,
                     d.name,
                     d.address,
                     d.coupon,
-                    code_for(campaign.id, d.issue_no),
+                    code_for(campaign.id, d.tile_no),
                     postal_code=d.postal_code,
                 )
                 for d in rows
@@ -113,7 +113,7 @@ def print_coupons(job, report) -> str:
                 _path(job.id, number, "pdf"),
                 coupons_pdf(campaign.title, campaign.goods, items, font),
             )
-            first, last = items[0].issue_no, items[-1].issue_no
+            first, last = items[0].tile_no, items[-1].tile_no
             files.append(
                 {"name": f"{campaign.slug}-coupons-{number}.pdf", "first": first, "last": last}
             )

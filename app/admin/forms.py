@@ -223,9 +223,9 @@ def prize_rows(values) -> int:
 
 def breakdown(c: Conditions) -> list[tuple[str, int, float, object]]:
     """Return (label, tiles, share in %, prize or None) for every prize and the losing tiles."""
-    rows = [(p.label, p.count, 100 * p.count / c.sheets, p) for p in c.prizes]
+    rows = [(p.label, p.count, 100 * p.count / c.tile_count, p) for p in c.prizes]
     if c.losing:
-        rows.append((_("no prize (losing)"), c.losing, 100 * c.losing / c.sheets, None))
+        rows.append((_("no prize (losing)"), c.losing, 100 * c.losing / c.tile_count, None))
     return rows
 
 

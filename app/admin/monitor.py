@@ -10,7 +10,7 @@ from flask_babel import ngettext
 
 import games
 from app.play.settings import game_of
-from app.store import accounting, batch, get_db, plays, tickets
+from app.store import accounting, batch, claims, get_db, plays
 from app.store import monitor as figures
 from app.views import now, render
 
@@ -34,7 +34,7 @@ def monitor(slug):
     db = get_db()
     moment = now()
     phase = campaign.phase(moment)
-    if phase == "open" and tickets.expire_due(db, campaign, moment):
+    if phase == "open" and claims.expire_due(db, campaign, moment):
         campaign = campaign_or_404(slug)
     tag = etag(db, campaign.id, moment, phase)
     if request.htmx and request.args.get("v") == tag:

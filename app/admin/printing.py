@@ -34,7 +34,7 @@ FONTS = (
 
 @dataclass(frozen=True)
 class Coupon:
-    issue_no: int
+    tile_no: int
     name: str
     address: str
     label: str
@@ -42,14 +42,14 @@ class Coupon:
     postal_code: str = ""
 
 
-def code_for(campaign_id: int, issue_no: int) -> str:
+def code_for(campaign_id: int, tile_no: int) -> str:
     """Return the code printed on a coupon, made with the current SECRET_KEY."""
-    return coupon_code(derive(CODE_KEY), campaign_id, issue_no)
+    return coupon_code(derive(CODE_KEY), campaign_id, tile_no)
 
 
-def genuine_code(campaign_id: int, issue_no: int, code: str) -> bool:
+def genuine_code(campaign_id: int, tile_no: int, code: str) -> bool:
     """Tell whether `code` was printed on this coupon, with the current or a fallback key."""
-    return any(check_code(k, campaign_id, issue_no, code) for k in candidates(CODE_KEY, raw=True))
+    return any(check_code(k, campaign_id, tile_no, code) for k in candidates(CODE_KEY, raw=True))
 
 
 def coupons_pdf(title: str, goods: str, coupons: list[Coupon], font: str | None = None) -> bytes:
@@ -64,7 +64,7 @@ def coupons_pdf(title: str, goods: str, coupons: list[Coupon], font: str | None 
         pdf.add_page()
         pdf.set_font(family, size=8)
         pdf.set_xy(10, 8)
-        pdf.cell(0, 4, encode(_("No. %(no)d", no=c.issue_no)), align="R")
+        pdf.cell(0, 4, encode(_("No. %(no)d", no=c.tile_no)), align="R")
         # The recipient: where a window envelope or a postcard address goes.
         pdf.set_xy(10, 14)
         pdf.set_font(family, size=10)
@@ -85,7 +85,7 @@ def coupons_pdf(title: str, goods: str, coupons: list[Coupon], font: str | None 
         pdf.cell(88, 10, encode(c.label))
         pdf.set_xy(10, 82)
         pdf.set_font(family, size=9)
-        pdf.cell(88, 5, encode(_("Issue no. %(no)d", no=c.issue_no)))
+        pdf.cell(88, 5, encode(_("Issue no. %(no)d", no=c.tile_no)))
         pdf.set_xy(10, 87)
         pdf.cell(88, 5, encode(_("Coupon code %(code)s", code=c.code)))
         _qr(pdf, c.code, x=104, y=56, size=34)

@@ -34,6 +34,6 @@ def redemption_undo(slug, coupon_id):
     if coupon is None or coupon.campaign_id != campaign.id:
         abort(409, _("Only a redemption made today can be undone."))
     audit.record(
-        db, actor(), "undid redemption", moment, campaign.id, f"issue no. {coupon.issue_no}"
+        db, actor(), "undid redemption", moment, campaign.id, f"issue no. {coupon.tile_no}"
     )
     return go(url_for(".redemption_list", slug=slug))

@@ -15,7 +15,7 @@ from flask import current_app, make_response, request, session, url_for
 from flask_babel import gettext as _
 
 from app.errors import title_for
-from app.store import NotHeld, attempts, tickets
+from app.store import NotHeld, attempts, claims
 from app.views import now, render, to_main
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def duplicate_refused(db, campaign, entry_id: int) -> bool:
     if refused < limit:
         return False
     try:
-        tickets.cancel(db, campaign, entry_id, moment)
+        claims.cancel(db, campaign, entry_id, moment)
     except NotHeld:
         return True  # lapsed or cancelled meanwhile: released all the same
     log.info("hold released after refusals", extra={"campaign": campaign.slug, "entry": entry_id})

@@ -3,7 +3,7 @@
 import logging
 from dataclasses import replace
 
-from flask import abort, current_app, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -19,9 +19,9 @@ from app.store import (
     Refused,
     Taken,
     campaigns,
+    claims,
     destinations,
     get_db,
-    tickets,
 )
 from app.store import board as board_store
 from app.views import go, now, render, to_main
@@ -59,7 +59,7 @@ def show(slug):
     if campaign.strategy == "batch":
         return speed.batch_page(campaign)
     if _drawn(campaign) is not None:
-        return ticket(slug)
+        return _entry_page(campaign)
     if campaign.strategy == "next":
         return speed.speed_page(campaign)
     return _board_page(campaign, page=page_number(request.args.get("page")))
@@ -73,11 +73,11 @@ def poll(slug):
         abort(404, _("This campaign has no board of tiles."))
     db = get_db()
     moment = now()
-    if campaign.phase(moment) == "open" and tickets.expire_due(db, campaign, moment):
+    if campaign.phase(moment) == "open" and claims.expire_due(db, campaign, moment):
         campaign = campaigns.by_slug(db, slug)
     raw = request.args.get("v", "")
     since = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
-    page = page_of(campaign.sheets, _page_size(), page_number(request.args.get("page")))
+    page = page_of(campaign.tile_count, _page_size(), page_number(request.args.get("page")))
     if since == campaign.version and campaign.phase(moment) == "open" and page:
         return "", 204
     if campaign.phase(moment) != "open":
@@ -121,17 +121,17 @@ def claim(slug):
         return to_main(_board_page(campaign, status=403))
     if _drawn(campaign) is not None:
         log.info("claim refused: already drawn", extra={"campaign": slug})
-        return to_main(ticket(slug, status=403))
+        return to_main(_entry_page(campaign, status=403))
     raw = request.form.get("tile", "")
     if not raw.isascii() or not raw.isdigit() or len(raw) > 7:
         abort(400, _("Pick a tile by its number."))
     no = int(raw)
-    if not 1 <= no <= campaign.sheets:
+    if not 1 <= no <= campaign.tile_count:
         abort(404, _("There is no tile with that number."))
     holder = terminal.holder()
     shown = page_number(request.form.get("page"))
     try:
-        entry = tickets.hold(get_db(), campaign, holder, moment, no=no, counted=addresses.counted())
+        entry = claims.hold(get_db(), campaign, holder, moment, no=no, counted=addresses.counted())
     except Refused as exc:
         fresh = campaigns.by_slug(get_db(), slug)
         message = addresses.refused_message(exc.reason)
@@ -149,14 +149,25 @@ def claim(slug):
         log.info("claim refused: closed", extra={"campaign": slug})
         return to_main(_board_page(campaigns.by_slug(get_db(), slug), status=403))
     log.info("draw", extra={"campaign": slug, "entry": entry.id, "tile": no, "state": entry.state})
-    response = current_app.make_response(go(url_for(".ticket", slug=slug)))
+    response = current_app.make_response(go(url_for(".entry_page", slug=slug)))
     return terminal.remember(response, campaign, entry.id, holder, moment)
 
 
-@bp.get("/<slug>/ticket")
-def ticket(slug, status=200, errors=None, form=None, message=None):
+@bp.get("/<slug>/entry")
+def entry_page(slug):
     """Reveal what this terminal drew: the confirm form while held, else its outcome."""
-    campaign = _campaign(slug)
+    return _entry_page(_campaign(slug))
+
+
+@bp.get("/<slug>/ticket")
+def old_entry_url(slug):
+    """Send a bookmark of the page's old address to its new one."""
+    return redirect(url_for(".entry_page", slug=slug), 301)
+
+
+def _entry_page(campaign, status=200, errors=None, form=None, message=None):
+    """Render this terminal's entry page, or send it to the board when it drew nothing."""
+    slug = campaign.slug
     db = get_db()
     entry = None if campaign.strategy == "batch" or campaign.mode == "invite" else _drawn(campaign)
     if entry is None:
@@ -164,7 +175,7 @@ def ticket(slug, status=200, errors=None, form=None, message=None):
     prize = campaigns.prizes(db, campaign.id).get(entry.prize_id)
     shown = entry.state in ("held", "lost")
     return render(
-        "board/ticket.html",
+        "board/entry.html",
         block="main",
         status=status,
         campaign=campaign,
@@ -193,18 +204,18 @@ def confirm(slug):
     try:
         contact = clean_contact(request.form, current_app.config["EMAIL_TAG_DOMAINS"])
     except ContactError as exc:
-        return ticket(slug, status=422, errors=exc.errors, form=request.form)
+        return _entry_page(campaign, status=422, errors=exc.errors, form=request.form)
     try:
-        tickets.confirm(get_db(), campaign, entry.id, contact, now(), language=current_language())
+        claims.confirm(get_db(), campaign, entry.id, contact, now(), language=current_language())
     except Duplicate as exc:
         if confirming.duplicate_refused(get_db(), campaign, entry.id):
-            return ticket(slug, status=409, message=confirming.released_message())
+            return _entry_page(campaign, status=409, message=confirming.released_message())
         message = speed.duplicate_message(exc.field)
-        return ticket(slug, status=409, errors={exc.field: message}, form=request.form)
+        return _entry_page(campaign, status=409, errors={exc.field: message}, form=request.form)
     except NotHeld:
-        return ticket(slug, status=409)
+        return _entry_page(campaign, status=409)
     log.info("confirmed", extra={"campaign": slug, "entry": entry.id})
-    return go(url_for(".ticket", slug=slug))
+    return go(url_for(".entry_page", slug=slug))
 
 
 @bp.post("/<slug>/cancel")
@@ -212,11 +223,11 @@ def cancel(slug):
     """Give the held tile back to the board; this terminal may not draw again."""
     campaign, entry = _holder(slug)
     try:
-        tickets.cancel(get_db(), campaign, entry.id, now())
+        claims.cancel(get_db(), campaign, entry.id, now())
     except NotHeld:
-        return ticket(slug, status=409)
+        return _entry_page(campaign, status=409)
     log.info("cancelled", extra={"campaign": slug, "entry": entry.id})
-    return go(url_for(".ticket", slug=slug))
+    return go(url_for(".entry_page", slug=slug))
 
 
 def _drawn(campaign):
@@ -225,7 +236,7 @@ def _drawn(campaign):
     if found is None:
         return None
     entry_id, holder = found
-    return tickets.entry(get_db(), campaign.id, entry_id, now(), holder=holder)
+    return claims.entry(get_db(), campaign.id, entry_id, now(), holder=holder)
 
 
 drawn_entry = _drawn
@@ -258,11 +269,11 @@ def _board_page(campaign, message=None, status=200, block="main", page=None):
     phase = campaign.phase(moment)
     markup, remaining = "", 0
     # A page that does not exist (page=0, or past the end) shows the first.
-    shown = page_of(campaign.sheets, _page_size(), page) or page_of(
-        campaign.sheets, _page_size(), None
+    shown = page_of(campaign.tile_count, _page_size(), page) or page_of(
+        campaign.tile_count, _page_size(), None
     )
     if phase == "open":
-        if tickets.expire_due(db, campaign, moment):
+        if claims.expire_due(db, campaign, moment):
             campaign = campaigns.by_slug(db, campaign.slug)
 
         def read():

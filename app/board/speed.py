@@ -17,8 +17,8 @@ from app.store import (
     Taken,
     batch,
     campaigns,
+    claims,
     get_db,
-    tickets,
 )
 from app.views import go, now, render, to_main
 
@@ -51,7 +51,7 @@ def speed_page(campaign, message=None, status=200):
 @counted("claim", _claim_limit)
 def draw(slug):
     """Draw the next sheet of a speed lottery for this terminal."""
-    from .routes import drawn_entry, public_campaign, ticket
+    from .routes import _entry_page, drawn_entry, public_campaign
 
     campaign = public_campaign(slug)
     if campaign.mode != "speed" or campaign.strategy != "next":
@@ -60,12 +60,12 @@ def draw(slug):
     if campaign.phase(moment) != "open":
         return to_main(speed_page(campaign, status=403))
     if drawn_entry(campaign) is not None:
-        return to_main(ticket(slug, status=403))
+        return to_main(_entry_page(campaign, status=403))
     holder = terminal.holder()
     # The game's score, fixed now (an unfinished play counts as it stands), is the merit.
     merit = gate.game_merit(get_db(), campaign, holder, moment)
     try:
-        entry = tickets.hold(
+        entry = claims.hold(
             get_db(), campaign, holder, moment, merit=merit, counted=addresses.counted()
         )
     except Refused as exc:
@@ -80,7 +80,7 @@ def draw(slug):
     log.info(
         "draw", extra={"campaign": slug, "entry": entry.id, "state": entry.state, "merit": merit}
     )
-    response = current_app.make_response(go(url_for(".ticket", slug=slug)))
+    response = current_app.make_response(go(url_for(".entry_page", slug=slug)))
     return terminal.remember(response, campaign, entry.id, holder, moment)
 
 

@@ -16,11 +16,11 @@ def _address() -> str:
     return request.remote_addr or "unknown"
 
 
-def ecoupon_url(campaign, issue_no) -> str | None:
+def ecoupon_url(campaign, tile_no) -> str | None:
     """Return the e-coupon page of a campaign's issue number, if it has an e-coupon."""
-    if campaign is None or issue_no is None:
+    if campaign is None or tile_no is None:
         return None
-    found = ecoupons.of_issue(get_db(), campaign.id, int(issue_no))
+    found = ecoupons.of_tile(get_db(), campaign.id, int(tile_no))
     return url_for("coupons.show", code=rules.shown(found.code)) if found else None
 
 

@@ -21,10 +21,10 @@ from app.store import (
     Taken,
     attempts,
     campaigns,
+    claims,
     destinations,
     get_db,
     invitations,
-    tickets,
 )
 from app.views import go, now, render, to_main
 
@@ -158,7 +158,7 @@ def invited(slug, status=200, errors=None, form=None, message=None):
         return go(url_for(".login", slug=slug))
     db = get_db()
     moment = now()
-    entry = tickets.entry_of(db, campaign.id, holder_of(found), moment)
+    entry = claims.entry_of(db, campaign.id, holder_of(found), moment)
     prize = campaigns.prizes(db, campaign.id).get(entry.prize_id) if entry else None
     phase = campaign.phase(moment)
     before = None
@@ -194,12 +194,12 @@ def draw(slug):
     found = _required(campaign)
     db = get_db()
     moment = now()
-    if tickets.entry_of(db, campaign.id, holder_of(found), moment) is not None:
+    if claims.entry_of(db, campaign.id, holder_of(found), moment) is not None:
         return to_main(invited(slug, status=403))
     # The game's score, fixed now (an unfinished play counts as it stands), joins the merit.
     score = gate.score(db, campaign, holder_of(found), moment)
     try:
-        entry = tickets.hold(
+        entry = claims.hold(
             db,
             campaign,
             holder_of(found),
@@ -233,7 +233,7 @@ def confirm(slug):
     except ContactError as exc:
         return invited(slug, status=422, errors=exc.errors, form=request.form)
     try:
-        tickets.confirm(
+        claims.confirm(
             db,
             campaign,
             entry.id,
@@ -260,7 +260,7 @@ def cancel(slug):
     """Give the coupon back to the pool; this invitee cannot draw again."""
     campaign, _found, db, entry = _drawn(slug)
     try:
-        tickets.cancel(db, campaign, entry.id, now())
+        claims.cancel(db, campaign, entry.id, now())
     except NotHeld:
         return invited(slug, status=409)
     log.info("invite cancelled", extra={"campaign": slug, "entry": entry.id})
@@ -272,7 +272,7 @@ def _drawn(slug):
     campaign = campaign_or_404(slug)
     found = _required(campaign)
     db = get_db()
-    entry = tickets.entry_of(db, campaign.id, holder_of(found), now())
+    entry = claims.entry_of(db, campaign.id, holder_of(found), now())
     if entry is None:
         abort(409, _("You have not drawn yet."))
     return campaign, found, db, entry

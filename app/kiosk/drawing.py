@@ -1,7 +1,7 @@
 """A kiosk draw's destination: the kiosk itself, confirmed as soon as the coupon is held."""
 
 from app.lottery.contact import Contact
-from app.store import NotHeld, tickets
+from app.store import NotHeld, claims
 from app.views import now
 
 
@@ -26,6 +26,6 @@ def settle(db, campaign, kiosk, ticket_id, entry):
     if entry.state != "held":
         return entry
     try:
-        return tickets.confirm(db, campaign, entry.id, KioskContact(kiosk, ticket_id), now())
+        return claims.confirm(db, campaign, entry.id, KioskContact(kiosk, ticket_id), now())
     except NotHeld:
-        return tickets.entry(db, campaign.id, entry.id, now())
+        return claims.entry(db, campaign.id, entry.id, now())

@@ -22,11 +22,11 @@ from app.store import (
     Taken,
     attempts,
     campaigns,
+    claims,
     ecoupons,
     get_db,
     kiosks,
     plays,
-    tickets,
 )
 from app.views import now, render
 
@@ -211,7 +211,7 @@ def _in_turn(view):
 def play(kiosk, campaign, ticket_id):
     """The customer's turn: the game first if there is one, then the board or the Draw button."""
     db, holder = get_db(), device.holder_of(ticket_id)
-    if tickets.entry_of(db, campaign.id, holder, now()) is not None:
+    if claims.entry_of(db, campaign.id, holder, now()) is not None:
         return redirect(url_for(".result"), 303)
     if gate.has_game(campaign):
         found = plays.play_of(db, campaign.id, holder)
@@ -235,7 +235,7 @@ def draw(kiosk, campaign, ticket_id):
             abort(400, _("Pick a tile by its number."))
         no = int(raw)
     try:
-        entry = tickets.hold(
+        entry = claims.hold(
             db,
             campaign,
             holder,
@@ -261,13 +261,13 @@ def draw(kiosk, campaign, ticket_id):
 def result(kiosk, campaign, ticket_id):
     """Show the result large: the coupon, its QR code and code, then back to the start."""
     db = get_db()
-    entry = tickets.entry_of(db, campaign.id, device.holder_of(ticket_id), now())
+    entry = claims.entry_of(db, campaign.id, device.holder_of(ticket_id), now())
     if entry is None:
         return redirect(url_for(".play"), 303)
     entry = drawing.settle(db, campaign, kiosk, ticket_id, entry)  # after a crash between the two
     coupon = prize = None
     if entry.state == "confirmed":
-        coupon = ecoupons.of_issue(db, campaign.id, entry.ticket_no)
+        coupon = ecoupons.of_tile(db, campaign.id, entry.tile_no)
         prize = campaigns.prizes(db, campaign.id).get(entry.prize_id)
     return _screen(
         "kiosk/result.html",

@@ -86,7 +86,7 @@ class Conditions:
         return self.timezone or offset_zone(self.opens)
 
     @property
-    def sheets(self) -> int:
+    def tile_count(self) -> int:
         """Return the number of tiles: every coupon plus every losing tile."""
         return sum(p.count for p in self.prizes) + self.losing
 

@@ -24,7 +24,7 @@ class NotDue(Exception):
 class Request:
     id: int
     state: str  # waiting, confirmed, lost
-    issue_no: int | None
+    tile_no: int | None
     prize_id: int | None
 
 
@@ -39,7 +39,7 @@ def register(
 ) -> int:
     """Record a request for the batch draw (in the asker's `language`); return its id.
 
-    Raises Closed outside the period, Taken once there are as many requests as sheets,
+    Raises Closed outside the period, Taken once there are as many requests as tiles,
     AlreadyDrawn for a holder who asked before, Duplicate for an e-mail or phone number
     that asked before.
     """
@@ -48,7 +48,7 @@ def register(
         asked = db.execute(
             "SELECT count(*) FROM requests WHERE campaign_id = ?", [campaign.id]
         ).fetchone()[0]
-        if asked >= campaign.sheets:
+        if asked >= campaign.tile_count:
             raise Taken
         try:
             request_id = db.execute(
@@ -88,9 +88,9 @@ def asked(db: Database, campaign_id: int) -> int:
 def request(db: Database, campaign_id: int, request_id: int, holder: str) -> Request | None:
     """Return a holder's request and, after the draw, what it won."""
     row = db.execute(
-        "SELECT r.id, e.state, e.ticket_no, t.prize_id FROM requests r"
+        "SELECT r.id, e.state, e.tile_no, t.prize_id FROM requests r"
         " LEFT JOIN entries e ON e.id = r.entry_id"
-        " LEFT JOIN tickets t ON t.campaign_id = r.campaign_id AND t.entry_id = e.id"
+        " LEFT JOIN tiles t ON t.campaign_id = r.campaign_id AND t.entry_id = e.id"
         " WHERE r.id = ? AND r.campaign_id = ? AND r.holder = ?",
         [request_id, campaign_id, holder],
     ).fetchone()
@@ -103,14 +103,14 @@ def due(campaign: Campaign, requests: int, now: datetime) -> bool:
     """Tell whether the batch draw should run now."""
     if campaign.draw != "batch" or campaign.batch_drawn_at is not None:
         return False
-    return campaign.phase(now) == "ended" or requests >= campaign.sheets
+    return campaign.phase(now) == "ended" or requests >= campaign.tile_count
 
 
 def run(db: Database, campaign: Campaign, now: datetime) -> int | None:
     """Assign every request a sheet in request order, in one transaction; return how many.
 
     Returns None when the draw had already run: it is recorded and never runs twice.
-    Raises NotDue while the period is open and sheets remain to be asked for.
+    Raises NotDue while the period is open and tiles remain to be asked for.
     """
     with immediate(db):
         row = db.execute(
@@ -127,7 +127,7 @@ def run(db: Database, campaign: Campaign, now: datetime) -> int | None:
             [campaign.id],
         ).fetchall()
         over = ended is not None or stamp(now) >= closes
-        if not published or not (over or len(pending) >= campaign.sheets):
+        if not published or not (over or len(pending) >= campaign.tile_count):
             raise NotDue
         _assign(db, campaign, bytes.fromhex(seed), tilt, pending, now)
         db.execute(
@@ -146,7 +146,7 @@ def _assign(db, campaign, seed, tilt, pending, now) -> None:
     tiles = [
         r[0]
         for r in db.execute(
-            "SELECT no FROM tickets WHERE campaign_id = ? AND state = 'free' ORDER BY no LIMIT ?",
+            "SELECT no FROM tiles WHERE campaign_id = ? AND state = 'free' ORDER BY no LIMIT ?",
             [campaign.id, len(pending)],
         )
     ]
@@ -159,7 +159,7 @@ def _assign(db, campaign, seed, tilt, pending, now) -> None:
         free[tier] -= 1
         drawn.append((request_id, holder, merit, tiles[i], tier, first + i))
     db.conn.executemany(
-        "INSERT INTO entries (campaign_id, ticket_no, holder, state, created_at, ended_at)"
+        "INSERT INTO entries (campaign_id, tile_no, holder, state, created_at, ended_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         (
             (campaign.id, no, holder, "lost" if tier == LOSING else "confirmed", at, at)
@@ -169,12 +169,12 @@ def _assign(db, campaign, seed, tilt, pending, now) -> None:
     entry_of = dict(
         db.execute(
             # A batch campaign has no other draws: every entry is this run's.
-            "SELECT ticket_no, id FROM entries WHERE campaign_id = ?",
+            "SELECT tile_no, id FROM entries WHERE campaign_id = ?",
             [campaign.id],
         ).fetchall()
     )
     db.conn.executemany(
-        "UPDATE tickets SET state = ?, entry_id = ?, prize_id = ?, tier = ?"
+        "UPDATE tiles SET state = ?, entry_id = ?, prize_id = ?, tier = ?"
         " WHERE campaign_id = ? AND no = ? AND state = 'free'",
         (
             ("lost" if tier == LOSING else "confirmed", entry_of[no], prize_of[tier], tier)
@@ -195,7 +195,7 @@ def _assign(db, campaign, seed, tilt, pending, now) -> None:
         [len(drawn), campaign.id],
     ).fetchone()[0] - len(drawn)
     db.conn.executemany(
-        "INSERT INTO draw_log (campaign_id, seq, draw_no, event, tier, merit, issue_no,"
+        "INSERT INTO draw_log (campaign_id, seq, draw_no, event, tier, merit, tile_no,"
         " entry_id, at) VALUES (?, ?, ?, 'draw', ?, ?, ?, ?, ?)",
         (
             (campaign.id, seq + i + 1, s, tier, merit, no, entry_of[no], at)
@@ -204,7 +204,7 @@ def _assign(db, campaign, seed, tilt, pending, now) -> None:
     )
     contact = {r[0]: r[3:] for r in pending}
     db.conn.executemany(
-        "INSERT INTO destinations (campaign_id, issue_no, entry_id, prize_id, name, address,"
+        "INSERT INTO destinations (campaign_id, tile_no, entry_id, prize_id, name, address,"
         " phone, email, email_key, phone_key, confirmed_at, postal_code, language)"
         " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, postal_code, language FROM requests"
         " WHERE id = ?",

@@ -33,7 +33,7 @@ def free_tiles(
 ) -> list[int]:
     """Return the numbers of the free tiles (from `first` to `last`), in order."""
     rows = db.execute(
-        "SELECT no FROM tickets WHERE campaign_id = ? AND state = 'free'"
+        "SELECT no FROM tiles WHERE campaign_id = ? AND state = 'free'"
         " AND no >= ? AND (? IS NULL OR no <= ?) ORDER BY no",
         [campaign_id, first, last, last],
     )
@@ -57,14 +57,14 @@ def changes_since(
     """
     if newest is not None and (last is None or newest - version < last - first + 1):
         rows = db.execute(
-            "SELECT no, state = 'free' FROM tickets WHERE campaign_id = ? AND version > ?"
+            "SELECT no, state = 'free' FROM tiles WHERE campaign_id = ? AND version > ?"
             " ORDER BY no",
             [campaign_id, version],
         )
         high = last if last is not None else float("inf")
         return [(no, bool(free)) for no, free in rows if first <= no <= high]
     rows = db.execute(
-        "SELECT no, state = 'free' FROM tickets WHERE campaign_id = ? AND version > ?"
+        "SELECT no, state = 'free' FROM tiles WHERE campaign_id = ? AND version > ?"
         " AND no >= ? AND (? IS NULL OR no <= ?) ORDER BY no",
         [campaign_id, version, first, last, last],
     )

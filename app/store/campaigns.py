@@ -21,7 +21,7 @@ class Campaign:
     opens: datetime
     closes: datetime
     hold_minutes: int
-    sheets: int
+    tile_count: int
     version: int
     ended_at: datetime | None
     free: int = 0  # tiles on the board now, kept by triggers
@@ -65,7 +65,7 @@ class PrizeRow:
 
 
 COLUMNS = (
-    "id, slug, title, goods, opens, closes, hold_minutes, sheets, version, ended_at, free,"
+    "id, slug, title, goods, opens, closes, hold_minutes, tile_count, version, ended_at, free,"
     " published_at IS NOT NULL, mode, draw, tilt, timezone, commitment, batch_drawn_at"
 )
 
@@ -92,7 +92,7 @@ def create(
             raise SlugTaken(c.slug)
         campaign_id = db.execute(
             "INSERT INTO campaigns (slug, title, goods, opens, closes, hold_minutes, losing,"
-            " sheets, mode, draw, tilt, timezone, conditions, seed, commitment, created_at,"
+            " tile_count, mode, draw, tilt, timezone, conditions, seed, commitment, created_at,"
             " published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 c.slug,
@@ -122,7 +122,7 @@ def publish(db: Database, campaign_id: int, now: datetime) -> bool:
 
 
 CONDITION_COLUMNS = (
-    "title, goods, opens, closes, hold_minutes, losing, sheets, mode, draw, tilt, timezone"
+    "title, goods, opens, closes, hold_minutes, losing, tile_count, mode, draw, tilt, timezone"
 )
 
 
@@ -135,7 +135,7 @@ def condition_values(c: Conditions) -> list:
         stamp(c.closes),
         c.hold_minutes,
         c.losing,
-        c.sheets,
+        c.tile_count,
         c.mode,
         c.draw,
         c.tilt,
@@ -165,8 +165,8 @@ def lay_tiles(db: Database, campaign_id: int, c: Conditions, version: int = 0) -
         ((campaign_id, n, pid, rank[n], count, count) for n, pid, count in tiers),
     )
     db.conn.executemany(
-        "INSERT INTO tickets (campaign_id, no, draw_order, version) VALUES (?, ?, ?, ?)",
-        ((campaign_id, no, no, version) for no in range(1, c.sheets + 1)),
+        "INSERT INTO tiles (campaign_id, no, version) VALUES (?, ?, ?)",
+        ((campaign_id, no, version) for no in range(1, c.tile_count + 1)),
     )
 
 
@@ -201,7 +201,7 @@ def prizes(db: Database, campaign_id: int) -> dict[int, PrizeRow]:
 def counts(db: Database, campaign_id: int) -> dict[str, int]:
     """Count tiles by state: free, held, confirmed, lost."""
     rows = db.execute(
-        "SELECT state, count(*) FROM tickets WHERE campaign_id = ? GROUP BY state", [campaign_id]
+        "SELECT state, count(*) FROM tiles WHERE campaign_id = ? GROUP BY state", [campaign_id]
     )
     return {"free": 0, "held": 0, "confirmed": 0, "lost": 0, **dict(rows.fetchall())}
 
@@ -215,7 +215,7 @@ def _campaign(row) -> Campaign:
         opens=unstamp(row[4]),
         closes=unstamp(row[5]),
         hold_minutes=row[6],
-        sheets=row[7],
+        tile_count=row[7],
         version=row[8],
         ended_at=unstamp(row[9]) if row[9] else None,
         free=row[10],

@@ -31,7 +31,7 @@ class Coupon:
     id: int
     code: str
     campaign_id: int
-    issue_no: int
+    tile_no: int
     label: str
     value: int
     unit: str
@@ -50,7 +50,7 @@ class Coupon:
 
 
 _SELECT = (
-    "SELECT e.id, e.code, e.campaign_id, d.issue_no, p.label, p.value, p.unit, d.email,"
+    "SELECT e.id, e.code, e.campaign_id, d.tile_no, p.label, p.value, p.unit, d.email,"
     " e.issued_at, e.expires_at, e.redeemed_at, e.redeemed_till, e.redeemed_by, e.redeem_key,"
     " d.language"
     " FROM ecoupons e JOIN destinations d ON d.id = e.destination_id"
@@ -119,7 +119,7 @@ def issue_all(db: Database, campaign_id: int, now: datetime) -> int:
     until = rules.expiry(expires, now, zone_info(zone))
     rows = db.execute(
         "SELECT d.id, d.email FROM destinations d LEFT JOIN ecoupons e ON e.destination_id = d.id"
-        " WHERE d.campaign_id = ? AND e.id IS NULL ORDER BY d.issue_no",
+        " WHERE d.campaign_id = ? AND e.id IS NULL ORDER BY d.tile_no",
         [campaign_id],
     ).fetchall()
     for destination_id, email in rows:
@@ -167,10 +167,10 @@ def by_code(db: Database, code: str) -> Coupon | None:
     return _coupon(row) if row else None
 
 
-def of_issue(db: Database, campaign_id: int, issue_no: int) -> Coupon | None:
+def of_tile(db: Database, campaign_id: int, tile_no: int) -> Coupon | None:
     """Return the e-coupon of a campaign's issue number, if it has one."""
     row = db.execute(
-        _SELECT + " WHERE d.campaign_id = ? AND d.issue_no = ?", [campaign_id, issue_no]
+        _SELECT + " WHERE d.campaign_id = ? AND d.tile_no = ?", [campaign_id, tile_no]
     ).fetchone()
     return _coupon(row) if row else None
 

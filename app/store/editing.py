@@ -56,7 +56,7 @@ def replace_layout(db: Database, campaign_id: int, c: Conditions, text: str) -> 
         # Checked inside the write lock, so a claim cannot slip in between.
         if has_claims(db, campaign_id):
             raise Locked
-        for table in ("tickets", "tiers", "prizes"):
+        for table in ("tiles", "tiers", "prizes"):
             db.execute(f"DELETE FROM {table} WHERE campaign_id = ?", [campaign_id])  # noqa: S608
         version = db.execute("SELECT version FROM campaigns WHERE id = ?", [campaign_id])
         lay_tiles(db, campaign_id, c, version=version.fetchone()[0] + 1)

@@ -1,4 +1,4 @@
-"""The draw engine's steps inside a write transaction: open check, sheet, tier, log, return.
+"""The draw engine's steps inside a write transaction: open check, tile, tier, log, return.
 
 Every mode draws through these steps, so the checks and the fairness log cannot be
 forgotten by one of them. The caller holds the write lock (store.db.immediate).
@@ -17,12 +17,12 @@ from . import accounting
 from .db import stamp
 from .errors import Closed, Taken
 
-# A strategy names the sheet a draw occupies: (db, campaign id, tile asked for) -> tile no.
+# A strategy names the tile a draw occupies: (db, campaign id, tile asked for) -> tile no.
 STRATEGIES: dict[str, Callable[[Database, int, int | None], int]] = {}
 
 
 def strategy(name: str):
-    """Register a sheet-choosing strategy under `name`."""
+    """Register a tile-choosing strategy under `name`."""
 
     def register(func):
         STRATEGIES[name] = func
@@ -49,11 +49,11 @@ def _pick(db: Database, campaign_id: int, no: int | None) -> int:
 
 @strategy("next")
 def _next(db: Database, campaign_id: int, no: int | None) -> int:
-    """A speed lottery: the lowest free sheet, which says nothing about its coupon."""
+    """A speed lottery: the lowest free tile, which says nothing about its coupon."""
     if no is not None:
-        raise ValueError("the next strategy chooses the sheet itself")
+        raise ValueError("the next strategy chooses the tile itself")
     row = db.execute(
-        "SELECT no FROM tickets WHERE campaign_id = ? AND state = 'free' ORDER BY no LIMIT 1",
+        "SELECT no FROM tiles WHERE campaign_id = ? AND state = 'free' ORDER BY no LIMIT 1",
         [campaign_id],
     ).fetchone()
     if row is None:
@@ -63,7 +63,7 @@ def _next(db: Database, campaign_id: int, no: int | None) -> int:
 
 @strategy("batch")
 def _batch(db: Database, campaign_id: int, no: int | None) -> int:
-    """A batch draw gives out every sheet at once, in store.batch.run, never one by one."""
+    """A batch draw gives out every tile at once, in store.batch.run, never one by one."""
     raise ValueError("a batch campaign takes requests; store.batch.run draws them together")
 
 
@@ -133,13 +133,13 @@ def draw_tier(db: Database, campaign_id: int, opened: Opened, merit: int) -> tup
             [t for t, _ in found], opened.tilt, merit, uniform_for_draw(opened.seed, s)
         )
     except EmptyPool:
-        raise Taken from None  # every coupon is held or issued: the sheet cannot be free
+        raise Taken from None  # every coupon is held or issued: the tile cannot be free
     taken = db.execute(
         "UPDATE tiers SET free = free - 1 WHERE campaign_id = ? AND number = ? AND free > 0",
         [campaign_id, number],
     ).rowcount
     if taken != 1:
-        raise AssertionError("a drawn tier had no free sheet")
+        raise AssertionError("a drawn tier had no free tile")
     prize_id = next(pid for t, pid in found if t.number == number)
     return s, number, prize_id
 
@@ -149,7 +149,7 @@ def log(
     campaign_id: int,
     event: str,
     tier: int,
-    issue_no: int,
+    tile_no: int,
     entry_id: int,
     now: datetime,
     draw_no: int | None = None,
@@ -163,9 +163,9 @@ def log(
             [campaign_id],
         ).fetchone()[0]
     db.execute(
-        "INSERT INTO draw_log (campaign_id, seq, draw_no, event, tier, merit, issue_no,"
+        "INSERT INTO draw_log (campaign_id, seq, draw_no, event, tier, merit, tile_no,"
         " entry_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [campaign_id, seq, draw_no, event, tier, merit, issue_no, entry_id, stamp(now)],
+        [campaign_id, seq, draw_no, event, tier, merit, tile_no, entry_id, stamp(now)],
     )
 
 
@@ -183,7 +183,7 @@ def return_holds(
     Returns the tile numbers freed: every hold (due_by None), those lapsed by `due_by`, or
     the one of `entry_id`. The entries end as `state`.
     """
-    query = "SELECT no, entry_id, tier FROM tickets WHERE campaign_id = ? AND state = 'held'"
+    query = "SELECT no, entry_id, tier FROM tiles WHERE campaign_id = ? AND state = 'held'"
     params: list = [campaign_id]
     if due_by is not None:
         query += " AND held_until <= ?"
@@ -200,7 +200,7 @@ def return_holds(
     ).fetchone()[0]
     for no, held_by, tier in rows:
         db.execute(
-            "UPDATE tickets SET state = 'free', entry_id = NULL, held_until = NULL,"
+            "UPDATE tiles SET state = 'free', entry_id = NULL, held_until = NULL,"
             " prize_id = NULL, tier = NULL, version = ? WHERE campaign_id = ? AND no = ?",
             [version, campaign_id, no],
         )
@@ -219,12 +219,11 @@ def return_holds(
 
 
 def end_if_done(db: Database, campaign_id: int, now: datetime) -> None:
-    """End the campaign once every sheet is confirmed or lost."""
+    """End the campaign once every tile is confirmed or lost."""
     if db.execute("SELECT free FROM campaigns WHERE id = ?", [campaign_id]).fetchone()[0]:
         return
     if db.execute(
-        "SELECT 1 FROM tickets WHERE campaign_id = ? AND state = 'held'"
-        " ORDER BY held_until LIMIT 1",
+        "SELECT 1 FROM tiles WHERE campaign_id = ? AND state = 'held' ORDER BY held_until LIMIT 1",
         [campaign_id],
     ).fetchone():
         return

@@ -56,9 +56,10 @@ def document(db: Database, campaign: Campaign, now: datetime) -> dict | None:
 def log(db: Database, campaign_id: int) -> list[dict]:
     """Return every draw and return of a campaign in commit order, without personal data."""
     rows = db.execute(
-        "SELECT seq, draw_no, event, tier, merit, issue_no FROM draw_log"
+        "SELECT seq, draw_no, event, tier, merit, tile_no FROM draw_log"
         " WHERE campaign_id = ? ORDER BY seq",
         [campaign_id],
     )
+    # The published proof format (docs/fairness.md) still calls the tile number issue_no.
     keys = ("seq", "draw", "event", "tier", "merit", "issue_no")
     return [dict(zip(keys, row, strict=True)) for row in rows]

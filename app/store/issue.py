@@ -10,7 +10,7 @@ from .db import immediate, stamp, unstamp
 
 @dataclass(frozen=True)
 class Destination:
-    issue_no: int
+    tile_no: int
     name: str
     postal_code: str
     address: str
@@ -24,7 +24,7 @@ class Destination:
 
 
 SELECT = (
-    "SELECT d.issue_no, d.name, d.postal_code, d.address, d.phone, d.email, p.label, p.value,"
+    "SELECT d.tile_no, d.name, d.postal_code, d.address, d.phone, d.email, p.label, p.value,"
     " p.unit,"
     " d.confirmed_at, d.issued_at FROM destinations d JOIN prizes p ON p.id = d.prize_id"
 )
@@ -45,12 +45,12 @@ def page(
 ) -> tuple[list[Destination], bool]:
     """Return up to `size` rows after issue no. `after` matching `query`, and whether more follow.
 
-    Keyset paging on (campaign_id, issue_no) costs the same on the last page as on the first.
+    Keyset paging on (campaign_id, tile_no) costs the same on the last page as on the first.
     """
     where, params = _search(query)
     rows = db.execute(
-        f"{SELECT} WHERE d.campaign_id = ? AND d.issue_no > ?{where}"  # noqa: S608
-        " ORDER BY d.issue_no LIMIT ?",
+        f"{SELECT} WHERE d.campaign_id = ? AND d.tile_no > ?{where}"  # noqa: S608
+        " ORDER BY d.tile_no LIMIT ?",
         [campaign_id, after, *params, size + 1],
     ).fetchall()
     return [_destination(r) for r in rows[:size]], len(rows) > size
@@ -75,7 +75,7 @@ def issued_count(db: Database, campaign_id: int) -> int:
 def batch(db: Database, campaign_id: int, number: int, size: int) -> list[Destination]:
     """Return batch `number` (from 1) of `size` destinations in issue-number order."""
     rows = db.execute(
-        f"{SELECT} WHERE d.campaign_id = ? ORDER BY d.issue_no LIMIT ? OFFSET ?",  # noqa: S608
+        f"{SELECT} WHERE d.campaign_id = ? ORDER BY d.tile_no LIMIT ? OFFSET ?",  # noqa: S608
         [campaign_id, size, (number - 1) * size],
     )
     return [_destination(r) for r in rows]
@@ -89,7 +89,7 @@ def mark_issued(
         if numbers is None:
             rows = db.execute(
                 "UPDATE destinations SET issued_at = ?"
-                " WHERE campaign_id = ? AND issued_at IS NULL RETURNING issue_no",
+                " WHERE campaign_id = ? AND issued_at IS NULL RETURNING tile_no",
                 [stamp(now), campaign_id],
             ).fetchall()
         else:
@@ -97,8 +97,8 @@ def mark_issued(
             for no in numbers:
                 rows += db.execute(
                     "UPDATE destinations SET issued_at = ?"
-                    " WHERE campaign_id = ? AND issue_no = ? AND issued_at IS NULL"
-                    " RETURNING issue_no",
+                    " WHERE campaign_id = ? AND tile_no = ? AND issued_at IS NULL"
+                    " RETURNING tile_no",
                     [stamp(now), campaign_id, no],
                 ).fetchall()
     return sorted(r[0] for r in rows)

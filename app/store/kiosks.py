@@ -215,7 +215,7 @@ def mark_used(db: Database, ticket_id: int, kiosk_id: int, entry_id: int, now: d
 def free_tiles(db: Database, campaign_id: int, limit: int) -> list[int]:
     """Return the lowest free tile numbers of a board, at most `limit`."""
     rows = db.execute(
-        "SELECT no FROM tickets WHERE campaign_id = ? AND state = 'free' ORDER BY no LIMIT ?",
+        "SELECT no FROM tiles WHERE campaign_id = ? AND state = 'free' ORDER BY no LIMIT ?",
         [campaign_id, limit],
     )
     return [r[0] for r in rows]

@@ -36,11 +36,11 @@ def signal(db: Database, campaign_id: int) -> tuple:
 
 
 def per_prize(db: Database, campaign_id: int) -> tuple[list[PrizeCount], int, int]:
-    """Count each prize's sheets by state; return them, losing sheets drawn, losing in all."""
-    # Free sheets belong to no tile until drawn: the tiers keep their counts.
+    """Count each prize's tiles by state; return them, losing tiles drawn, losing in all."""
+    # Free tiles belong to no tile until drawn: the tiers keep their counts.
     tally: dict[int | None, dict[str, int]] = {}
     for prize_id, state, n in db.execute(
-        "SELECT prize_id, state, count(*) FROM tickets WHERE campaign_id = ? AND state <> 'free'"
+        "SELECT prize_id, state, count(*) FROM tiles WHERE campaign_id = ? AND state <> 'free'"
         " GROUP BY prize_id, state",
         [campaign_id],
     ):

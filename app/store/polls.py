@@ -24,7 +24,7 @@ def board_state(db: Database, slug: str) -> BoardState | None:
     """Return what decides whether a poll of this board can be answered 'nothing new'."""
     row = db.execute(
         "SELECT c.version, c.opens, c.closes, c.ended_at,"
-        " (SELECT held_until FROM tickets"
+        " (SELECT held_until FROM tiles"
         "  WHERE campaign_id = c.id AND state = 'held' ORDER BY held_until LIMIT 1),"
         " c.published_at IS NOT NULL"
         " FROM campaigns c WHERE c.slug = ?",

@@ -492,7 +492,62 @@ def m013_destination_language(db: Database) -> None:
 
 
 @migrations()
-def m014_address_draws(db: Database) -> None:
+def m014_tiles(db: Database) -> None:
+    # One word per thing: a campaign's numbered places are tiles (a "ticket" is only a kiosk's
+    # printed one), so the board table becomes `tiles` and every tile number `tile_no`.
+    # SQLite cannot drop `draw_order` (unused since m006) while a UNIQUE names it, so the
+    # table is copied; the constraints get names the store maps refusals by.
+    _run(
+        db,
+        """
+    CREATE TABLE tiles (
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        no INTEGER NOT NULL,
+        prize_id INTEGER REFERENCES prizes(id),
+        tier INTEGER,
+        state TEXT NOT NULL DEFAULT 'free'
+            CHECK (state IN ('free', 'held', 'confirmed', 'lost')),
+        entry_id INTEGER REFERENCES entries(id),
+        held_until TEXT,
+        version INTEGER NOT NULL DEFAULT 0,
+        CONSTRAINT tiles_pkey PRIMARY KEY (campaign_id, no),
+        CONSTRAINT tiles_entry_id_key UNIQUE (entry_id),
+        CONSTRAINT tiles_free_check CHECK ((state = 'free') = (entry_id IS NULL))
+    );
+    INSERT INTO tiles (campaign_id, no, prize_id, tier, state, entry_id, held_until, version)
+        SELECT campaign_id, no, prize_id, tier, state, entry_id, held_until, version
+        FROM tickets;
+    DROP TABLE tickets;
+    CREATE INDEX tiles_free_no ON tiles (campaign_id, no) WHERE state = 'free';
+    CREATE INDEX tiles_held ON tiles (campaign_id, held_until) WHERE state = 'held';
+    CREATE INDEX tiles_changed ON tiles (campaign_id, version);
+    ALTER TABLE entries RENAME COLUMN ticket_no TO tile_no;
+    ALTER TABLE draw_log RENAME COLUMN issue_no TO tile_no;
+    ALTER TABLE destinations RENAME COLUMN issue_no TO tile_no;
+    ALTER TABLE campaigns RENAME COLUMN sheets TO tile_count
+    """,
+    )
+    # Triggers hold ";" inside, so each is its own statement.
+    db.execute(
+        "CREATE TRIGGER tiles_free_insert AFTER INSERT ON tiles BEGIN"
+        " UPDATE campaigns SET free = free + (NEW.state = 'free') WHERE id = NEW.campaign_id;"
+        " END"
+    )
+    db.execute(
+        "CREATE TRIGGER tiles_free_delete AFTER DELETE ON tiles BEGIN"
+        " UPDATE campaigns SET free = free - (OLD.state = 'free') WHERE id = OLD.campaign_id;"
+        " END"
+    )
+    db.execute(
+        "CREATE TRIGGER tiles_free_update AFTER UPDATE OF state ON tiles"
+        " WHEN (NEW.state = 'free') <> (OLD.state = 'free') BEGIN"
+        " UPDATE campaigns SET free = free + (NEW.state = 'free') - (OLD.state = 'free')"
+        " WHERE id = NEW.campaign_id; END"
+    )
+
+
+@migrations()
+def m015_address_draws(db: Database) -> None:
     # Draws counted per client address (IPv4, or IPv6 /64) and campaign, so a redraw loop
     # or a hoarder is refused whichever worker serves it; rate limits counted here too.
     _run(
@@ -521,7 +576,7 @@ def m014_address_draws(db: Database) -> None:
 
 
 @migrations()
-def m015_person_keys(db: Database) -> None:
+def m016_person_keys(db: Database) -> None:
     # One person, one coupon however written: e-mail keys now drop Gmail's dots and "+tags"
     # (googlemail.com is gmail.com), phone keys are E.164. The written values stay as they
     # were; the keys are recomputed. Rows that now share a key (one person already had two
@@ -552,7 +607,7 @@ def m015_person_keys(db: Database) -> None:
 
 
 @migrations()
-def m016_session_generations(db: Database) -> None:
+def m017_session_generations(db: Database) -> None:
     # A session names its account's generation; raising it ends every copy of the cookie
     # (sign-out, a new password, "sign out everywhere"). An invitee's session names the
     # generation of the password it used: a resend ends it.

@@ -110,7 +110,7 @@ def seed_destinations(app, slug: str, rows: list[dict] | int):
         with immediate(db):
             for no, r in enumerate(rows, start=1):
                 entry = db.execute(
-                    "INSERT INTO entries (campaign_id, ticket_no, holder, state, created_at,"
+                    "INSERT INTO entries (campaign_id, tile_no, holder, state, created_at,"
                     " ended_at) VALUES (?, ?, ?, 'confirmed', ?, ?)",
                     [campaign.id, no, f"board:{no}", stamp(START), stamp(START)],
                 ).lastrowid
@@ -122,12 +122,12 @@ def seed_destinations(app, slug: str, rows: list[dict] | int):
                     [campaign.id, campaign.id],
                 ).fetchone()
                 db.execute(
-                    "UPDATE tickets SET state = 'confirmed', entry_id = ?, prize_id = ?, tier = ?"
+                    "UPDATE tiles SET state = 'confirmed', entry_id = ?, prize_id = ?, tier = ?"
                     " WHERE campaign_id = ? AND no = ?",
                     [entry, prize_id, tier, campaign.id, no],
                 )
                 db.execute(
-                    "INSERT INTO destinations (campaign_id, issue_no, entry_id, prize_id, name,"
+                    "INSERT INTO destinations (campaign_id, tile_no, entry_id, prize_id, name,"
                     " postal_code, address, phone, email, email_key, phone_key, confirmed_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [

@@ -65,7 +65,7 @@ def test_save_creates_the_campaign_and_logs_it(app, admin):
     with app.app_context():
         db = get_db()
         c = campaigns.by_slug(db, "autumn")
-        assert c.sheets == 50 and c.hold_minutes == 10
+        assert c.tile_count == 50 and c.hold_minutes == 10
         assert campaigns.counts(db, c.id)["free"] == 50
         prizes = sorted((p.label, p.count) for p in campaigns.prizes(db, c.id).values())
     assert prizes == [("30 % off", 15), ("500 yen off", 30)]
@@ -165,7 +165,7 @@ def test_the_condition_file_downloads_as_toml_and_parses_back(app, admin):
     assert response.mimetype == "application/toml"
     assert 'filename="spring.toml"' in response.headers["Content-Disposition"]
     c = parse_conditions(admin.text())
-    assert c.slug == "spring" and c.sheets == 100
+    assert c.slug == "spring" and c.tile_count == 100
 
 
 def edit_form(admin, slug="spring", **changes):
@@ -180,7 +180,7 @@ def test_prizes_can_change_before_the_first_claim(app, admin):
     with app.app_context():
         db = get_db()
         c = campaigns.by_slug(db, "spring")
-        assert c.sheets == 35 and campaigns.counts(db, c.id)["free"] == 35
+        assert c.tile_count == 35 and campaigns.counts(db, c.id)["free"] == 35
     assert ("edited", "spring") in events(app)
 
 
@@ -194,7 +194,7 @@ def test_prizes_are_fixed_once_a_tile_was_claimed(app, admin):
     assert response.status_code == 422
     assert "prizes: cannot change once a tile has been claimed" in admin.text()
     with app.app_context():
-        assert campaigns.by_slug(get_db(), "spring").sheets == 100
+        assert campaigns.by_slug(get_db(), "spring").tile_count == 100
 
 
 def test_the_period_can_be_extended_after_claims_but_not_shortened(app, admin):

@@ -53,7 +53,7 @@ NASTY = [
 def labels(app, slug="spring"):
     with app.app_context():
         rows = get_db().execute(
-            "SELECT t.no, p.label FROM tickets t JOIN prizes p ON p.id = t.prize_id"
+            "SELECT t.no, p.label FROM tiles t JOIN prizes p ON p.id = t.prize_id"
             " JOIN campaigns c ON c.id = t.campaign_id WHERE c.slug = ?",
             [slug],
         )

@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-from app.store import campaigns, get_db, plays, tickets
+from app.store import campaigns, claims, get_db, plays
 from tests.app.test_game_draw import game_campaign
 from tests.factories import START, make_campaign
 
@@ -23,11 +23,11 @@ def test_a_campaign_with_a_game_shows_scores_and_values_by_band(app, admin):
             play = plays.start(db, campaign.id, holder, "quiz", {"questions": []}, START)
             if score is not None:
                 plays.finish(db, play.id, score, START)
-                tickets.hold(db, campaign, holder, START + timedelta(seconds=i), merit=score)
+                claims.hold(db, campaign, holder, START + timedelta(seconds=i), merit=score)
         drawn = {
             holder: value
             for holder, value in db.execute(
-                "SELECT e.holder, p.value FROM entries e JOIN tickets t ON t.entry_id = e.id"
+                "SELECT e.holder, p.value FROM entries e JOIN tiles t ON t.entry_id = e.id"
                 " JOIN prizes p ON p.id = t.prize_id"
             )
         }

@@ -1,6 +1,7 @@
 """Sessions that end: a copied cookie dies with sign-out, a new password, or "everywhere"."""
 
 from app.store import admins, get_db
+
 from .conftest import EMAIL
 from .helpers import Admin
 

@@ -21,22 +21,22 @@ def fill(app):
         db = get_db()
         with immediate(db):
             db.execute(
-                "INSERT INTO entries (id, campaign_id, ticket_no, holder, state, created_at)"
-                " SELECT no, 1, no, 'board:' || no, 'confirmed', ? FROM tickets",
+                "INSERT INTO entries (id, campaign_id, tile_no, holder, state, created_at)"
+                " SELECT no, 1, no, 'board:' || no, 'confirmed', ? FROM tiles",
                 [stamp(START)],
             )
             # Every sheet confirmed, as the first prize: coupons are bound when drawn.
             db.execute(
-                "UPDATE tickets SET state = 'confirmed', entry_id = no, tier = 1,"
+                "UPDATE tiles SET state = 'confirmed', entry_id = no, tier = 1,"
                 " prize_id = (SELECT prize_id FROM tiers WHERE number = 1)"
             )
             db.execute("UPDATE tiers SET free = 0")
             db.execute(
-                "INSERT INTO destinations (campaign_id, issue_no, entry_id, prize_id, name,"
+                "INSERT INTO destinations (campaign_id, tile_no, entry_id, prize_id, name,"
                 " address, phone, email, email_key, phone_key, confirmed_at)"
                 " SELECT 1, no, no, prize_id, 'Person ' || no, no || ' Ginza, Chuo-ku, Tokyo',"
                 " '090-' || no, 'p' || no || '@example.jp', 'p' || no || '@example.jp',"
-                " '090' || no, ? FROM tickets",
+                " '090' || no, ? FROM tiles",
                 [stamp(START)],
             )
 

@@ -11,7 +11,7 @@ import pytest
 from app import cli
 from app.export import to_csv, to_xlsx
 from app.lottery.contact import clean_contact
-from app.store import campaigns, tickets
+from app.store import campaigns, claims
 from app.store.db import backup, connect
 from app.store.schema import migrate
 from tests.admin.helpers import seed_destinations
@@ -34,8 +34,8 @@ def contact(n):
 
 def confirmed_in(path: str) -> set[int]:
     with sqlite3.connect(path) as copy:
-        tiles = {n for (n,) in copy.execute("SELECT no FROM tickets WHERE state = 'confirmed'")}
-        listed = {n for (n,) in copy.execute("SELECT issue_no FROM destinations")}
+        tiles = {n for (n,) in copy.execute("SELECT no FROM tiles WHERE state = 'confirmed'")}
+        listed = {n for (n,) in copy.execute("SELECT tile_no FROM destinations")}
     assert tiles == listed  # the copy is one moment: no confirmation is half there
     return listed
 
@@ -55,8 +55,8 @@ def test_a_backup_under_concurrent_writes_holds_every_confirmed_destination(tmp_
         for no in range(first, 20001, 2):
             if stop.is_set():
                 return
-            entry = tickets.hold(own, campaign, f"board:{no}", START, no=no)
-            tickets.confirm(own, campaign, entry.id, contact(no), START)
+            entry = claims.hold(own, campaign, f"board:{no}", START, no=no)
+            claims.confirm(own, campaign, entry.id, contact(no), START)
             with lock:
                 done.append(no)
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app.store import get_db, tickets
+from app.store import claims, get_db
 from tests.factories import Terminal, make_campaign
 
 HEADERS = {"HX-Request": "true"}
@@ -46,8 +46,8 @@ def test_a_tile_on_any_page_can_be_claimed_by_its_number_and_a_taken_one_says_so
         t = Terminal(big.test_client(), "big")
         t.get(f"?page={page}")
         response = t.post("/claim", {"tile": str(tile), "page": str(page)})
-        assert response.status_code == 303 and response.location.endswith("/c/big/ticket")
-        assert f"Tile {tile}" in t.get("/ticket").get_data(as_text=True)
+        assert response.status_code == 303 and response.location.endswith("/c/big/entry")
+        assert f"Tile {tile}" in t.get("/entry").get_data(as_text=True)
     t = Terminal(big.test_client(), "big")
     t.get("?page=5")
     response = t.post("/claim", {"tile": "77777", "page": "5"}, headers=HEADERS)
@@ -63,8 +63,8 @@ def test_polls_are_scoped_to_the_page_shown(big):
         from app.store import campaigns
 
         campaign = campaigns.by_slug(db, "big")
-        tickets.hold(db, campaign, "board:a", big.config["CLOCK"](), no=5)
-        tickets.hold(db, campaign, "board:b", big.config["CLOCK"](), no=size + 5)
+        claims.hold(db, campaign, "board:a", big.config["CLOCK"](), no=5)
+        claims.hold(db, campaign, "board:b", big.config["CLOCK"](), no=size + 5)
     t = Terminal(big.test_client(), "big")
     first = t.get("/tiles?v=0&page=1", headers=HEADERS).get_data(as_text=True)
     second = t.get("/tiles?v=0&page=2", headers=HEADERS).get_data(as_text=True)

@@ -38,11 +38,17 @@ def test_claiming_a_tile_reveals_it_and_removes_it_from_other_boards(terminal, n
     other.get()
     response = terminal.claim(7)
     assert response.status_code == 303
-    assert response.headers["Location"].endswith("/c/spring/ticket")
-    ticket = terminal.get("/ticket").get_data(as_text=True)
-    assert re.search(r"Tile 7: <strong>\d+ % off</strong>", ticket)
-    assert 'name="email"' in ticket and "Confirm" in ticket and "Cancel" in ticket
+    assert response.headers["Location"].endswith("/c/spring/entry")
+    entry = terminal.get("/entry").get_data(as_text=True)
+    assert re.search(r"Tile 7: <strong>\d+ % off</strong>", entry)
+    assert 'name="email"' in entry and "Confirm" in entry and "Cancel" in entry
     assert 7 not in tiles_on(other.get())
+
+
+def test_the_entry_page_s_old_address_still_leads_to_it(terminal):
+    terminal.claim(7)
+    moved = terminal.get("/ticket")
+    assert moved.status_code == 301 and moved.location.endswith("/c/spring/entry")
 
 
 def test_a_tile_someone_holds_is_refused_and_the_board_refreshes(terminal, new_terminal):
@@ -61,7 +67,7 @@ def test_confirming_records_a_destination(terminal, runner):
     terminal.claim(12)
     response = terminal.confirm()
     assert response.status_code == 303
-    thanks = terminal.get("/ticket").get_data(as_text=True)
+    thanks = terminal.get("/entry").get_data(as_text=True)
     assert "Thank you" in thanks and "issue no. 12" in thanks and "Hanako Yamada" in thanks
     out = runner.invoke(args=["campaign", "export", "spring"]).output.splitlines()
     assert out[0] == "issue_no,name,postal_code,address,phone,email,coupon,confirmed_at"
@@ -95,11 +101,11 @@ def test_a_losing_draw_says_so_and_uses_up_the_draw(app):
     terminals = [Terminal(app.test_client(), "lose") for _ in (1, 2)]
     for no, t in enumerate(terminals, 1):
         t.claim(no)
-    pages = [t.get("/ticket").get_data(as_text=True) for t in terminals]
+    pages = [t.get("/entry").get_data(as_text=True) for t in terminals]
     losers = [t for t, html in zip(terminals, pages, strict=True) if "no prize this time" in html]
     assert len(losers) == 1  # one prize and one losing sheet: exactly one of two loses
     loser = losers[0]
-    assert 'name="email"' not in loser.get("/ticket").get_data(as_text=True)
+    assert 'name="email"' not in loser.get("/entry").get_data(as_text=True)
     assert loser.claim(1).status_code == 403
     assert loser.confirm().status_code == 409
 
@@ -108,7 +114,7 @@ def test_a_hold_expires_after_hold_minutes(terminal, new_terminal, clock):
     terminal.claim(5)
     clock.advance(minutes=15)
     assert 5 in tiles_on(new_terminal().get())
-    html = terminal.get("/ticket").get_data(as_text=True)
+    html = terminal.get("/entry").get_data(as_text=True)
     assert "ran out" in html
     assert terminal.confirm().status_code == 409
     assert terminal.claim(6).status_code == 403
@@ -153,6 +159,6 @@ def test_a_tile_given_back_hides_a_freshly_drawn_coupon_each_time(app, campaign)
     for _ in range(30):
         t = Terminal(app.test_client())
         assert t.claim(7).status_code == 303
-        seen.add(t.get("/ticket").get_data(as_text=True).split("<strong>")[1].split("<")[0])
+        seen.add(t.get("/entry").get_data(as_text=True).split("<strong>")[1].split("<")[0])
         assert t.cancel().status_code == 303
     assert len(seen) >= 2, seen  # 70/20/10: thirty times the same coupon has p < 1e-4

@@ -89,7 +89,7 @@ def test_the_migration_rekeys_what_was_stored(tmp_path):
     from app.store.schema import migrations
 
     db = connect(str(tmp_path / "old.sqlite"), "NORMAL")
-    migrations.apply(db, stop_before="m015_person_keys")
+    migrations.apply(db, stop_before="m016_person_keys")
     _old_rows(db)
     migrations.apply(db)
     keys = db.execute("SELECT email, email_key, phone_key FROM destinations ORDER BY id").fetchall()
@@ -105,7 +105,7 @@ def test_the_migration_rekeys_what_was_stored(tmp_path):
 def _old_rows(db):
     db.execute(
         "INSERT INTO campaigns (id, slug, title, goods, opens, closes, hold_minutes, losing,"
-        " sheets, conditions, created_at) VALUES (1, 's', 't', 'g', 'a', 'b', 15, 0, 3, '', 'x')"
+        " tile_count, conditions, created_at) VALUES (1, 's', 't', 'g', 'a', 'b', 15, 0, 3, '', 'x')"
     )
     db.execute("INSERT INTO prizes VALUES (1, 1, 1, 'p', 5, 'percent', 3)")
     for n, (email, phone, ek, pk) in enumerate(
@@ -122,12 +122,12 @@ def _old_rows(db):
         1,
     ):
         db.execute(
-            "INSERT INTO entries (id, campaign_id, ticket_no, holder, state, created_at)"
+            "INSERT INTO entries (id, campaign_id, tile_no, holder, state, created_at)"
             " VALUES (?, 1, ?, ?, 'confirmed', 'x')",
             [n, n, f"h{n}"],
         )
         db.execute(
-            "INSERT INTO destinations (id, campaign_id, issue_no, entry_id, prize_id, name,"
+            "INSERT INTO destinations (id, campaign_id, tile_no, entry_id, prize_id, name,"
             " address, phone, email, email_key, phone_key, confirmed_at)"
             " VALUES (?, 1, ?, ?, 1, 'n', 'a', ?, ?, ?, ?, 'x')",
             [n, n, n, phone, email, ek, pk],

@@ -27,7 +27,7 @@ def test_before_the_end_no_response_holds_the_seed(app, clock):
         t = Terminal(app.test_client(), "fair")
         bodies.append(t.get().get_data(as_text=True))
         bodies.append(t.claim(n).get_data(as_text=True))
-        bodies.append(t.get("/ticket").get_data(as_text=True))
+        bodies.append(t.get("/entry").get_data(as_text=True))
         if n % 2:
             bodies.append(t.cancel().get_data(as_text=True))
         poll = t.client.get("/c/fair/tiles?v=0", headers={"HX-Request": "true"})
@@ -49,7 +49,7 @@ def test_after_the_end_the_seed_and_log_are_published_and_verify(app, clock, run
         assert t.claim(n).status_code == 303
         # A losing ticket can be neither cancelled nor confirmed; 2 of 8 lose, so at least
         # two of these four draws hold a coupon: the first is cancelled, the next confirmed.
-        held = 'name="email"' in t.get("/ticket").get_data(as_text=True)
+        held = 'name="email"' in t.get("/entry").get_data(as_text=True)
         if held and not cancelled:
             answer = t.cancel()
             assert answer.status_code == 303, answer.get_data(as_text=True)[-600:]

@@ -11,7 +11,7 @@ import pytest
 from app.campaigns import create_campaign
 from app.lottery.conditions import to_toml
 from app.play import gate
-from app.store import campaigns, get_db, plays, tickets
+from app.store import campaigns, claims, get_db, plays
 from tests.factories import QUIZ, START, Terminal, conditions
 from tests.invite.test_race import invite_many
 
@@ -50,13 +50,13 @@ def play_quiz(app, t, clock, right=2):
 def merits(monkeypatch):
     """Record the merit every draw is held with."""
     seen = []
-    real = tickets.hold
+    real = claims.hold
 
     def hold(*args, **kw):
         seen.append(kw.get("merit", 0))
         return real(*args, **kw)
 
-    monkeypatch.setattr(tickets, "hold", hold)
+    monkeypatch.setattr(claims, "hold", hold)
     return seen
 
 
@@ -88,7 +88,7 @@ def test_the_draw_takes_the_score_as_merit(app, client, clock, merits):
     play_quiz(app, t, clock, right=2)
     assert t.post("/draw").status_code == 303
     assert merits == [1000]  # no [merit] table: the game is the whole merit
-    assert "% off" in html(t.get("/ticket"))
+    assert "% off" in html(t.get("/entry"))
 
 
 def test_merit_weights_count_only_the_game_part_in_a_speed_lottery(app, client, clock, merits):
@@ -190,7 +190,7 @@ def test_simulation_high_scorers_draw_higher_values_only_with_a_tilt(app, monkey
             plays.finish(db, play.id, 1000 if kind == "high" else 0, moment)
             merit = gate.game_merit(db, campaign, holder, moment)
             assert merit == (0 if not tilt else 1000 if kind == "high" else 0)
-            entry = tickets.hold(db, campaign, holder, moment, merit=merit)
+            entry = claims.hold(db, campaign, holder, moment, merit=merit)
             drawn[kind].append(values[entry.prize_id])
         bands = plays.value_by_band(db, campaign.id)
     # The breakdown is exact whatever the merits: every coupon drawn once.

@@ -9,7 +9,7 @@ def test_an_htmx_claim_is_told_where_to_go(terminal):
     response = terminal.claim(5, headers=HX)
     assert response.status_code == 200
     assert json.loads(response.headers["HX-Location"]) == {
-        "path": "/c/spring/ticket",
+        "path": "/c/spring/entry",
         "target": "#main",
     }
     assert "kuji_spring" in response.headers["Set-Cookie"]
@@ -17,7 +17,7 @@ def test_an_htmx_claim_is_told_where_to_go(terminal):
 
 def test_an_htmx_ticket_request_gets_only_the_main_block(terminal):
     terminal.claim(5)
-    html = terminal.get("/ticket", headers=HX).get_data(as_text=True)
+    html = terminal.get("/entry", headers=HX).get_data(as_text=True)
     assert "<html" not in html and "Tile 5:" in html
 
 

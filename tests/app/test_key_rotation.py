@@ -74,7 +74,7 @@ def test_new_terminal_cookies_use_the_new_key(app, new_terminal):
 def test_a_session_signed_before_rotation_is_still_read(app, terminal):
     terminal.claim(5)
     rotate(app)
-    page = terminal.get("/ticket").get_data(as_text=True)
+    page = terminal.get("/entry").get_data(as_text=True)
     assert "Tile 5" in page  # the session (and the held tile's form) survived
 
 
@@ -87,14 +87,14 @@ def test_a_terminal_cookie_from_before_derived_keys_still_counts(app, terminal):
     digest = hmac.new(b"test-secret", message, hashlib.sha256).digest()
     signature = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
     with app.app_context():
-        from app.store import campaigns, get_db, tickets
+        from app.store import campaigns, claims, get_db
 
         db = get_db()
-        tickets.hold(
+        claims.hold(
             db, campaigns.by_slug(db, "spring"), "board:legacy", app.config["CLOCK"](), no=1
         )
     terminal.client.set_cookie("kuji_spring", f"{payload}.{signature}", path="/c/spring")
-    assert "Tile 1" in terminal.get("/ticket").get_data(as_text=True)
+    assert "Tile 1" in terminal.get("/entry").get_data(as_text=True)
 
 
 def test_an_invitation_password_sent_before_rotation_still_logs_in(app, invite_ready):

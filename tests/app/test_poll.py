@@ -82,13 +82,13 @@ def test_a_quiet_poll_is_answered_before_flask(app, terminal):
 
 def test_a_quiet_poll_sees_a_claim_made_by_another_worker(app, terminal, tmp_path):
     """A claim committed on another connection (another gunicorn worker) ends the quiet."""
-    from app.store import campaigns, tickets
+    from app.store import campaigns, claims
     from app.store.db import connect
     from tests.factories import START
 
     v = version_of(terminal.get().get_data(as_text=True))
     assert terminal.get(f"/tiles?v={v}", headers=HEADERS).status_code == 204
     other_worker = connect(app.config["DATABASE"], "NORMAL")
-    tickets.hold(other_worker, campaigns.by_slug(other_worker, "spring"), "board:w2", START, no=9)
+    claims.hold(other_worker, campaigns.by_slug(other_worker, "spring"), "board:w2", START, no=9)
     html = terminal.get(f"/tiles?v={v}", headers=HEADERS).get_data(as_text=True)
     assert 'class="tile gone" id="t9"' in html

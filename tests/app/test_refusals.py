@@ -12,7 +12,7 @@ def snapshot(app):
         db = get_db()
         return [
             db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()  # noqa: S608
-            for t in ("tickets", "entries", "destinations", "campaigns")
+            for t in ("tiles", "entries", "destinations", "campaigns")
         ]
 
 
@@ -124,7 +124,7 @@ def test_bad_fields_are_named_and_the_hold_stays(app, terminal, field, value, me
 def test_script_tags_are_stored_as_text_and_shown_escaped(terminal, runner):
     terminal.claim(2)
     terminal.confirm(name="<script>alert(1)</script>")
-    html = terminal.get("/ticket").get_data(as_text=True)
+    html = terminal.get("/entry").get_data(as_text=True)
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert (
         "<script>alert(1)</script>" in runner.invoke(args=["campaign", "export", "spring"]).output

@@ -19,7 +19,7 @@ def make(app, reveal="scratch", slug="spring", **kw):
 
 
 def page(t) -> str:
-    return t.get("/ticket").get_data(as_text=True)
+    return t.get("/entry").get_data(as_text=True)
 
 
 def landed_label(html: str) -> str:

@@ -19,8 +19,8 @@ def test_draw_then_confirm_then_the_device_cannot_draw_again(app, client):
     make_campaign(app, slug="speedy", mode="speed")
     t = Terminal(client, "speedy")
     answer = t.post("/draw")
-    assert answer.status_code == 303 and answer.location.endswith("/c/speedy/ticket")
-    html = t.get("/ticket").get_data(as_text=True)
+    assert answer.status_code == 303 and answer.location.endswith("/c/speedy/entry")
+    html = t.get("/entry").get_data(as_text=True)
     assert "% off" in html and 'name="email"' in html
     assert t.confirm().status_code == 303
     assert "Thank you" in t.get().get_data(as_text=True)

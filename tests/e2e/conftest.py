@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from app.store import campaigns, get_db, tickets
+from app.store import campaigns, claims, get_db
 from tests.factories import make_campaign
 from tests.server import Server, export, serve
 
@@ -43,7 +43,7 @@ class Live:
             db = get_db()
             campaign = campaigns.by_slug(db, slug)
             for no in numbers:
-                tickets.hold(db, campaign, f"board:other-{no}", datetime.now(UTC), no=no)
+                claims.hold(db, campaign, f"board:other-{no}", datetime.now(UTC), no=no)
 
     def prize_of(self, slug: str, no: int, wait: float = 10) -> str:
         """Return the label of the coupon drawn for tile `no`.
@@ -56,7 +56,7 @@ class Live:
                 row = (
                     get_db()
                     .execute(
-                        "SELECT p.label FROM tickets t JOIN campaigns c ON c.id = t.campaign_id"
+                        "SELECT p.label FROM tiles t JOIN campaigns c ON c.id = t.campaign_id"
                         " JOIN prizes p ON p.id = t.prize_id WHERE c.slug = ? AND t.no = ?",
                         [slug, no],
                     )

@@ -17,7 +17,7 @@ from playwright.sync_api import sync_playwright
 from app import create_app
 from app.campaigns import create_campaign
 from app.lottery.conditions import Conditions, Prize
-from app.store import campaigns, get_db, tickets
+from app.store import campaigns, claims, get_db
 from tests.server import ROOT, serve
 
 DOCS = ROOT / "docs"
@@ -74,7 +74,7 @@ def make_campaigns(db_path: Path, secret: str) -> None:
             create_campaign(c, now)
             row = campaigns.by_slug(db, c.slug)
             for no in TAKEN:
-                tickets.hold(db, row, f"board:shot-{no}", now, no=no)
+                claims.hold(db, row, f"board:shot-{no}", now, no=no)
 
 
 def main() -> int:

@@ -174,13 +174,13 @@ def test_whole_flow_without_javascript(live, new_context):
     page.goto(f"/c/{slug}")
 
     tile(page, 3).click()
-    expect(page).to_have_url(re.compile(rf"/c/{slug}/ticket$"))
+    expect(page).to_have_url(re.compile(rf"/c/{slug}/entry$"))
     label = live.prize_of(slug, 3)
     expect_reveal(page, 3, label)
     fill_contact(page)
     page.get_by_role("button", name="Confirm").click()
 
-    expect(page).to_have_url(re.compile(rf"/c/{slug}/ticket$"))
+    expect(page).to_have_url(re.compile(rf"/c/{slug}/entry$"))
     expect_thanks(page, 3, label)
     # Plain form posts answered by redirects, not htmx swaps.
     assert [(r.url.rsplit("/", 1)[-1], r.status) for r in posts] == [

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from app.store import campaigns, get_db, tickets
+from app.store import campaigns, claims, get_db
 from tests.server import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -40,17 +40,17 @@ def draw_and_end(live, tilt: int = 0) -> tuple[str, int]:
         campaign = campaigns.by_slug(db, slug)
         held = []
         for no in range(1, 10):
-            entry = tickets.hold(
+            entry = claims.hold(
                 db, campaign, f"board:fair-{slug}-{no}", datetime.now(UTC), no=no, merit=no * 111
             )
             draws += 1
             if entry.state == "held":
                 held.append(entry)
         for entry in held[:2]:  # two coupons go back to the pool and are drawn again
-            tickets.cancel(db, campaign, entry.id, datetime.now(UTC))
+            claims.cancel(db, campaign, entry.id, datetime.now(UTC))
         for entry in held[:2]:
-            no = entry.ticket_no
-            tickets.hold(db, campaign, f"board:again-{slug}-{no}", datetime.now(UTC), no=no)
+            no = entry.tile_no
+            claims.hold(db, campaign, f"board:again-{slug}-{no}", datetime.now(UTC), no=no)
             draws += 1
     time.sleep(max(0.0, (closes - datetime.now(UTC)).total_seconds()) + 0.5)
     return slug, draws

@@ -181,7 +181,7 @@ def test_every_public_page_fits_a_320_px_phone_in_japanese(live, base_url, new_c
     page.goto(public_pages(live, base_url)["board"])
     page.get_by_role("button", name="1番のタイル", exact=True).tap()
     expect(page.locator(".scratch-result")).to_contain_text("1番のタイル：")
-    fits_320(page, "ticket", tmp_path)
+    fits_320(page, "entry", tmp_path)
     for field, value in CONTACT.items():
         page.locator(f'form.destination [name="{field}"]').fill(value)
     page.get_by_role("button", name="確定する").tap()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from app.admin.passwords import hash_password
 from app.campaigns import create_campaign
 from app.lottery.contact import Contact
-from app.store import admins, campaigns, get_db, tickets
+from app.store import admins, campaigns, claims, get_db
 from tests.factories import conditions
 
 pytestmark = [pytest.mark.e2e]
@@ -28,9 +28,9 @@ def coupon(live):
         admins.create(db, EMAIL, hash_password(PASSWORD), moment, role="staff")
         create_campaign(replace(c, issue="electronic", coupon_expires=30), moment)
         campaign = campaigns.by_slug(db, c.slug)
-        entry = tickets.hold(db, campaign, "board:e2e-till", moment, no=1)
+        entry = claims.hold(db, campaign, "board:e2e-till", moment, no=1)
         contact = Contact("Hanako", "Ginza", "090-1111-2222", "", "104-0061")
-        tickets.confirm(db, campaign, entry.id, contact, moment)
+        claims.confirm(db, campaign, entry.id, contact, moment)
         return db.execute("SELECT code FROM ecoupons").fetchone()[0]
 
 

@@ -58,7 +58,7 @@ def test_the_board_and_the_ticket_are_japanese_in_tokyo_time(app):
     assert "残り100枚" in html and "タイルを1枚選んでください" in html
     assert 'aria-label="7番のタイル"' in html
     t.claim(7)
-    html = assert_japanese(t.get("/ticket"))
+    html = assert_japanese(t.get("/entry"))
     # START is 12:00 UTC; the hold lasts 15 minutes: 21:15 in Tokyo.
     assert "2026年12月10日 21:15</time>までに送り先をご入力ください。" in html
     assert "7番のタイル：" in html and "郵便番号（例：123-4567）" in html
@@ -66,7 +66,7 @@ def test_the_board_and_the_ticket_are_japanese_in_tokyo_time(app):
     assert "お名前を入力してください。" in html
     assert "郵便番号は「123-4567」のように7桁の数字で入力してください。" in html
     assert t.confirm(**CONTACT).status_code == 303
-    html = assert_japanese(t.get("/ticket"))
+    html = assert_japanese(t.get("/entry"))
     assert "ありがとうございました！" in html and "山田 花子様あてに" in html
     with app.app_context():
         row = get_db().execute("SELECT postal_code FROM destinations").fetchone()
@@ -77,7 +77,7 @@ def test_the_ticket_in_english_keeps_the_campaigns_zone(app):
     make_campaign(app, timezone="Asia/Tokyo")
     t = Terminal(app.test_client(), "spring", lang="en")
     t.claim(7)
-    html = t.get("/ticket").get_data(as_text=True)
+    html = t.get("/entry").get_data(as_text=True)
     assert "before <time" in html and "Dec 10, 2026, 9:15 PM</time>" in html
 
 
@@ -116,7 +116,7 @@ def test_refusals_and_outcomes_are_japanese(app, outcome):
     if outcome == "cancel":
         t.claim(5)
         assert t.cancel().status_code == 303
-        html = assert_japanese(t.get("/ticket"))
+        html = assert_japanese(t.get("/entry"))
         assert "5番のタイルをキャンセルしました。" in html
         assert "くじはお一人様1回までです。" in html
     else:
@@ -131,7 +131,7 @@ def test_the_speed_lottery_is_japanese(app):
     html = assert_japanese(t.get())
     assert ">くじを引く<" in html
     assert t.post("/draw").status_code == 303
-    assert_japanese(t.get("/ticket"))
+    assert_japanese(t.get("/entry"))
 
 
 def test_the_batch_page_is_japanese(app, clock):

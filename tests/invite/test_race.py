@@ -9,7 +9,7 @@ from app import create_app
 from app.lottery.candidates import Candidate
 from app.lottery.draw import ranks
 from app.lottery.merit import MeritRules, merit, purchases_part
-from app.store import campaigns, candidates, get_db, invitations, tickets
+from app.store import campaigns, candidates, claims, get_db, invitations
 from app.store.db import connect
 from tests.factories import Terminal, make_campaign
 
@@ -98,7 +98,7 @@ def test_many_invitees_drawing_at_once_never_share_a_coupon(tmp_path):
         db = connect(str(path), "NORMAL")
         try:
             barrier.wait()
-            entry = tickets.hold(db, campaign, f"invite:{person.id}", datetime.now(UTC))
+            entry = claims.hold(db, campaign, f"invite:{person.id}", datetime.now(UTC))
             with lock:
                 won[entry.prize_id or "losing"] += 1
         except Exception as exc:  # Taken for the ten who came too late
@@ -115,7 +115,7 @@ def test_many_invitees_drawing_at_once_never_share_a_coupon(tmp_path):
     assert Counter(errors) == Counter({"Taken": 10})
     assert sorted(won.values()) == [10, 10, 10]  # 10 + 10 coupons and 10 losing tickets, exactly
     db = connect(str(path), "NORMAL")
-    assert db.execute("SELECT count(DISTINCT ticket_no), count(*) FROM entries").fetchone() == (
+    assert db.execute("SELECT count(DISTINCT tile_no), count(*) FROM entries").fetchone() == (
         30,
         30,
     )
@@ -139,7 +139,7 @@ def test_with_tilt_regular_customers_get_a_higher_mean_value_and_the_counts_hold
     for i in order:
         regular = i % 2 == 0
         m = merit(rules, purchases=purchases_part(12 if regular else 0, rules))
-        entry = tickets.hold(db, campaign, f"invite:{i}", START, merit=m)
+        entry = claims.hold(db, campaign, f"invite:{i}", START, merit=m)
         got["regular" if regular else "new"].append(value.get(entry.prize_id, 0))
     mean = {k: sum(v) / len(v) for k, v in got.items()}
     assert mean["regular"] > mean["new"] + 5, mean

@@ -8,7 +8,7 @@ import pytest
 from app.admin.passwords import hash_password
 from app.campaigns import create_campaign
 from app.lottery.contact import Contact
-from app.store import admins, campaigns, get_db, tickets
+from app.store import admins, campaigns, claims, get_db
 from tests.admin.helpers import Admin
 from tests.factories import START, conditions
 
@@ -28,7 +28,7 @@ def draw_and_confirm(app, campaign, n: int = 1, no: int = 1, email="hanako@examp
     """Hold tile `no` for a new holder and confirm it; return the entry."""
     with app.app_context():
         db = get_db()
-        entry = tickets.hold(db, campaign, f"board:t{n}", START, no=no)
+        entry = claims.hold(db, campaign, f"board:t{n}", START, no=no)
         contact = Contact(
             "Hanako",
             "Ginza 1-2-3",
@@ -36,7 +36,7 @@ def draw_and_confirm(app, campaign, n: int = 1, no: int = 1, email="hanako@examp
             email.replace("@", f"{n}@") if email else "",
             "104-0061",
         )
-        return tickets.confirm(db, campaign, entry.id, contact, START)
+        return claims.confirm(db, campaign, entry.id, contact, START)
 
 
 def code_of(app, entry_id: int) -> str:

@@ -32,7 +32,7 @@ def test_the_thank_you_page_links_to_the_e_coupon(app):
     t.get()
     t.claim(5)
     t.confirm()
-    page = t.get("/ticket").get_data(as_text=True)
+    page = t.get("/entry").get_data(as_text=True)
     assert "/coupon/" in page
 
 

@@ -3,7 +3,7 @@
 import json
 import re
 
-from app.store import get_db, kiosks, tickets
+from app.store import claims, get_db, kiosks
 from tests.admin.helpers import Admin
 from tests.app.test_game_draw import game_campaign
 
@@ -23,7 +23,7 @@ def snapshot(app) -> tuple:
                 "SELECT id FROM destinations ORDER BY id",
                 "SELECT id, redeemed_at FROM ecoupons ORDER BY id",
                 "SELECT id, used_at, entry_id FROM kiosk_tickets ORDER BY id",
-                "SELECT state, count(*) FROM tickets GROUP BY state",
+                "SELECT state, count(*) FROM tiles GROUP BY state",
                 "SELECT free FROM tiers ORDER BY campaign_id, number",
             )
         )
@@ -172,9 +172,9 @@ def test_a_bound_kiosk_stays_bound_when_the_secret_key_is_rotated(app, owner):
 
 def test_a_kiosk_game_weights_the_draw_as_the_speed_lottery_does(app, owner, clock, monkeypatch):
     held_with = []
-    real_hold = tickets.hold
+    real_hold = claims.hold
     monkeypatch.setattr(
-        tickets, "hold", lambda *a, **kw: held_with.append(kw["merit"]) or real_hold(*a, **kw)
+        claims, "hold", lambda *a, **kw: held_with.append(kw["merit"]) or real_hold(*a, **kw)
     )
     game_campaign(app, slug="quick", tilt=500)  # no [merit] table: the game is the whole merit
     tablet, _ = register(app, owner, "quick")

@@ -10,7 +10,7 @@ pytest.register_assert_rewrite("tests.torture.live", "tests.torture.refusals")
 from app import create_app  # noqa: E402
 from tests.server import serve  # noqa: E402
 
-TABLES = ("tickets", "entries", "destinations", "campaigns")
+TABLES = ("tiles", "entries", "destinations", "campaigns")
 
 
 @pytest.fixture

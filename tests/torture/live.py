@@ -118,13 +118,13 @@ def query(db_path: Path, sql: str, params=()) -> list[tuple]:
 
 def assert_one_ticket_per_entry(db_path: Path) -> None:
     """No tile is held by two entries, and no entry holds two tiles."""
-    rows = query(db_path, "SELECT entry_id, count(*) FROM tickets GROUP BY entry_id")
+    rows = query(db_path, "SELECT entry_id, count(*) FROM tiles GROUP BY entry_id")
     assert all(n == 1 for entry_id, n in rows if entry_id is not None)
     # Every ticket's entry names that very ticket back.
     mismatched = query(
         db_path,
-        "SELECT t.campaign_id, t.no, e.id FROM tickets t JOIN entries e ON e.id = t.entry_id"
-        " WHERE e.campaign_id != t.campaign_id OR e.ticket_no != t.no",
+        "SELECT t.campaign_id, t.no, e.id FROM tiles t JOIN entries e ON e.id = t.entry_id"
+        " WHERE e.campaign_id != t.campaign_id OR e.tile_no != t.no",
     )
     assert mismatched == []
     assert query(db_path, "PRAGMA integrity_check") == [("ok",)]

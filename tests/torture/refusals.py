@@ -18,6 +18,6 @@ def refused(response, *statuses):
 
 def holding(terminal, tile):
     """Assert the terminal still holds `tile`, with the confirm form in front of it."""
-    page = terminal.get("/ticket")
+    page = terminal.get("/entry")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and f"Tile {tile}:" in html and 'name="email"' in html

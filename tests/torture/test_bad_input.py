@@ -80,7 +80,7 @@ def test_bad_destination_fields_are_refused(terminal, snapshot, field, value):
         del data[field]
     else:
         data[field] = value
-    terminal.get("/ticket")
+    terminal.get("/entry")
     before = snapshot()
     response = terminal.post("/confirm", data)
     refused(response, 422)
@@ -120,7 +120,7 @@ def test_bytes_that_are_not_utf8_are_refused(terminal, snapshot, body):
 
 def test_an_oversized_form_is_refused(terminal, snapshot):
     assert terminal.claim(12).status_code == 303
-    terminal.get("/ticket")
+    terminal.get("/entry")
     before = snapshot()
     response = terminal.post("/confirm", {"name": "x" * 1_000_000, **HANAKO, "address": "a"})
     assert 400 <= response.status_code < 500
@@ -144,7 +144,7 @@ def test_markup_is_shown_escaped_never_run(terminal, snapshot):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     # Accepted, stored as typed, and escaped on the thank-you page.
     assert terminal.confirm(**attack).status_code == 303
-    html = terminal.get("/ticket").get_data(as_text=True)
+    html = terminal.get("/entry").get_data(as_text=True)
     assert "Thank you" in html
     assert "sent to &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert" not in html
@@ -199,18 +199,18 @@ def test_requests_without_a_genuine_csrf_token_are_refused(terminal, new_termina
         ("GET", "/c/spring/tiles?v=%00"),
         ("GET", "/c/spring/tiles?v=%EF%BC%95"),
         ("GET", "/c/spring/tiles?v=1&v=2"),
-        ("GET", "/c/spring/ticket?next=%3Cscript%3E"),
+        ("GET", "/c/spring/entry?next=%3Cscript%3E"),
         ("GET", "/c/spring/claim"),
         ("GET", "/c/spring/confirm"),
         ("GET", "/c/spring/cancel"),
         ("POST", "/c/spring"),
         ("POST", "/c/spring/tiles"),
-        ("POST", "/c/spring/ticket"),
+        ("POST", "/c/spring/entry"),
         ("POST", "/c/nope/claim"),
         ("POST", "/c/nope/confirm"),
         ("POST", "/healthz"),
         ("PUT", "/c/spring/claim"),
-        ("DELETE", "/c/spring/ticket"),
+        ("DELETE", "/c/spring/entry"),
     ],
 )
 def test_every_public_route_answers_garbage_without_a_5xx(terminal, snapshot, method, path):

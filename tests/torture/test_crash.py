@@ -255,7 +255,7 @@ def test_acknowledged_confirmations_survive_sigkill(tmp_path):
 
     # The file survived three SIGKILLs intact.
     assert_one_ticket_per_entry(db_path)
-    states = dict(query(db_path, "SELECT state, count(*) FROM tickets GROUP BY state"))
+    states = dict(query(db_path, "SELECT state, count(*) FROM tiles GROUP BY state"))
     # Holds cut off by the kills lapsed after a minute, came back to the board and were
     # drawn again: in the end every tile is confirmed, none stuck in 'held'.
     assert states == {"confirmed": SHEETS}, figures
@@ -279,8 +279,8 @@ def test_acknowledged_confirmations_survive_sigkill(tmp_path):
     # Each destination is the confirmed entry of its ticket, with that ticket's coupon.
     assert query(
         db_path,
-        "SELECT count(*) FROM destinations d JOIN tickets t"
-        " ON t.campaign_id = d.campaign_id AND t.no = d.issue_no"
+        "SELECT count(*) FROM destinations d JOIN tiles t"
+        " ON t.campaign_id = d.campaign_id AND t.no = d.tile_no"
         " JOIN entries e ON e.id = d.entry_id"
         " WHERE t.entry_id = d.entry_id AND t.prize_id = d.prize_id AND e.state = 'confirmed'",
     ) == [(SHEETS,)]

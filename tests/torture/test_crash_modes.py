@@ -77,7 +77,7 @@ class SpeedRun:
             return
         with self.lock:
             self.draws += 1
-        ticket = browser.get("/ticket")
+        ticket = browser.get("/entry")
         if "no prize this time" in ticket.body:
             with self.lock:
                 self.lost += 1
@@ -132,7 +132,7 @@ def test_speed_lottery_survives_sigkill_with_an_exact_breakdown(tmp_path):
         server.stop()
     assert run.stop.is_set() and run.odd == [], run.odd
     assert_one_ticket_per_entry(db_path)
-    states = dict(query(db_path, "SELECT state, count(*) FROM tickets GROUP BY state"))
+    states = dict(query(db_path, "SELECT state, count(*) FROM tiles GROUP BY state"))
     assert states == {"confirmed": SHEETS - LOSING, "lost": LOSING}
     rows = export(db_path, "speed")
     emails = {row["email"] for row in rows}
@@ -140,7 +140,7 @@ def test_speed_lottery_survives_sigkill_with_an_exact_breakdown(tmp_path):
     assert Counter(row["coupon"] for row in rows) == LABELS  # exactly the breakdown
     assert len(emails) == len(rows) == SHEETS - LOSING
     assert sorted(int(r["issue_no"]) for r in rows) == sorted(
-        no for (no,) in query(db_path, "SELECT no FROM tickets WHERE state = 'confirmed'")
+        no for (no,) in query(db_path, "SELECT no FROM tiles WHERE state = 'confirmed'")
     )
     assert_fair(db_path, "speed")
 

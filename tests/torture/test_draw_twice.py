@@ -75,7 +75,7 @@ def test_a_forged_cookie_counts_as_no_cookie(app, terminal, new_terminal, snapsh
     with app.app_context():
         db = get_db()
         spring = campaigns.by_slug(db, "spring")
-        (entry_id,) = db.execute("SELECT entry_id FROM tickets WHERE no = 5").fetchone()
+        (entry_id,) = db.execute("SELECT entry_id FROM tiles WHERE no = 5").fetchone()
     make_campaign(app, slug="autumn")
     other = Terminal(app.test_client(), "autumn")
     assert other.claim(5).status_code == 303
@@ -99,7 +99,7 @@ def test_a_forged_cookie_counts_as_no_cookie(app, terminal, new_terminal, snapsh
         thief.client.set_cookie("kuji_spring", value, path="/c/spring")
         page = thief.get().get_data(as_text=True)
         assert "data-tile" in page and "Tile 5:" not in page, name
-        assert thief.get("/ticket").status_code == 303, name
+        assert thief.get("/entry").status_code == 303, name
         before = snapshot()
         assert NO_HOLD in refused(thief.confirm(email="thief@example.jp"), 409), name
         assert NO_HOLD in refused(thief.cancel(), 409), name
@@ -121,7 +121,7 @@ def test_a_lapsed_hold_cannot_confirm_the_next_holders_tile(
     refused(terminal.cancel(), 409)
     assert snapshot() == before
     assert successor.confirm(name="Successor").status_code == 303
-    assert "sent to Successor" in successor.get("/ticket").get_data(as_text=True)
+    assert "sent to Successor" in successor.get("/entry").get_data(as_text=True)
 
 
 def test_a_second_tab_cannot_draw_again(app, terminal, snapshot):
@@ -159,7 +159,7 @@ def test_a_replayed_confirm_changes_nothing(terminal, snapshot):
     refused(terminal.confirm(name="Someone Else", email="else@example.jp"), 409)
     refused(terminal.cancel(), 409)
     assert snapshot() == before
-    html = terminal.get("/ticket").get_data(as_text=True)
+    html = terminal.get("/entry").get_data(as_text=True)
     assert "Thank you" in html and "sent to Hanako Yamada" in html
 
 

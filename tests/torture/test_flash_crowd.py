@@ -32,7 +32,7 @@ def rush(browser: Browser, free: list[int], rng: random.Random):
         reply = browser.claim(choice)
         statuses.append(reply.status)
         if reply.status == 303:
-            assert reply.headers["Location"].endswith(f"/c/{SLUG}/ticket")
+            assert reply.headers["Location"].endswith(f"/c/{SLUG}/entry")
             return "won", choice, statuses
         assert reply.status == 409, (reply.status, reply.body[:500])
         assert TAKEN in reply.body
@@ -99,12 +99,12 @@ def test_a_thousand_terminals_rush_a_hundred_tiles(tmp_path):
         assert all(browsers[i].cookie(f"kuji_{SLUG}") is None for i in losers)
         for i, tile in winners.items():
             assert browsers[i].cookie(f"kuji_{SLUG}")
-            page = browsers[i].get("/ticket")
+            page = browsers[i].get("/entry")
             assert page.status == 200 and f"Tile {tile}:" in page.body
 
     rows = query(
         db_path,
-        "SELECT t.no, t.state, t.entry_id, e.state FROM tickets t"
+        "SELECT t.no, t.state, t.entry_id, e.state FROM tiles t"
         " JOIN campaigns c ON c.id = t.campaign_id LEFT JOIN entries e ON e.id = t.entry_id"
         " WHERE c.slug = ?",
         [SLUG],

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from app import create_app
-from app.store import Taken, campaigns, tickets
+from app.store import Taken, campaigns, claims
 from app.store.db import connect
 
 from .live import open_campaign
@@ -47,8 +47,8 @@ def _check_one_holder_each(path, slug, wins):
     try:
         (cid,) = conn.execute("SELECT id FROM campaigns WHERE slug = ?", [slug]).fetchone()
         rows = conn.execute(
-            "SELECT t.no, t.entry_id, t.state, t.prize_id IS NULL, e.state, e.ticket_no"
-            " FROM tickets t JOIN entries e ON e.id = t.entry_id WHERE t.campaign_id = ?",
+            "SELECT t.no, t.entry_id, t.state, t.prize_id IS NULL, e.state, e.tile_no"
+            " FROM tiles t JOIN entries e ON e.id = t.entry_id WHERE t.campaign_id = ?",
             [cid],
         ).fetchall()
         entries = conn.execute(
@@ -74,7 +74,7 @@ def _check_breakdown(path, slug):
         tiers = Counter(
             dict(
                 conn.execute(
-                    "SELECT tier, count(*) FROM tickets WHERE campaign_id = ? GROUP BY tier",
+                    "SELECT tier, count(*) FROM tiles WHERE campaign_id = ? GROUP BY tier",
                     [cid],
                 ).fetchall()
             )
@@ -108,13 +108,13 @@ def _thread_round(path, slug, pick):
                 # Each attempt is its own terminal: a holder draws once per campaign.
                 holder = f"board:{seed}:{attempt}"
                 try:
-                    entry = tickets.hold(db, campaign, holder, datetime.now(UTC), no=no)
+                    entry = claims.hold(db, campaign, holder, datetime.now(UTC), no=no)
                 except Taken:
                     with lock:
                         refused[no] += 1
                     continue
                 with lock:
-                    wins[entry.ticket_no].append(entry.id)
+                    wins[entry.tile_no].append(entry.id)
         except BaseException as exc:  # reported below: a thread must not fail silently
             errors.append(exc)
         finally:
@@ -171,7 +171,7 @@ def _process_holder(path, slugs, barrier, results, seed):
         for no in rng.sample(HOT_TILES, len(HOT_TILES)):
             try:
                 holder = f"board:{seed}:{no}"
-                entry = tickets.hold(db, campaign, holder, datetime.now(UTC), no=no)
+                entry = claims.hold(db, campaign, holder, datetime.now(UTC), no=no)
             except Taken:
                 continue
             results.put((campaign.slug, no, entry.id))
@@ -213,7 +213,7 @@ def test_processes_holding_the_same_few_tiles_get_one_holder_each(tmp_path):
     try:
         for (slug, no), (entry_id,) in wins.items():
             assert conn.execute(
-                "SELECT t.entry_id FROM tickets t JOIN campaigns c ON c.id = t.campaign_id"
+                "SELECT t.entry_id FROM tiles t JOIN campaigns c ON c.id = t.campaign_id"
                 " WHERE c.slug = ? AND t.no = ?",
                 [slug, no],
             ).fetchone() == (entry_id,)

@@ -33,14 +33,14 @@ def test_a_good_file_gives_the_breakdown_and_sheets():
         ("500 yen off", 500, "yen", 20),
     ]
     assert c.losing == 5 and c.hold_minutes == 10
-    assert c.sheets == 95
+    assert c.tile_count == 95
     assert c.opens == datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
 
 
 def test_optional_fields_take_their_defaults():
     text = GOOD.replace("hold_minutes = 10\n", "").replace("losing = 5\n", "")
     c = parse_conditions(text)
-    assert (c.hold_minutes, c.losing, c.sheets) == (15, 0, 90)
+    assert (c.hold_minutes, c.losing, c.tile_count) == (15, 0, 90)
 
 
 def test_a_file_written_back_reads_the_same():
@@ -115,7 +115,7 @@ def test_more_than_100000_sheets_is_refused():
 
 
 def test_exactly_100000_sheets_is_allowed():
-    assert parse_conditions(GOOD.replace("count = 70", "count = 99975")).sheets == 100_000
+    assert parse_conditions(GOOD.replace("count = 70", "count = 99975")).tile_count == 100_000
 
 
 SETTINGS = 'hold_minutes = 10\nreveal = "roulette"\nmode = "speed"'

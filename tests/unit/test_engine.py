@@ -8,7 +8,7 @@ import pytest
 
 from app.lottery.contact import clean_contact
 from app.lottery.fairness import verify
-from app.store import AlreadyDrawn, Closed, Duplicate, NotHeld, Taken, batch, campaigns, tickets
+from app.store import AlreadyDrawn, Closed, Duplicate, NotHeld, Taken, batch, campaigns, claims
 from app.store.db import connect, stamp
 from app.store.engine import get_strategy
 from app.store.fairness import document
@@ -49,7 +49,7 @@ def tally(db, campaign_id):
     ):
         states = dict(
             db.execute(
-                "SELECT state, count(*) FROM tickets WHERE campaign_id = ? AND tier = ?"
+                "SELECT state, count(*) FROM tiles WHERE campaign_id = ? AND tier = ?"
                 " GROUP BY state",
                 [campaign_id, number],
             ).fetchall()
@@ -66,11 +66,11 @@ def assert_exact(db, campaign):
         assert free + held + confirmed + lost == count
     board_free = campaigns.by_slug(db, campaign.slug).free
     free_tiles = db.execute(
-        "SELECT count(*) FROM tickets WHERE campaign_id = ? AND state = 'free'", [campaign.id]
+        "SELECT count(*) FROM tiles WHERE campaign_id = ? AND state = 'free'", [campaign.id]
     ).fetchone()[0]
     assert board_free == free_tiles == sum(v[1] for v in t.values())
     bound_free = db.execute(
-        "SELECT count(*) FROM tickets WHERE campaign_id = ? AND state = 'free'"
+        "SELECT count(*) FROM tiles WHERE campaign_id = ? AND state = 'free'"
         " AND (prize_id IS NOT NULL OR tier IS NOT NULL)",
         [campaign.id],
     ).fetchone()[0]
@@ -87,25 +87,25 @@ def test_the_breakdown_stays_exact_through_any_sequence(db):
         n += 1
         action = rng.random()
         if action < 0.5:
-            free = [r[0] for r in db.execute("SELECT no FROM tickets WHERE state = 'free'")]
+            free = [r[0] for r in db.execute("SELECT no FROM tiles WHERE state = 'free'")]
             if free:
-                e = tickets.hold(db, c, f"board:{n}", moment, no=rng.choice(free))
+                e = claims.hold(db, c, f"board:{n}", moment, no=rng.choice(free))
                 if e.state == "held":
                     held.append(e)
         elif action < 0.7 and held:
-            tickets.cancel(db, c, held.pop(rng.randrange(len(held))).id, moment)
+            claims.cancel(db, c, held.pop(rng.randrange(len(held))).id, moment)
         elif action < 0.9 and held:
             e = held.pop(rng.randrange(len(held)))
-            tickets.confirm(db, c, e.id, contact(n), moment)
+            claims.confirm(db, c, e.id, contact(n), moment)
         else:
             moment += timedelta(minutes=rng.choice([1, 5, 11]))
-            tickets.expire_due(db, c, moment)
-            held = [e for e in held if tickets.entry(db, c.id, e.id, moment).state == "held"]
+            claims.expire_due(db, c, moment)
+            held = [e for e in held if claims.entry(db, c.id, e.id, moment).state == "held"]
         assert_exact(db, c)
     # Confirm what is held; the campaign then ends with the file's breakdown exactly.
     for e in held:
         with contextlib.suppress(NotHeld):
-            tickets.confirm(db, c, e.id, contact(1000 + e.id), moment)
+            claims.confirm(db, c, e.id, contact(1000 + e.id), moment)
     assert_exact(db, c)
 
 
@@ -113,18 +113,18 @@ def test_a_cancelled_coupon_goes_back_to_the_pool_not_to_the_tile(db):
     c = make(db, prizes=((25, 70), (20, 20), (10, 10)))
     seen = set()
     for n in range(40):
-        e = tickets.hold(db, c, f"board:{n}", START, no=1)
+        e = claims.hold(db, c, f"board:{n}", START, no=1)
         seen.add(e.prize_id)
-        tickets.cancel(db, c, e.id, START)
+        claims.cancel(db, c, e.id, START)
     assert len(seen) > 1  # the same tile gave different coupons to different holders
 
 
 def test_a_lapsed_coupon_is_drawn_again_too(db):
     c = make(db, prizes=((25, 1), (10, 1)), hold_minutes=5)
-    first = tickets.hold(db, c, "board:a", START, no=1)
+    first = claims.hold(db, c, "board:a", START, no=1)
     later = START + timedelta(minutes=5)
-    tickets.expire_due(db, c, later)
-    assert tickets.entry(db, c.id, first.id, later).state == "expired"
+    claims.expire_due(db, c, later)
+    assert claims.entry(db, c.id, first.id, later).state == "expired"
     assert_exact(db, c)
     assert tally(db, c.id)[1][1] + tally(db, c.id)[2][1] == 2
 
@@ -132,11 +132,11 @@ def test_a_lapsed_coupon_is_drawn_again_too(db):
 def test_draws_outside_the_period_or_of_a_draft_are_refused_by_the_engine(db):
     c = make(db, opens=START + timedelta(days=1))
     with pytest.raises(Closed) as info:
-        tickets.hold(db, c, "board:early", START, no=1)
+        claims.hold(db, c, "board:early", START, no=1)
     assert info.value.phase == "scheduled"
     c2 = make(db, slug="over", closes=START)
     with pytest.raises(Closed):
-        tickets.hold(db, c2, "board:late", START, no=1)
+        claims.hold(db, c2, "board:late", START, no=1)
     assert_exact(db, c)
     assert db.execute("SELECT count(*) FROM entries").fetchone()[0] == 0
     assert db.execute("SELECT sum(draws) FROM campaigns").fetchone()[0] == 0
@@ -147,22 +147,22 @@ def test_strategies_are_registered_by_name(db):
         get_strategy("roulette")
     speed = make(db, slug="speed", mode="speed")
     with pytest.raises(ValueError):
-        tickets.hold(db, speed, "x", START, no=3)  # a speed lottery picks the sheet itself
+        claims.hold(db, speed, "x", START, no=3)  # a speed lottery picks the sheet itself
     board = make(db, slug="board")
     with pytest.raises(ValueError):
-        tickets.hold(db, board, "y", START)
+        claims.hold(db, board, "y", START)
     lots = make(db, slug="lots", mode="speed", draw="batch")
     with pytest.raises(ValueError, match="batch"):
-        tickets.hold(db, lots, "z", START)
+        claims.hold(db, lots, "z", START)
 
 
 def test_a_refused_claim_uses_no_draw_number(db):
     c = make(db)
-    tickets.hold(db, c, "board:1", START, no=5)
+    claims.hold(db, c, "board:1", START, no=5)
     with pytest.raises(Taken):
-        tickets.hold(db, c, "board:2", START, no=5)
+        claims.hold(db, c, "board:2", START, no=5)
     with pytest.raises(AlreadyDrawn):
-        tickets.hold(db, c, "board:1", START, no=6)
+        claims.hold(db, c, "board:1", START, no=6)
     assert db.execute("SELECT draws, events FROM campaigns").fetchone() == (1, 1)
 
 
@@ -178,11 +178,11 @@ def test_the_log_verifies_after_the_end_and_one_changed_byte_fails(db):
     c = make(db, prizes=((25, 30), (20, 20), (10, 10)), losing=10, tilt=500)
     rng = random.Random(2)
     for n in range(1, 50):
-        e = tickets.hold(db, c, f"board:{n}", START, no=n, merit=rng.randrange(1001))
+        e = claims.hold(db, c, f"board:{n}", START, no=n, merit=rng.randrange(1001))
         if e.state == "held" and n % 3 == 0:
-            tickets.cancel(db, c, e.id, START)
+            claims.cancel(db, c, e.id, START)
         elif e.state == "held" and n % 3 == 1:
-            tickets.confirm(db, c, e.id, contact(n), START)
+            claims.confirm(db, c, e.id, contact(n), START)
     before = document(db, c, START)
     assert before["seed"] is None and before["log"] is None
     assert "seed" not in str(document(db, c, START)["log"])
@@ -272,18 +272,18 @@ def test_the_migration_unbinds_free_tiles_and_counts_tiers(tmp_path):
         )
     migrate(db)
     assert tally(db, 1) == {1: (2, 1, 1, 0, 0), 0: (1, 1, 0, 0, 0)}
-    assert db.execute("SELECT count(*) FROM tickets WHERE prize_id IS NOT NULL").fetchone() == (1,)
+    assert db.execute("SELECT count(*) FROM tiles WHERE prize_id IS NOT NULL").fetchone() == (1,)
     old = campaigns.by_slug(db, "old")
     assert old.commitment is None  # its earlier draws were never logged: nothing to prove
     assert document(db, old, START) is None
-    e = tickets.hold(db, old, "board:y", START, no=1)  # but it goes on drawing
+    e = claims.hold(db, old, "board:y", START, no=1)  # but it goes on drawing
     assert e.state in ("held", "lost")
     assert tally(db, 1)[1][1] + tally(db, 1)[0][1] == 1
 
 
 def test_clicking_a_taken_tile_when_every_coupon_is_held_says_taken(db):
     c = make(db, prizes=((25, 2),))
-    tickets.hold(db, c, "board:1", START, no=1)
-    tickets.hold(db, c, "board:2", START, no=2)
+    claims.hold(db, c, "board:1", START, no=1)
+    claims.hold(db, c, "board:2", START, no=2)
     with pytest.raises(Taken):
-        tickets.hold(db, c, "board:3", START, no=1)
+        claims.hold(db, c, "board:3", START, no=1)

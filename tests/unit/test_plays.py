@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.store import campaigns, plays, tickets
+from app.store import campaigns, claims, plays
 from app.store.db import connect
 from app.store.schema import migrate
 from tests.factories import START, conditions
@@ -113,7 +113,7 @@ def test_the_score_distribution_and_mean_coupon_value_by_band(db):
     drawn = {}
     values = {None: 0, **{p.id: p.value for p in campaigns.prizes(db, c.id).values()}}
     for no, holder in enumerate(("board:low", "board:top", "board:mid", "board:quit"), 1):
-        drawn[holder] = values[tickets.hold(db, c, holder, START, no=no).prize_id]
+        drawn[holder] = values[claims.hold(db, c, holder, START, no=no).prize_id]
 
     figures = plays.scores(db, c.id)
     assert figures["finished"] == 4 and figures["unfinished"] == 1

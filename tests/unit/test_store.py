@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from app.lottery.contact import clean_contact
-from app.store import AlreadyDrawn, Duplicate, NotHeld, Taken, campaigns, destinations, tickets
+from app.store import AlreadyDrawn, Duplicate, NotHeld, Taken, campaigns, claims, destinations
 from app.store.board import changes_since, free_tiles
 from app.store.db import connect
 from app.store.schema import migrate
@@ -40,18 +40,18 @@ def make(db, **kw):
 
 def test_a_holder_draws_once_per_campaign(db):
     c = make(db)
-    tickets.hold(db, c, "board:same", START, no=1)
+    claims.hold(db, c, "board:same", START, no=1)
     with pytest.raises(AlreadyDrawn):
-        tickets.hold(db, c, "board:same", START, no=2)
+        claims.hold(db, c, "board:same", START, no=2)
     assert 2 in free_tiles(db, c.id)
 
 
 def test_a_holder_refused_for_a_taken_tile_may_pick_again(db):
     c = make(db)
-    tickets.hold(db, c, "board:first", START, no=1)
+    claims.hold(db, c, "board:first", START, no=1)
     with pytest.raises(Taken):
-        tickets.hold(db, c, "board:second", START, no=1)
-    assert tickets.hold(db, c, "board:second", START, no=2).state == "held"
+        claims.hold(db, c, "board:second", START, no=1)
+    assert claims.hold(db, c, "board:second", START, no=2).state == "held"
 
 
 def test_migrations_apply_once(db):
@@ -64,70 +64,70 @@ def test_migrations_apply_once(db):
 
 def test_a_held_tile_cannot_be_held_again(db):
     c = make(db)
-    first = tickets.hold(db, c, "board:1", START, no=5)
-    assert first.state == "held" and first.ticket_no == 5
+    first = claims.hold(db, c, "board:1", START, no=5)
+    assert first.state == "held" and first.tile_no == 5
     with pytest.raises(Taken):
-        tickets.hold(db, c, "board:2", START, no=5)
+        claims.hold(db, c, "board:2", START, no=5)
     assert 5 not in free_tiles(db, c.id)
 
 
 def test_a_refused_claim_writes_nothing(db):
     c = make(db)
-    tickets.hold(db, c, "board:3", START, no=5)
+    claims.hold(db, c, "board:3", START, no=5)
     before = db.execute("SELECT count(*) FROM entries").fetchone()[0], campaigns.by_slug(db, c.slug)
     with pytest.raises(Taken):
-        tickets.hold(db, c, "board:4", START, no=5)
+        claims.hold(db, c, "board:4", START, no=5)
     after = db.execute("SELECT count(*) FROM entries").fetchone()[0], campaigns.by_slug(db, c.slug)
     assert before == after
 
 
 def test_confirm_records_the_destination_and_keeps_the_tile(db):
     c = make(db)
-    e = tickets.hold(db, c, "board:5", START, no=3)
-    done = tickets.confirm(db, c, e.id, contact(), START)
+    e = claims.hold(db, c, "board:5", START, no=3)
+    done = claims.confirm(db, c, e.id, contact(), START)
     assert done.state == "confirmed"
     rows = list(destinations.rows(db, c.id))
     assert [(r[0], r[1]) for r in rows] == [(3, "Person 1")]
     with pytest.raises(NotHeld) as info:
-        tickets.confirm(db, c, e.id, contact(2), START)
+        claims.confirm(db, c, e.id, contact(2), START)
     assert info.value.state == "confirmed"
     with pytest.raises(NotHeld):
-        tickets.cancel(db, c, e.id, START)
+        claims.cancel(db, c, e.id, START)
 
 
 def test_cancel_gives_the_tile_back(db):
     c = make(db)
-    e = tickets.hold(db, c, "board:6", START, no=9)
-    assert tickets.cancel(db, c, e.id, START) == 9
+    e = claims.hold(db, c, "board:6", START, no=9)
+    assert claims.cancel(db, c, e.id, START) == 9
     assert 9 in free_tiles(db, c.id)
-    assert tickets.entry(db, c.id, e.id, START).state == "cancelled"
-    assert tickets.hold(db, c, "board:7", START, no=9).state == "held"
+    assert claims.entry(db, c.id, e.id, START).state == "cancelled"
+    assert claims.hold(db, c, "board:7", START, no=9).state == "held"
 
 
 def test_a_lapsed_hold_returns_to_the_board_and_cannot_be_confirmed(db):
     c = make(db, hold_minutes=15)
-    e = tickets.hold(db, c, "board:8", START, no=4)
+    e = claims.hold(db, c, "board:8", START, no=4)
     later = START + timedelta(minutes=15)
-    assert tickets.entry(db, c.id, e.id, later).state == "expired"
+    assert claims.entry(db, c.id, e.id, later).state == "expired"
     with pytest.raises(NotHeld) as info:
-        tickets.confirm(db, c, e.id, contact(), later)
+        claims.confirm(db, c, e.id, contact(), later)
     assert info.value.state == "expired"
-    assert tickets.expire_due(db, c, later) is True
+    assert claims.expire_due(db, c, later) is True
     assert 4 in free_tiles(db, c.id)
-    assert tickets.expire_due(db, c, later) is False
+    assert claims.expire_due(db, c, later) is False
 
 
 def test_a_hold_never_outlives_the_period(db):
     c = make(db, closes=START + timedelta(minutes=5), hold_minutes=15)
-    e = tickets.hold(db, c, "board:9", START, no=1)
+    e = claims.hold(db, c, "board:9", START, no=1)
     assert e.held_until == START + timedelta(minutes=5)
 
 
 def test_the_same_person_cannot_confirm_twice(db):
     c = make(db)
-    a = tickets.hold(db, c, "board:10", START, no=1)
-    b = tickets.hold(db, c, "board:11", START, no=2)
-    tickets.confirm(db, c, a.id, contact(1), START)
+    a = claims.hold(db, c, "board:10", START, no=1)
+    b = claims.hold(db, c, "board:11", START, no=2)
+    claims.confirm(db, c, a.id, contact(1), START)
     same_email = clean_contact(
         {
             "name": "X",
@@ -138,7 +138,7 @@ def test_the_same_person_cannot_confirm_twice(db):
         }
     )
     with pytest.raises(Duplicate) as info:
-        tickets.confirm(db, c, b.id, same_email, START)
+        claims.confirm(db, c, b.id, same_email, START)
     assert info.value.field == "email"
     same_phone = clean_contact(
         {
@@ -150,49 +150,49 @@ def test_the_same_person_cannot_confirm_twice(db):
         }
     )
     with pytest.raises(Duplicate) as info:
-        tickets.confirm(db, c, b.id, same_phone, START)
+        claims.confirm(db, c, b.id, same_phone, START)
     assert info.value.field == "phone"
     # The refused confirmations left the hold intact.
-    assert tickets.entry(db, c.id, b.id, START).state == "held"
+    assert claims.entry(db, c.id, b.id, START).state == "held"
 
 
 def test_a_losing_draw_is_spent_at_once(db):
     c = make(db, prizes=((25, 1),), losing=1)
-    drawn = [tickets.hold(db, c, f"board:{n}", START, no=n) for n in (1, 2)]
+    drawn = [claims.hold(db, c, f"board:{n}", START, no=n) for n in (1, 2)]
     lost = [e for e in drawn if e.state == "lost"]
     assert len(lost) == 1 and lost[0].prize_id is None
     assert free_tiles(db, c.id) == []
-    assert tickets.entry(db, c.id, lost[0].id, START).state == "lost"
+    assert claims.entry(db, c.id, lost[0].id, START).state == "lost"
 
 
 def test_the_campaign_ends_when_every_tile_is_confirmed_or_lost(db):
     c = make(db, prizes=((25, 2),), losing=1)
     for n in (1, 2, 3):
-        e = tickets.hold(db, c, f"board:{n}", START, no=n)
+        e = claims.hold(db, c, f"board:{n}", START, no=n)
         if e.state == "held":
-            tickets.confirm(db, c, e.id, contact(n), START)
+            claims.confirm(db, c, e.id, contact(n), START)
     assert campaigns.by_slug(db, c.slug).phase(START) == "ended"
 
 
 def test_a_speed_draw_takes_the_lowest_free_sheet(db):
     c = make(db, prizes=((25, 5),), mode="speed")
-    drawn = [tickets.hold(db, c, f"candidate:{i}", START) for i in range(3)]
-    assert [e.ticket_no for e in drawn] == [1, 2, 3]
-    tickets.cancel(db, c, drawn[1].id, START)
-    assert tickets.hold(db, c, "candidate:3", START).ticket_no == 2
-    tickets.hold(db, c, "candidate:4", START)
-    tickets.hold(db, c, "candidate:5", START)
+    drawn = [claims.hold(db, c, f"candidate:{i}", START) for i in range(3)]
+    assert [e.tile_no for e in drawn] == [1, 2, 3]
+    claims.cancel(db, c, drawn[1].id, START)
+    assert claims.hold(db, c, "candidate:3", START).tile_no == 2
+    claims.hold(db, c, "candidate:4", START)
+    claims.hold(db, c, "candidate:5", START)
     with pytest.raises(Taken):
-        tickets.hold(db, c, "candidate:6", START)
+        claims.hold(db, c, "candidate:6", START)
 
 
 def test_changes_since_lists_only_what_changed(db):
     c = make(db)
     v0 = campaigns.by_slug(db, c.slug).version
-    a = tickets.hold(db, c, "board:14", START, no=10)
-    tickets.hold(db, c, "board:15", START, no=20)
+    a = claims.hold(db, c, "board:14", START, no=10)
+    claims.hold(db, c, "board:15", START, no=20)
     v2 = campaigns.by_slug(db, c.slug).version
-    tickets.cancel(db, c, a.id, START)
+    claims.cancel(db, c, a.id, START)
     assert changes_since(db, c.id, v0) == [(10, True), (20, False)]
     assert changes_since(db, c.id, v2) == [(10, True)]
     assert changes_since(db, c.id, campaigns.by_slug(db, c.slug).version) == []
@@ -203,7 +203,7 @@ def test_changes_since_keeps_to_the_page_however_far_behind(db, behind):
     c = make(db)
     v0 = campaigns.by_slug(db, c.slug).version
     for holder, no in ((21, 10), (22, 20), (23, 30)):
-        tickets.hold(db, c, f"board:{holder}", START, no=no)
+        claims.hold(db, c, f"board:{holder}", START, no=no)
     now = campaigns.by_slug(db, c.slug).version
     # far behind: the version told is so old that reading the page's tiles is cheaper
     newest = now if behind == "a few changes" else v0 + 10_000
@@ -221,11 +221,11 @@ def test_the_free_count_follows_every_change(db):
         return row
 
     assert free() == 6
-    drawn = [tickets.hold(db, c, f"board:{n}", START, no=n) for n in (1, 2)]
+    drawn = [claims.hold(db, c, f"board:{n}", START, no=n) for n in (1, 2)]
     assert free() == 4
     for e in drawn:
         if e.state == "held":
-            tickets.cancel(db, c, e.id, START)
+            claims.cancel(db, c, e.id, START)
     assert free() == 6 - sum(e.state == "lost" for e in drawn)
 
 
@@ -235,10 +235,10 @@ def test_holds_skip_the_disk_sync_but_confirmations_do_not(tmp_path):
     c = make(db)
     seen = []
     db.conn.set_trace_callback(lambda sql: seen.append(sql) if "synchronous" in sql else None)
-    e = tickets.hold(db, c, "board:a", START, no=1)
+    e = claims.hold(db, c, "board:a", START, no=1)
     assert seen == ["PRAGMA synchronous=NORMAL", "PRAGMA synchronous=FULL"]
     seen.clear()
-    tickets.confirm(db, c, e.id, contact(), START)
+    claims.confirm(db, c, e.id, contact(), START)
     assert seen == []
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
 

@@ -27,7 +27,7 @@ class Entry:
     """One draw by one holder, and what became of it."""
 
     id: int
-    ticket_no: int
+    tile_no: int
     state: str  # held, confirmed, cancelled, expired, lost
     prize_id: int | None
     held_until: datetime | None
@@ -42,11 +42,11 @@ def hold(
     merit: int = 0,
     counted: Counted | None = None,
 ) -> Entry:
-    """Draw a coupon for a holder's one draw and hold it on a sheet.
+    """Draw a coupon for a holder's one draw and hold it on a tile.
 
-    The campaign's strategy chooses the sheet: tile `no` on a board, the next free sheet
+    The campaign's strategy chooses the tile: tile `no` on a board, the next free tile
     in a speed lottery. The coupon is drawn from what remains, weighted by `merit`.
-    Raises Closed outside the period, Taken when the sheet was gone, AlreadyDrawn when
+    Raises Closed outside the period, Taken when the tile was gone, AlreadyDrawn when
     this holder drew before, Refused when `counted` (the client's address and its limits)
     may not draw now: that refusal is counted, and audited the first time.
     """
@@ -66,13 +66,13 @@ def hold(
 
 
 def _claim(db, campaign, holder, now, no, merit, counted, until) -> Entry:
-    """Hold a sheet and draw its coupon, inside the caller's transaction."""
+    """Hold a tile and draw its coupon, inside the caller's transaction."""
     choose = engine.get_strategy(campaign.strategy)
     opened = engine.open_for_draw(db, campaign.id, now, draw=True)
     no = choose(db, campaign.id, no)
     try:
         entry_id = db.execute(
-            "INSERT INTO entries (campaign_id, ticket_no, holder, state, created_at, address)"
+            "INSERT INTO entries (campaign_id, tile_no, holder, state, created_at, address)"
             " VALUES (?, ?, ?, 'held', ?, ?)",
             [campaign.id, no, holder, stamp(now), counted.address if counted else None],
         ).lastrowid
@@ -82,7 +82,7 @@ def _claim(db, campaign, holder, now, no, merit, counted, until) -> Entry:
     # The claim itself: one conditional UPDATE; no row back means someone was first,
     # and the rollback puts the drawn coupon back untouched.
     if not db.execute(
-        "UPDATE tickets SET state = 'held', entry_id = ?, held_until = ?, version = ?,"
+        "UPDATE tiles SET state = 'held', entry_id = ?, held_until = ?, version = ?,"
         " prize_id = ?, tier = ? WHERE campaign_id = ? AND no = ? AND state = 'free'"
         " RETURNING no",
         [entry_id, until, opened.version, prize_id, tier, campaign.id, no],
@@ -127,7 +127,7 @@ def confirm(
     """
     with immediate(db):
         row = db.execute(
-            "UPDATE tickets SET state = 'confirmed', held_until = NULL"
+            "UPDATE tiles SET state = 'confirmed', held_until = NULL"
             " WHERE campaign_id = ? AND entry_id = ? AND state = 'held' AND held_until > ?"
             " RETURNING no, prize_id",
             [campaign.id, entry_id, stamp(now)],
@@ -137,7 +137,7 @@ def confirm(
         no, prize_id = row
         try:
             db.execute(
-                "INSERT INTO destinations (campaign_id, issue_no, entry_id, prize_id, name,"
+                "INSERT INTO destinations (campaign_id, tile_no, entry_id, prize_id, name,"
                 " postal_code, address, phone, email, email_key, phone_key, confirmed_at,"
                 " candidate_id, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -178,7 +178,7 @@ def cancel(db: Database, campaign: Campaign, entry_id: int, now: datetime) -> in
 def expire_due(db: Database, campaign: Campaign, now: datetime) -> bool:
     """Return lapsed holds to the board; cheap when there are none."""
     if not db.execute(
-        "SELECT 1 FROM tickets WHERE campaign_id = ? AND state = 'held' AND held_until <= ?"
+        "SELECT 1 FROM tiles WHERE campaign_id = ? AND state = 'held' AND held_until <= ?"
         " ORDER BY held_until LIMIT 1",
         [campaign.id, stamp(now)],
     ).fetchone():
@@ -193,9 +193,9 @@ def entry(
     """Return an entry of this campaign (only if `holder` drew it), lapsed holds as expired."""
     # A tile given back may hold someone else's coupon now: read it only while it is ours.
     row = db.execute(
-        "SELECT e.id, e.ticket_no, e.state, CASE WHEN t.entry_id = e.id THEN t.prize_id END,"
+        "SELECT e.id, e.tile_no, e.state, CASE WHEN t.entry_id = e.id THEN t.prize_id END,"
         " t.held_until FROM entries e"
-        " JOIN tickets t ON t.campaign_id = e.campaign_id AND t.no = e.ticket_no"
+        " JOIN tiles t ON t.campaign_id = e.campaign_id AND t.no = e.tile_no"
         " WHERE e.id = ? AND e.campaign_id = ? AND (? IS NULL OR e.holder = ?)",
         [entry_id, campaign_id, holder, holder],
     ).fetchone()
@@ -210,9 +210,7 @@ def entry(
 
 
 def _lose(db: Database, campaign_id: int, entry_id: int, now: datetime) -> None:
-    db.execute(
-        "UPDATE tickets SET state = 'lost', held_until = NULL WHERE entry_id = ?", [entry_id]
-    )
+    db.execute("UPDATE tiles SET state = 'lost', held_until = NULL WHERE entry_id = ?", [entry_id])
     _end_entry(db, entry_id, "lost", now)
     accounting.end_hold(db, entry_id, now, redraw=False)
     engine.end_if_done(db, campaign_id, now)
