@@ -614,3 +614,23 @@ def m017_session_generations(db: Database) -> None:
     db.execute("ALTER TABLE admins ADD COLUMN session_gen INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE invitations ADD COLUMN password_gen INTEGER NOT NULL DEFAULT 0")
     db.execute("UPDATE invitations SET password_gen = 1 WHERE status = 'sent'")
+
+
+@migrations()
+def m018_known_addresses(db: Database) -> None:
+    # Failures of one account from every address are counted (an account-wide limit), and
+    # the addresses that signed in to an account are remembered: they are still admitted
+    # while strangers' guesses keep the account locked.
+    _run(
+        db,
+        """
+    CREATE INDEX attempts_key ON attempts (scope, key, at);
+    CREATE TABLE known_addresses (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        address TEXT NOT NULL,
+        last_at TEXT NOT NULL,
+        PRIMARY KEY (scope, key, address)
+    )
+    """,
+    )

@@ -105,7 +105,8 @@ def test_the_migration_rekeys_what_was_stored(tmp_path):
 def _old_rows(db):
     db.execute(
         "INSERT INTO campaigns (id, slug, title, goods, opens, closes, hold_minutes, losing,"
-        " tile_count, conditions, created_at) VALUES (1, 's', 't', 'g', 'a', 'b', 15, 0, 3, '', 'x')"
+        " tile_count, conditions, created_at)"
+        " VALUES (1, 's', 't', 'g', 'a', 'b', 15, 0, 3, '', 'x')"
     )
     db.execute("INSERT INTO prizes VALUES (1, 1, 1, 'p', 5, 'percent', 3)")
     for n, (email, phone, ek, pk) in enumerate(
