@@ -27,11 +27,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_prefixed_env()
     else:
         app.config.from_mapping(test_config)
-    os.makedirs(os.path.dirname(os.path.abspath(app.config["DATABASE"])), exist_ok=True)
+    security.private_files(app.config["DATABASE"], app.instance_path)
     # In a checkout, the repository's translations/; in a wheel, the package's copy.
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", paths.data("translations"))
     if not app.config.get("SECRET_KEY"):
-        os.makedirs(app.instance_path, exist_ok=True)
+        os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
 
     logs.init_app(app)

@@ -1,5 +1,6 @@
 """What every response carries for the browser's safety, and trust in one's own proxy."""
 
+import os
 from functools import cache
 
 from flask import current_app, request
@@ -59,3 +60,21 @@ def _headers(ancestors: str, admin: bool, secure: bool) -> tuple[tuple[str, str]
 def init_app(app) -> None:
     app.session_interface = SessionInterface()
     app.after_request(headers)
+
+
+# Files the app makes hold personal data, password hashes and every campaign's seed: the
+# database (and its -wal and -shm, which SQLite creates with the database's mode), job
+# files, exports and backups. Only the account the app runs as may read them.
+PRIVATE_UMASK = 0o077
+
+
+def private_files(database: str, instance_path: str) -> None:
+    """Create every file from now on 0600 (folders 0700); tighten what is there already."""
+    os.umask(PRIVATE_UMASK)
+    folder = os.path.dirname(os.path.abspath(database))
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    for path in (database, database + "-wal", database + "-shm"):
+        if os.path.exists(path):
+            os.chmod(path, 0o600)
+    if os.path.isdir(instance_path):
+        os.chmod(instance_path, 0o700)
