@@ -6,7 +6,9 @@ HTMX := static/vendor/htmx.min.js
 # Compiled catalogues (.mo) are built from the committed .po files, never committed themselves.
 CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(CATALOGUES:.po=.mo)
-PYTEST_ARGS ?=
+# pytest-xdist: one worker per core. Every fixture takes a free port and its own tmp folder,
+# so workers never share a server, a database or an instance folder.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: install run test test-fast lint format bench chromium nginx fonts clean translations
 APT = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq

@@ -1,72 +1,13 @@
-"""Kuji: coupon lottery campaigns on a live board of numbered tiles."""
+"""Kuji: coupon lottery campaigns on a live board of numbered tiles.
 
-import os
-
-from flask import Flask
-
-from . import cli, errors, i18n, logs, paths, security
-from .board.quiet import QuietPolls
-from .config import defaults, secret_key
-from .extensions import csrf, htmx, limiter, login_manager
-from .store.db import get_db
-from .store.schema import migrate
+Importing a pure part (app.lottery, app.store's rules) must not build the web app, so the
+factory lives in app.factory; `from app import create_app` still works, loaded on use.
+"""
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the Kuji application."""
-    app = Flask(
-        __name__,
-        instance_relative_config=True,
-        instance_path=paths.instance(),
-        template_folder=paths.data("templates"),
-        static_folder=paths.data("static"),
-    )
-    app.config.from_mapping(defaults(app.instance_path))
-    if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
-        app.config.from_prefixed_env()
-    else:
-        app.config.from_mapping(test_config)
-    security.private_files(app.config["DATABASE"], app.instance_path)
-    # In a checkout, the repository's translations/; in a wheel, the package's copy.
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", paths.data("translations"))
-    if not app.config.get("SECRET_KEY"):
-        os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
-        app.config["SECRET_KEY"] = secret_key(app.instance_path)
+def __getattr__(name: str):
+    if name == "create_app":
+        from .factory import create_app
 
-    logs.init_app(app)
-    security.init_app(app)
-    csrf.init_app(app)
-    htmx.init_app(app)
-    limiter.init_app(app)
-    login_manager.init_app(app)
-    i18n.init_app(app)
-
-    from . import admin, home, jobs
-    from .board import bp as board_bp
-    from .invite import bp as invite_bp
-    from .invite import cli as invite_cli
-
-    app.register_blueprint(home.bp)
-    app.register_blueprint(board_bp)
-    app.register_blueprint(invite_bp)
-    from .play import bp as play_bp
-
-    app.register_blueprint(play_bp)
-    from . import coupons, kiosk, redeem
-
-    coupons.init_app(app)
-    redeem.init_app(app)
-    kiosk.init_app(app)
-    admin.init_app(app)
-    jobs.init_app(app)
-    invite_cli.init_app(app)
-    errors.init_app(app)
-    cli.init_app(app)
-    app.wsgi_app = QuietPolls(app)
-    # Outermost, so the quiet polls and Flask alike see the client's address and scheme.
-    app.wsgi_app = security.behind_proxies(app.wsgi_app, int(app.config["PROXY_HOPS"]))
-
-    with app.app_context():
-        migrate(get_db())
-    return app
+        return create_app
+    raise AttributeError(f"module 'app' has no attribute {name!r}")

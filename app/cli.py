@@ -129,8 +129,7 @@ def close(slug):
     db = get_db()
     campaign = _campaign(slug)
     moment = current_app.config["CLOCK"]()
-    text = editing.source(db, campaign.id)
-    if not editing.close_early(db, campaign.id, moment, text):
+    if not editing.change(db, campaign.id, moment, close_now=True):
         _fail([_("'%(slug)s' has already ended", slug=slug)])
     click.echo(_("%(slug)s closed", slug=slug))
 

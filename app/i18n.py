@@ -37,6 +37,9 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     app.after_request(vary)
     app.jinja_env.filters.update(moment=format_moment, value=format_value)
+    # The pure rules and games give English sentences that know their message id: every
+    # template shows them in the reader's language.
+    app.jinja_env.finalize = translate
     app.jinja_env.globals.update(
         format_moment=format_moment,
         format_value=format_value,
@@ -124,7 +127,7 @@ def vary(response):
 def translate(text: str) -> str:
     """Return a pure rule's Problem in the current language; other text as it is."""
     if isinstance(text, Problem):
-        return gettext(text.message, **text.params)
+        return gettext(text.message, **{k: translate(v) for k, v in text.params.items()})
     return text
 
 

@@ -1,4 +1,4 @@
-"""Run background jobs: a thread per worker process claims them from the database.
+"""Run background jobs and due batch draws: a thread per worker process, from the database.
 
 Jobs outlive the process that queued them: a job whose worker died is taken up again once
 its lease lapses. Tests (and `flask … send`) call run_pending() directly instead.
@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from .store import get_db
+from .store import batch, get_db
 from .store import jobs as store
 from .views import now
 
@@ -45,6 +45,8 @@ def run_pending(app: Flask, limit: int | None = None) -> int:
     ran = 0
     with app.app_context():
         db = get_db()
+        for slug in batch.run_due(db, now()):
+            log.info("batch draw", extra={"campaign": slug})
         while limit is None or ran < limit:
             job = store.claim(db, now(), lease(app))
             if job is None:

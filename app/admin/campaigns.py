@@ -139,14 +139,18 @@ def edit(slug):
     if request.form.get("action") != "save":
         return _form("edit", values, preview=new_conditions, **context)
     text = to_toml(new_conditions)
-    if prizes_changed(old, new_conditions):
-        try:
-            editing.replace_layout(db, campaign.id, new_conditions, text)
-        except editing.Locked:
-            problem = _("prizes: cannot change once a tile has been claimed")
-            return _form("edit", values, problems=[problem], status=409, **context)
-    else:
-        editing.update_details(db, campaign.id, new_conditions, text)
+    try:
+        editing.change(
+            db,
+            campaign.id,
+            moment,
+            conditions=new_conditions,
+            text=text,
+            layout=prizes_changed(old, new_conditions),
+        )
+    except editing.Locked:
+        problem = _("prizes: cannot change once a tile has been claimed")
+        return _form("edit", values, problems=[problem], status=409, **context)
     action = "extended" if _only_extended(old, new_conditions) else "edited"
     audit.record(db, actor(), action, moment, campaign.id, _changes(old, new_conditions))
     return go(url_for("admin.monitor", slug=slug))
@@ -158,7 +162,7 @@ def publish(slug):
     campaign = campaign_or_404(slug)
     db = get_db()
     moment = now()
-    if not campaigns.publish(db, campaign.id, moment):
+    if not editing.change(db, campaign.id, moment, publish=True):
         abort(409, _("This campaign is already published."))
     audit.record(db, actor(), "published", moment, campaign.id, "")
     return go(url_for("admin.monitor", slug=slug))
@@ -170,8 +174,7 @@ def open_now(slug):
     campaign = campaign_or_404(slug)
     db = get_db()
     moment = now()
-    c = dataclasses.replace(parse_conditions(editing.source(db, campaign.id)), opens=moment)
-    if not editing.open_now(db, campaign.id, moment, to_toml(c)):
+    if not editing.change(db, campaign.id, moment, open_now=True):
         abort(409, _("Only a scheduled campaign can be opened now."))
     audit.record(db, actor(), "opened", moment, campaign.id, "opened now")
     return go(url_for("admin.monitor", slug=slug))
@@ -188,8 +191,7 @@ def close(slug):
     if request.method == "GET" or request.form.get("confirm") != "yes":
         counts = campaigns.counts(db, campaign.id)
         return render("admin/close.html", campaign=campaign, counts=counts)
-    c = dataclasses.replace(parse_conditions(editing.source(db, campaign.id)), closes=moment)
-    if not editing.close_early(db, campaign.id, moment, to_toml(c)):
+    if not editing.change(db, campaign.id, moment, close_now=True):
         abort(409, _("This campaign has already ended."))
     audit.record(db, actor(), "closed", moment, campaign.id, "closed early")
     return go(url_for("admin.monitor", slug=slug))

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfoNotFoundError
 from flask_babel import gettext as _
 
 import games
+from app.i18n import translate
 from app.lottery.conditions import DRAWS, MODES, REVEALS, Conditions, zone_info
 from app.lottery.ecoupons import ISSUES
 from app.lottery.merit import MeritRules
@@ -210,7 +211,7 @@ def zone_choices(current: str | None) -> list[str]:
 
 def game_choices() -> list[tuple[str, str]]:
     """Return (name, title) for every registered mini-game."""
-    return [(name, str(games.get(name).title)) for name in games.names()]
+    return [(name, translate(games.get(name).title)) for name in games.names()]
 
 
 def prize_rows(values) -> int:

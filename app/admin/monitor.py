@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 import games
-from app.play.settings import game_of
+from app.i18n import translate
 from app.store import accounting, batch, claims, get_db, plays
 from app.store import monitor as figures
 from app.views import now, render
@@ -99,11 +99,11 @@ def read(db, campaign, moment) -> dict:
 
 def game_figures(db, campaign) -> dict | None:
     """Show what the campaign's mini-game did: scores per band, and the value each drew."""
-    found = game_of(campaign)
+    found = campaign.settings.game_setting
     if found is None:
         return None
     try:
-        title = str(games.get(found[0]).title)
+        title = translate(games.get(found[0]).title)
     except games.UnknownGame:
         title = found[0]
     distribution = plays.scores(db, campaign.id)

@@ -10,6 +10,7 @@ import re
 import threading
 from urllib.parse import parse_qs
 
+from app.lottery import period
 from app.store.db import stamp, thread_connection
 from app.store.polls import board_state, data_version
 
@@ -38,10 +39,14 @@ class QuietPolls:
         now = stamp(self.flask_app.config["CLOCK"]())
         return (
             state is not None
-            and state.published
             and state.version == int(since)
-            and state.ended_at is None
-            and state.opens <= now < state.closes
+            and period.is_open(
+                now,
+                state.opens,
+                state.closes,
+                published=state.published,
+                ended=state.ended_at is not None,
+            )
             and (state.next_expiry is None or now < state.next_expiry)
         )
 

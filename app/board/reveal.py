@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from app.lottery.conditions import ConditionsError, parse_conditions
-from app.store import campaigns, editing
+from app.store import campaigns
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +31,7 @@ class Reveal:
 
 def reveal_of(db, campaign, prize) -> Reveal:
     """Return how this campaign reveals `prize` (None: a losing draw)."""
-    try:
-        c = parse_conditions(editing.source(db, campaign.id))
-    except ConditionsError:  # a file saved before today's rules: reveal as a card
-        log.warning("condition file unreadable", extra={"campaign": campaign.slug})
-        return Reveal("scratch")
+    c = campaign.settings
     if c.reveal != "roulette":
         return Reveal("scratch")
     labels = _labels(campaigns.prizes(db, campaign.id).values())

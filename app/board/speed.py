@@ -85,7 +85,7 @@ def draw(slug):
 
 
 def _run_if_due(campaign):
-    """Run a batch draw that is due: the first request after the deadline triggers it."""
+    """Run a batch draw that is due (from a POST only: a page view never draws)."""
     db = get_db()
     if batch.due(campaign, batch.asked(db, campaign.id), now()):
         if batch.run(db, campaign, now()) is not None:
@@ -96,7 +96,6 @@ def _run_if_due(campaign):
 
 def batch_page(campaign, status=200, errors=None, form=None, message=None):
     """Show the request form, this terminal's request, or its result."""
-    campaign = _run_if_due(campaign)
     db = get_db()
     found = terminal.drawn(campaign)
     mine = batch.request(db, campaign.id, found[0], found[1]) if found else None

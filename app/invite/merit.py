@@ -5,13 +5,11 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from app.lottery import merit as rules
-from app.lottery.conditions import parse_conditions
-from app.store import editing
 
 
 def rules_of(db, campaign) -> rules.MeritRules:
     """Return the campaign's [merit] rules, as its condition file says."""
-    return parse_conditions(editing.source(db, campaign.id)).merit
+    return campaign.settings.merit
 
 
 def of(db, campaign, invitation, moment: datetime, game: int | None = None) -> int:

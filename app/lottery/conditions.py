@@ -90,10 +90,6 @@ class Conditions:
         """Return the number of tiles: every coupon plus every losing tile."""
         return sum(p.count for p in self.prizes) + self.losing
 
-    def is_open(self, now: datetime) -> bool:
-        """Tell whether `now` falls inside the receipt period."""
-        return self.opens <= now < self.closes
-
 
 def parse_conditions(text: str) -> Conditions:
     """Parse and validate a TOML condition set, raising ConditionsError."""
@@ -220,7 +216,7 @@ def _game(raw, problems) -> tuple[str, dict]:
         )
         return "", {}
     for problem in found.problems(settings):
-        problems.append(Problem(N_("game settings: %(problem)s"), problem=str(problem)))
+        problems.append(Problem(N_("game settings: %(problem)s"), problem=problem))
     return name, settings
 
 

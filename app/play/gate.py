@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.lottery import merit as rules
-from app.lottery.conditions import ConditionsError, parse_conditions
-from app.store import editing, plays
+from app.store import plays
 
 from . import playing
-from .settings import game_of
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +25,7 @@ class Before:
 
 def merit_rules(db, campaign) -> rules.MeritRules:
     """Return the campaign's [merit] rules as its condition file says."""
-    try:
-        return parse_conditions(editing.source(db, campaign.id)).merit
-    except ConditionsError:
-        log.warning("condition file unreadable", extra={"campaign": campaign.slug})
-        return rules.MeritRules()
+    return campaign.settings.merit
 
 
 def counts(db, campaign) -> bool:
@@ -42,7 +36,7 @@ def counts(db, campaign) -> bool:
 def has_game(campaign) -> bool:
     """Tell whether the campaign names a game that can be played."""
     try:
-        playing.choose(game_of(campaign))
+        playing.choose(campaign.settings.game_setting)
     except playing.NoGame:
         return False
     return True
@@ -51,7 +45,7 @@ def has_game(campaign) -> bool:
 def before_draw(db, campaign, holder: str | None) -> Before | None:
     """Return what the draw page says about the game, or None when there is none to play."""
     try:
-        game, _settings = playing.choose(game_of(campaign))
+        game, _settings = playing.choose(campaign.settings.game_setting)
     except playing.NoGame as exc:
         if exc.reason != "none":
             log.warning("game unavailable", extra={"campaign": campaign.slug, "why": exc.detail})

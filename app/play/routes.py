@@ -12,7 +12,6 @@ from app.store import campaigns, get_db, plays
 from app.views import go, now, render
 
 from . import bp, gate, holders, playing
-from .settings import game_of
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ def _campaign(slug: str):
 
 def _game(campaign):
     try:
-        return playing.choose(game_of(campaign))
+        return playing.choose(campaign.settings.game_setting)
     except playing.NoGame as exc:
         if exc.reason != "none":
             log.warning("game unavailable", extra={"campaign": campaign.slug, "why": exc.detail})

@@ -1,4 +1,7 @@
-"""Batch draws: requests during the period, then one transaction assigns every sheet."""
+"""Batch draws: requests during the period, then one transaction draws them all.
+
+The draw itself is claims.draw_many(), the instant draw's steps once per request.
+"""
 
 import sqlite3
 from dataclasses import dataclass
@@ -6,14 +9,13 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from app.lottery import period
 from app.lottery.contact import Contact
-from app.lottery.draw import LOSING, Tier, pick_tier
-from app.lottery.fairness import uniform_for_draw
 
-from . import ecoupons, engine
-from .campaigns import Campaign
+from . import claims, ecoupons, engine
+from .campaigns import Campaign, by_id
 from .db import immediate, stamp
-from .errors import AlreadyDrawn, Duplicate, Taken
+from .errors import Taken, refusal
 
 
 class NotDue(Exception):
@@ -71,10 +73,7 @@ def register(
                 ],
             ).lastrowid
         except sqlite3.IntegrityError as exc:
-            text = str(exc)
-            if "holder" in text:
-                raise AlreadyDrawn from None
-            raise Duplicate("phone" if "phone_key" in text else "email") from None
+            raise refusal(exc) from None
     return request_id
 
 
@@ -107,29 +106,29 @@ def due(campaign: Campaign, requests: int, now: datetime) -> bool:
 
 
 def run(db: Database, campaign: Campaign, now: datetime) -> int | None:
-    """Assign every request a sheet in request order, in one transaction; return how many.
+    """Draw every request in request order, in one transaction; return how many.
 
     Returns None when the draw had already run: it is recorded and never runs twice.
     Raises NotDue while the period is open and tiles remain to be asked for.
     """
     with immediate(db):
         row = db.execute(
-            "SELECT batch_drawn_at, seed, tilt, published_at, ended_at, closes"
+            "SELECT batch_drawn_at, published_at, ended_at, opens, closes"
             " FROM campaigns WHERE id = ?",
             [campaign.id],
         ).fetchone()
-        drawn_at, seed, tilt, published, ended, closes = row
+        drawn_at, published, ended, opens, closes = row
         if drawn_at is not None:
             return None
         pending = db.execute(
-            "SELECT id, holder, merit, name, address, phone, email, email_key, phone_key"
+            "SELECT id, holder, merit, name, address, phone, email, postal_code, language"
             " FROM requests WHERE campaign_id = ? ORDER BY id",
             [campaign.id],
         ).fetchall()
-        over = ended is not None or stamp(now) >= closes
+        over = period.phase(stamp(now), opens, closes, ended=ended is not None) == period.ENDED
         if not published or not (over or len(pending) >= campaign.tile_count):
             raise NotDue
-        _assign(db, campaign, bytes.fromhex(seed), tilt, pending, now)
+        _assign(db, campaign, pending, now)
         db.execute(
             "UPDATE campaigns SET batch_drawn_at = ?, ended_at = coalesce(ended_at, ?),"
             " version = version + 1 WHERE id = ?",
@@ -138,80 +137,42 @@ def run(db: Database, campaign: Campaign, now: datetime) -> int | None:
     return len(pending)
 
 
-def _assign(db, campaign, seed, tilt, pending, now) -> None:
-    found = engine.tiers(db, campaign.id)
-    free = {t.number: t.free for t, _ in found}
-    prize_of = {t.number: pid for t, pid in found}
-    ranks = {t.number: t.rank for t, _ in found}
-    tiles = [
-        r[0]
-        for r in db.execute(
-            "SELECT no FROM tiles WHERE campaign_id = ? AND state = 'free' ORDER BY no LIMIT ?",
-            [campaign.id, len(pending)],
-        )
+def _assign(db: Database, campaign: Campaign, pending, now: datetime) -> None:
+    draws = [
+        claims.Draw(holder, merit, Contact(name, address, phone, email, postal_code), language)
+        for _, holder, merit, name, address, phone, email, postal_code, language in pending
     ]
-    first = engine.next_draw_no(db, campaign.id, len(pending))
-    at = stamp(now)
-    drawn = []
-    for i, (request_id, holder, merit, *_rest) in enumerate(pending):
-        tiers = [Tier(n, ranks[n], free[n]) for n in free]
-        tier = pick_tier(tiers, tilt, merit, uniform_for_draw(seed, first + i))
-        free[tier] -= 1
-        drawn.append((request_id, holder, merit, tiles[i], tier, first + i))
-    db.conn.executemany(
-        "INSERT INTO entries (campaign_id, tile_no, holder, state, created_at, ended_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            (campaign.id, no, holder, "lost" if tier == LOSING else "confirmed", at, at)
-            for _, holder, _, no, tier, _ in drawn
-        ),
-    )
-    entry_of = dict(
-        db.execute(
-            # A batch campaign has no other draws: every entry is this run's.
-            "SELECT tile_no, id FROM entries WHERE campaign_id = ?",
-            [campaign.id],
-        ).fetchall()
-    )
-    db.conn.executemany(
-        "UPDATE tiles SET state = ?, entry_id = ?, prize_id = ?, tier = ?"
-        " WHERE campaign_id = ? AND no = ? AND state = 'free'",
-        (
-            ("lost" if tier == LOSING else "confirmed", entry_of[no], prize_of[tier], tier)
-            + (campaign.id, no)
-            for _, _, _, no, tier, _ in drawn
-        ),
-    )
-    db.conn.executemany(
-        "UPDATE tiers SET free = ? WHERE campaign_id = ? AND number = ?",
-        ((count, campaign.id, number) for number, count in free.items()),
-    )
-    db.conn.executemany(
-        "UPDATE requests SET entry_id = ? WHERE id = ?",
-        ((entry_of[no], request_id) for request_id, _, _, no, _, _ in drawn),
-    )
-    seq = db.execute(
-        "UPDATE campaigns SET events = events + ? WHERE id = ? RETURNING events",
-        [len(drawn), campaign.id],
-    ).fetchone()[0] - len(drawn)
-    db.conn.executemany(
-        "INSERT INTO draw_log (campaign_id, seq, draw_no, event, tier, merit, tile_no,"
-        " entry_id, at) VALUES (?, ?, ?, 'draw', ?, ?, ?, ?, ?)",
-        (
-            (campaign.id, seq + i + 1, s, tier, merit, no, entry_of[no], at)
-            for i, (_, _, merit, no, tier, s) in enumerate(drawn)
-        ),
-    )
-    contact = {r[0]: r[3:] for r in pending}
-    db.conn.executemany(
-        "INSERT INTO destinations (campaign_id, tile_no, entry_id, prize_id, name, address,"
-        " phone, email, email_key, phone_key, confirmed_at, postal_code, language)"
-        " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, postal_code, language FROM requests"
-        " WHERE id = ?",
-        (
-            (campaign.id, no, entry_of[no], prize_of[tier], *contact[request_id], at, request_id)
-            for request_id, _, _, no, tier, _ in drawn
-            if tier != LOSING
-        ),
-    )
+    entries = claims.draw_many(db, campaign, draws, now)
+    for (request_id, *_rest), entry in zip(pending, entries, strict=True):
+        if (
+            db.execute(
+                "UPDATE requests SET entry_id = ? WHERE id = ? AND entry_id IS NULL",
+                [entry.id, request_id],
+            ).rowcount
+            != 1
+        ):
+            raise AssertionError("a request was drawn twice")
     ecoupons.issue_all(db, campaign.id, now)
+
+
+def run_due(db: Database, now: datetime) -> list[str]:
+    """Run every batch draw that is due now; return the slugs of the campaigns drawn.
+
+    The job runner calls this on each tick, so a draw happens soon after a period ends
+    even when nobody posts a request; a page view never draws.
+    """
+    rows = db.execute(
+        "SELECT id FROM campaigns c WHERE draw = 'batch' AND batch_drawn_at IS NULL"
+        " AND published_at IS NOT NULL AND (ended_at IS NOT NULL OR closes <= ?"
+        "  OR (SELECT count(*) FROM requests r WHERE r.campaign_id = c.id) >= tile_count)",
+        [stamp(now)],
+    ).fetchall()
+    drawn = []
+    for (campaign_id,) in rows:
+        campaign = by_id(db, campaign_id)
+        try:
+            if run(db, campaign, now) is not None:
+                drawn.append(campaign.slug)
+        except NotDue:
+            continue  # a request or a change came in between: the next tick looks again
+    return drawn

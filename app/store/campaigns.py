@@ -5,9 +5,11 @@ from datetime import datetime, tzinfo
 
 from sqlite_utils import Database
 
+from app.lottery import period
 from app.lottery.conditions import Conditions, zone_info
 from app.lottery.draw import LOSING, ranks
 from app.lottery.fairness import commitment
+from app.lottery.settings import Settings, from_json, settings_of, to_json
 
 from .db import immediate, stamp, unstamp
 
@@ -32,6 +34,7 @@ class Campaign:
     timezone: str = "+00:00"
     commitment: str | None = None  # SHA-256 of the secret seed; None before the engine
     batch_drawn_at: datetime | None = None
+    settings: Settings = Settings()  # reveal, merit, game, e-coupon terms: read, never parsed
 
     @property
     def tz(self) -> tzinfo:
@@ -47,11 +50,9 @@ class Campaign:
 
     def phase(self, now: datetime) -> str:
         """Return 'draft', 'scheduled', 'open' or 'ended' at `now`."""
-        if not self.published:
-            return "draft"
-        if self.ended_at or now >= self.closes:
-            return "ended"
-        return "open" if now >= self.opens else "scheduled"
+        return period.phase(
+            now, self.opens, self.closes, published=self.published, ended=bool(self.ended_at)
+        )
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ class PrizeRow:
 
 COLUMNS = (
     "id, slug, title, goods, opens, closes, hold_minutes, tile_count, version, ended_at, free,"
-    " published_at IS NOT NULL, mode, draw, tilt, timezone, commitment, batch_drawn_at"
+    " published_at IS NOT NULL, mode, draw, tilt, timezone, commitment, batch_drawn_at,"
+    " settings"
 )
 
 
@@ -85,19 +87,22 @@ def create(
     """Store a campaign, its prizes, tiers and tiles in one transaction.
 
     `seed` is the secret behind every draw; only its commitment is ever shown before the
-    end. publish=False keeps it a draft that the public cannot see until publish().
+    end. publish=False keeps it a draft that the public cannot see until it is published
+    (editing.change, like every later change).
     """
     with immediate(db):
         if db.execute("SELECT 1 FROM campaigns WHERE slug = ?", [c.slug]).fetchone():
             raise SlugTaken(c.slug)
         campaign_id = db.execute(
             "INSERT INTO campaigns (slug, title, goods, opens, closes, hold_minutes, losing,"
-            " tile_count, mode, draw, tilt, timezone, conditions, seed, commitment, created_at,"
-            " published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " tile_count, mode, draw, tilt, timezone, conditions, settings, seed, commitment,"
+            " created_at, published_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 c.slug,
                 *condition_values(c),
                 source,
+                to_json(settings_of(c)),
                 seed.hex(),
                 commitment(seed),
                 stamp(now),
@@ -106,19 +111,6 @@ def create(
         ).lastrowid
         lay_tiles(db, campaign_id, c)
     return campaign_id
-
-
-def publish(db: Database, campaign_id: int, now: datetime) -> bool:
-    """Show a draft to the public; return False if it was published already."""
-    with immediate(db):
-        return (
-            db.execute(
-                "UPDATE campaigns SET published_at = ?, version = version + 1"
-                " WHERE id = ? AND published_at IS NULL",
-                [stamp(now), campaign_id],
-            ).rowcount
-            == 1
-        )
 
 
 CONDITION_COLUMNS = (
@@ -226,4 +218,5 @@ def _campaign(row) -> Campaign:
         timezone=row[15],
         commitment=row[16],
         batch_drawn_at=unstamp(row[17]) if row[17] else None,
+        settings=from_json(row[18]),
     )

@@ -17,7 +17,7 @@ from . import accounting, ecoupons, engine
 from .accounting import Counted
 from .campaigns import Campaign
 from .db import immediate, stamp, unstamp
-from .errors import AlreadyDrawn, Duplicate, NotHeld, Refused, Taken
+from .errors import NotHeld, Refused, Taken, refusal
 
 log = logging.getLogger(__name__)
 
@@ -70,27 +70,8 @@ def _claim(db, campaign, holder, now, no, merit, counted, until) -> Entry:
     choose = engine.get_strategy(campaign.strategy)
     opened = engine.open_for_draw(db, campaign.id, now, draw=True)
     no = choose(db, campaign.id, no)
-    try:
-        entry_id = db.execute(
-            "INSERT INTO entries (campaign_id, tile_no, holder, state, created_at, address)"
-            " VALUES (?, ?, ?, 'held', ?, ?)",
-            [campaign.id, no, holder, stamp(now), counted.address if counted else None],
-        ).lastrowid
-    except sqlite3.IntegrityError:
-        raise AlreadyDrawn from None
-    s, tier, prize_id = engine.draw_tier(db, campaign.id, opened, merit)
-    # The claim itself: one conditional UPDATE; no row back means someone was first,
-    # and the rollback puts the drawn coupon back untouched.
-    if not db.execute(
-        "UPDATE tiles SET state = 'held', entry_id = ?, held_until = ?, version = ?,"
-        " prize_id = ?, tier = ? WHERE campaign_id = ? AND no = ? AND state = 'free'"
-        " RETURNING no",
-        [entry_id, until, opened.version, prize_id, tier, campaign.id, no],
-    ).fetchone():
-        raise Taken
-    engine.log(
-        db, campaign.id, "draw", tier, no, entry_id, now, draw_no=s, merit=merit, seq=opened.seq
-    )
+    address = counted.address if counted else None
+    entry_id, prize_id = _draw(db, campaign.id, opened, holder, no, merit, now, until, address)
     if prize_id is None:
         _lose(db, campaign.id, entry_id, now)
         return Entry(entry_id, no, "lost", None, None)
@@ -109,6 +90,80 @@ def _refuse(db: Database, campaign: Campaign, counted: Counted, now: datetime) -
             [stamp(now), counted.address, f"draws refused: {reason}", campaign.id, ""],
         )
     return reason
+
+
+@dataclass(frozen=True)
+class Draw:
+    """One holder's draw among many: their merit and where a coupon would go."""
+
+    holder: str
+    merit: int
+    contact: Contact
+    language: str | None = None
+
+
+def draw_many(db: Database, campaign: Campaign, draws: list[Draw], now: datetime) -> list[Entry]:
+    """Draw for many holders at once, inside the caller's write transaction (a batch draw).
+
+    Each draw takes the lowest free tile and is the instant draw's, step for step: the
+    same tier rule, log line and claim statement as hold(), then the same destination row
+    as confirm() for a coupon, or a loss. The caller decides the campaign may draw now.
+    """
+    version, seed, tilt = db.execute(
+        "UPDATE campaigns SET version = version + 1 WHERE id = ? RETURNING version, seed, tilt",
+        [campaign.id],
+    ).fetchone()
+    opened = engine.Opened(version, bytes.fromhex(seed), tilt)
+    choose = engine.get_strategy("next")
+    drawn = []
+    for d in draws:
+        no = choose(db, campaign.id, None)
+        entry_id, prize_id = _draw(db, campaign.id, opened, d.holder, no, d.merit, now, None)
+        if prize_id is None:
+            _lose(db, campaign.id, entry_id, now)
+            drawn.append(Entry(entry_id, no, "lost", None, None))
+            continue
+        if not db.execute(
+            "UPDATE tiles SET state = 'confirmed' WHERE campaign_id = ? AND entry_id = ?"
+            " AND state = 'held' RETURNING no",
+            [campaign.id, entry_id],
+        ).fetchone():
+            raise AssertionError("a tile drawn in this transaction was not held")
+        _destine(db, campaign.id, no, entry_id, prize_id, d.contact, now, language=d.language)
+        _end_entry(db, entry_id, "confirmed", now)
+        drawn.append(Entry(entry_id, no, "confirmed", prize_id, None))
+    return drawn
+
+
+def _draw(
+    db, campaign_id, opened, holder, no, merit, now, until, address=None
+) -> tuple[int, int | None]:
+    """Enter `holder` on tile `no`, draw its tier and hold it; return (entry id, prize id).
+
+    `address`: the client network the draw counts against (store.accounting), if any.
+    """
+    try:
+        entry_id = db.execute(
+            "INSERT INTO entries (campaign_id, tile_no, holder, state, created_at, address)"
+            " VALUES (?, ?, ?, 'held', ?, ?)",
+            [campaign_id, no, holder, stamp(now), address],
+        ).lastrowid
+    except sqlite3.IntegrityError as exc:
+        raise refusal(exc) from None
+    s, tier, prize_id = engine.draw_tier(db, campaign_id, opened, merit)
+    # The claim itself: one conditional UPDATE; no row back means someone was first,
+    # and the rollback puts the drawn coupon back untouched.
+    if not db.execute(
+        "UPDATE tiles SET state = 'held', entry_id = ?, held_until = ?, version = ?,"
+        " prize_id = ?, tier = ? WHERE campaign_id = ? AND no = ? AND state = 'free'"
+        " RETURNING no",
+        [entry_id, until, opened.version, prize_id, tier, campaign_id, no],
+    ).fetchone():
+        raise Taken
+    engine.log(
+        db, campaign_id, "draw", tier, no, entry_id, now, draw_no=s, merit=merit, seq=opened.seq
+    )
+    return entry_id, prize_id
 
 
 def confirm(
@@ -135,30 +190,7 @@ def confirm(
         if row is None:
             raise NotHeld(_fate(db, campaign.id, entry_id))
         no, prize_id = row
-        try:
-            db.execute(
-                "INSERT INTO destinations (campaign_id, tile_no, entry_id, prize_id, name,"
-                " postal_code, address, phone, email, email_key, phone_key, confirmed_at,"
-                " candidate_id, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    campaign.id,
-                    no,
-                    entry_id,
-                    prize_id,
-                    contact.name,
-                    contact.postal_code,
-                    contact.address,
-                    contact.phone,
-                    contact.email,
-                    contact.email_key,
-                    contact.phone_key,
-                    stamp(now),
-                    candidate_id,
-                    language,
-                ],
-            )
-        except sqlite3.IntegrityError as exc:
-            raise Duplicate("phone" if "phone_key" in str(exc) else "email") from None
+        _destine(db, campaign.id, no, entry_id, prize_id, contact, now, candidate_id, language)
         ecoupons.issue(db, campaign.id, entry_id, now)
         _end_entry(db, entry_id, "confirmed", now)
         accounting.end_hold(db, entry_id, now, redraw=False)
@@ -207,6 +239,44 @@ def entry(
     if until is None or until <= stamp(now):
         return Entry(entry_id, no, "expired", prize_id, None)
     return Entry(entry_id, no, state, prize_id, unstamp(until))
+
+
+def _destine(
+    db: Database,
+    campaign_id: int,
+    no: int,
+    entry_id: int,
+    prize_id: int,
+    contact: Contact,
+    now: datetime,
+    candidate_id: int | None = None,
+    language: str | None = None,
+) -> None:
+    """Record where a drawn coupon goes; raise Duplicate for a person already listed."""
+    try:
+        db.execute(
+            "INSERT INTO destinations (campaign_id, tile_no, entry_id, prize_id, name,"
+            " postal_code, address, phone, email, email_key, phone_key, confirmed_at,"
+            " candidate_id, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                campaign_id,
+                no,
+                entry_id,
+                prize_id,
+                contact.name,
+                contact.postal_code,
+                contact.address,
+                contact.phone,
+                contact.email,
+                contact.email_key,
+                contact.phone_key,
+                stamp(now),
+                candidate_id,
+                language,
+            ],
+        )
+    except sqlite3.IntegrityError as exc:
+        raise refusal(exc) from None
 
 
 def _lose(db: Database, campaign_id: int, entry_id: int, now: datetime) -> None:

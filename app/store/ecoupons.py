@@ -6,16 +6,16 @@ batch._assign), so a confirmed destination and its e-coupon exist together or no
 
 import secrets
 import sqlite3
-import tomllib
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 from sqlite_utils import Database
 
 from app.lottery import ecoupons as rules
 from app.lottery.conditions import zone_info
+from app.lottery.settings import from_json
 
+from .constraints import violated
 from .db import immediate, stamp, unstamp
 
 MAIL_JOB = "send-ecoupons"
@@ -66,25 +66,12 @@ def _coupon(row) -> Coupon:
 
 
 def terms(db: Database, campaign_id: int) -> tuple[str, datetime | int | None, str]:
-    """Return a campaign's (issue, coupon_expires, zone) from its stored condition file."""
+    """Return a campaign's (issue, coupon_expires, zone) from its stored settings."""
     text, zone = db.execute(
-        "SELECT conditions, timezone FROM campaigns WHERE id = ?", [campaign_id]
+        "SELECT settings, timezone FROM campaigns WHERE id = ?", [campaign_id]
     ).fetchone()
-    return (*_terms_in(text), zone)
-
-
-@lru_cache(maxsize=64)
-def _terms_in(text: str) -> tuple[str, datetime | int | None]:
-    # Cached by the file's text: every confirmation asks, and parsing it took ~150 µs.
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        data = {}
-    issue = data.get("issue", "paper")
-    expires = data.get("coupon_expires")
-    if not isinstance(expires, datetime | int) or isinstance(expires, bool):
-        expires = None
-    return (issue if issue in rules.ISSUES else "paper"), expires
+    s = from_json(text)
+    return s.issue, s.coupon_expires, zone
 
 
 def issue(db: Database, campaign_id: int, entry_id: int, now: datetime) -> str | None:
@@ -147,7 +134,7 @@ def _insert(db, campaign_id, destination_id, mail: bool, now, until) -> str:
             )
             return code
         except sqlite3.IntegrityError as exc:
-            if "ecoupons.code" not in str(exc):
+            if violated(exc) != "ecoupons_code_key":  # else the same code twice: draw another
                 raise
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from app.lottery import period
 from app.lottery.draw import EmptyPool, Tier, pick_tier
 from app.lottery.fairness import uniform_for_draw
 
@@ -61,12 +62,6 @@ def _next(db: Database, campaign_id: int, no: int | None) -> int:
     return row[0]
 
 
-@strategy("batch")
-def _batch(db: Database, campaign_id: int, no: int | None) -> int:
-    """A batch draw gives out every tile at once, in store.batch.run, never one by one."""
-    raise ValueError("a batch campaign takes requests; store.batch.run draws them together")
-
-
 @dataclass(frozen=True)
 class Opened:
     """A campaign's state as a draw found it, with the version this draw stamps."""
@@ -92,13 +87,9 @@ def open_for_draw(db: Database, campaign_id: int, now: datetime, draw: bool = Fa
         [step, step, campaign_id],
     ).fetchone()
     version, published, opens, closes, ended, seed, tilt, draws, events = row
-    moment = stamp(now)
-    if not published:
-        raise Closed("draft")
-    if ended or moment >= closes:
-        raise Closed("ended")
-    if moment < opens:
-        raise Closed("scheduled")
+    found = period.phase(stamp(now), opens, closes, published=bool(published), ended=bool(ended))
+    if found != period.OPEN:
+        raise Closed(found)
     if draw:
         return Opened(version, bytes.fromhex(seed), tilt, draw_no=draws, seq=events)
     return Opened(version, bytes.fromhex(seed), tilt)

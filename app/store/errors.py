@@ -1,5 +1,7 @@
 """What a refused claim, confirm or cancel tells its caller."""
 
+from .constraints import violated
+
 
 class ClaimError(Exception):
     """A draw step that was refused; nothing was written."""
@@ -43,3 +45,24 @@ class Refused(ClaimError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+# The unique constraints that refuse a second draw or a second destination for one person.
+_REFUSALS = {
+    "entries_one_per_holder": AlreadyDrawn,
+    "requests_campaign_id_holder_key": AlreadyDrawn,
+    "destinations_campaign_id_email_key_key": lambda: Duplicate("email"),
+    "destinations_campaign_id_phone_key_key": lambda: Duplicate("phone"),
+    "requests_campaign_id_email_key_key": lambda: Duplicate("email"),
+    "requests_campaign_id_phone_key_key": lambda: Duplicate("phone"),
+}
+
+
+def refusal(exc: Exception) -> Exception:
+    """Return the domain error a broken unique constraint means; `exc` itself for any other.
+
+    `raise refusal(exc) from None` then refuses the claim, and re-raises what no rule
+    explains (a bug, not a person drawing twice).
+    """
+    make = _REFUSALS.get(violated(exc))
+    return make() if make else exc

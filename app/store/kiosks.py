@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from app.lottery import ecoupons as rules
 from app.lottery.codes import same_digest, secret_digest
 
+from .constraints import violated
 from .db import immediate, stamp, unstamp
 
 SETUP_VALID = timedelta(days=2)
@@ -136,8 +137,10 @@ def make_tickets(db: Database, campaign_id: int, count: int, now: datetime) -> i
                     [campaign_id, batch, rules.new_ticket_code(_rng), stamp(now)],
                 )
                 made += 1
-            except sqlite3.IntegrityError:  # the same code twice: draw another
-                continue
+            except sqlite3.IntegrityError as exc:
+                if violated(exc) != "kiosk_tickets_code_key":
+                    raise
+                continue  # the same code twice: draw another
     return batch
 
 

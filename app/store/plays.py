@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from .constraints import violated
 from .db import immediate, stamp, unstamp
 
 MAX_MOVES = 100  # no game needs more; a runaway client cannot grow a play without end
@@ -59,7 +60,9 @@ def start(db: Database, campaign_id: int, holder: str, game: str, challenge: dic
                 " VALUES (?, ?, ?, ?, ?)",
                 [campaign_id, holder, game, json.dumps(challenge), stamp(now)],
             )
-        except sqlite3.IntegrityError:
+        except sqlite3.IntegrityError as exc:
+            if violated(exc) != "plays_campaign_id_holder_key":
+                raise
             raise AlreadyPlayed from None
     return play_of(db, campaign_id, holder)
 
@@ -79,7 +82,9 @@ def record(db: Database, play_id: int, seq: int, kind: str, data: dict, now: dat
                 " SELECT id, ?, ?, ?, ? FROM plays WHERE id = ? AND finished_at IS NULL",
                 [seq, kind, json.dumps(data), stamp(now), play_id],
             ).rowcount
-        except sqlite3.IntegrityError:
+        except sqlite3.IntegrityError as exc:
+            if violated(exc) != "play_moves_pkey":
+                raise
             raise MoveRefused from None
     if not added:
         raise MoveRefused

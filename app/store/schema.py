@@ -1,10 +1,15 @@
 """Schema as named migrations: applied once, never edited after release."""
 
+import tomllib
+from datetime import datetime
+
 from sqlite_utils import Database, Migrations
 
 from app.lottery.conditions import ConditionsError, parse_conditions
 from app.lottery.draw import ranks
+from app.lottery.ecoupons import ISSUES
 from app.lottery.fairness import commitment, new_seed
+from app.lottery.settings import Settings, settings_of, to_json
 
 from .db import immediate
 
@@ -547,7 +552,51 @@ def m014_tiles(db: Database) -> None:
 
 
 @migrations()
-def m015_address_draws(db: Database) -> None:
+def m015_campaign_settings(db: Database) -> None:
+    # A campaign is one object, loaded once: what requests need of its condition file
+    # (reveal, merit, game, e-coupon terms) is kept as JSON beside its row, written by the
+    # one function that changes a campaign, so no request parses the TOML again.
+    db.execute("ALTER TABLE campaigns ADD COLUMN settings TEXT NOT NULL DEFAULT '{}'")
+    for campaign_id, losing, source in db.execute(
+        "SELECT id, losing, conditions FROM campaigns"
+    ).fetchall():
+        db.execute(
+            "UPDATE campaigns SET settings = ? WHERE id = ?",
+            [to_json(_settings_from_file(source, losing)), campaign_id],
+        )
+
+
+def _settings_from_file(source: str, losing: int) -> Settings:
+    try:
+        return settings_of(parse_conditions(source))
+    except ConditionsError:
+        pass
+    # A file saved under older rules: read what requests used to read from it, leniently.
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError:
+        data = {}
+    game = data.get("game")
+    name, settings = "", {}
+    if isinstance(game, str):
+        name = game
+    elif isinstance(game, dict) and isinstance(game.get("name"), str):
+        name, settings = game["name"], {k: v for k, v in game.items() if k != "name"}
+    expires = data.get("coupon_expires")
+    if not isinstance(expires, datetime | int) or isinstance(expires, bool):
+        expires = None
+    issue = data.get("issue", "paper")
+    return Settings(
+        losing=losing,
+        game=name,
+        game_settings=settings,
+        issue=issue if issue in ISSUES else "paper",
+        coupon_expires=expires,
+    )
+
+
+@migrations()
+def m016_address_draws(db: Database) -> None:
     # Draws counted per client address (IPv4, or IPv6 /64) and campaign, so a redraw loop
     # or a hoarder is refused whichever worker serves it; rate limits counted here too.
     _run(
@@ -576,7 +625,7 @@ def m015_address_draws(db: Database) -> None:
 
 
 @migrations()
-def m016_person_keys(db: Database) -> None:
+def m017_person_keys(db: Database) -> None:
     # One person, one coupon however written: e-mail keys now drop Gmail's dots and "+tags"
     # (googlemail.com is gmail.com), phone keys are E.164. The written values stay as they
     # were; the keys are recomputed. Rows that now share a key (one person already had two
@@ -607,7 +656,7 @@ def m016_person_keys(db: Database) -> None:
 
 
 @migrations()
-def m017_session_generations(db: Database) -> None:
+def m018_session_generations(db: Database) -> None:
     # A session names its account's generation; raising it ends every copy of the cookie
     # (sign-out, a new password, "sign out everywhere"). An invitee's session names the
     # generation of the password it used: a resend ends it.
@@ -617,7 +666,7 @@ def m017_session_generations(db: Database) -> None:
 
 
 @migrations()
-def m018_known_addresses(db: Database) -> None:
+def m019_known_addresses(db: Database) -> None:
     # Failures of one account from every address are counted (an account-wide limit), and
     # the addresses that signed in to an account are remembered: they are still admitted
     # while strangers' guesses keep the account locked.

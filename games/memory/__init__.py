@@ -10,8 +10,7 @@ Settings (the condition file's [game] table): length = 6 (4..10), seconds = 5 (2
 
 from collections.abc import Mapping
 
-from flask_babel import lazy_gettext as _l
-
+from app.lottery.messages import Problem as _l  # an English sentence, translated where shown
 from games.base import MAX_SCORE, BadSettings, Game, moves_of, text, whole
 
 # The page hides the digits itself after `seconds` (or the player presses the button);

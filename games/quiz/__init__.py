@@ -10,8 +10,7 @@ Settings (the condition file's [game] table):
 
 from collections.abc import Mapping
 
-from flask_babel import lazy_gettext as _l
-
+from app.lottery.messages import Problem as _l  # an English sentence, translated where shown
 from games.base import MAX_SCORE, BadSettings, Game, moves_of, whole
 
 # Nobody reads a question and its choices and answers in under a second: a faster answer

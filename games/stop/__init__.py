@@ -10,8 +10,7 @@ speed = "slow" | "normal" | "fast".
 
 from collections.abc import Mapping
 
-from flask_babel import lazy_gettext as _l
-
+from app.lottery.messages import Problem as _l  # an English sentence, translated where shown
 from games.base import MAX_SCORE, BadSettings, Game, moves_of, whole
 
 SEGMENTS = 12

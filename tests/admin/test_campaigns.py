@@ -265,3 +265,35 @@ def test_an_unknown_campaign_is_404_inside_the_admin(admin):
         "/admin/campaigns/nope.csv",
     ):
         assert admin.get(path).status_code == 404
+
+
+def _closed_state(db, slug):
+    """What closing leaves of a campaign: its row, its stored file and settings, its tiles."""
+    row = db.execute(
+        "SELECT id, opens, closes, ended_at, version, free, settings, conditions"
+        " FROM campaigns WHERE slug = ?",
+        [slug],
+    ).fetchone()
+    tiles = db.execute(
+        "SELECT no, state FROM tiles WHERE campaign_id = ? ORDER BY no", [row[0]]
+    ).fetchall()
+    entries = db.execute(
+        "SELECT tile_no, state, ended_at FROM entries WHERE campaign_id = ?", [row[0]]
+    ).fetchall()
+    return (*row[1:7], row[7].replace(slug, "<slug>"), tiles, entries)
+
+
+def test_closing_from_the_cli_and_from_the_admin_leaves_the_same_state(app, admin, runner, clock):
+    for slug in ("by-cli", "by-admin"):
+        make_campaign(app, slug=slug, prizes=((25, 3),))
+        Terminal(app.test_client(), slug).claim(2)  # a hold that closing returns
+    clock.advance(hours=1)
+    assert runner.invoke(args=["campaign", "close", "by-cli"]).exit_code == 0
+    assert admin.post("/admin/campaigns/by-admin/close", {"confirm": "yes"}).status_code == 303
+    with app.app_context():
+        by_cli, by_admin = (_closed_state(get_db(), s) for s in ("by-cli", "by-admin"))
+        closed = campaigns.by_slug(get_db(), "by-cli")
+    assert by_cli == by_admin
+    assert closed.closes == clock.now and closed.phase(clock.now) == "ended"
+    assert parse_conditions(by_cli[6].replace("<slug>", "by-cli")).closes == clock.now
+    assert by_cli[7] == [(1, "free"), (2, "free"), (3, "free")]

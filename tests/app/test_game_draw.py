@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from app.campaigns import create_campaign
-from app.lottery.conditions import to_toml
+from app.lottery.conditions import parse_conditions, to_toml
 from app.play import gate
 from app.store import campaigns, claims, get_db, plays
 from tests.factories import QUIZ, START, Terminal, conditions
@@ -21,7 +21,8 @@ def game_campaign(app, slug="quick", extra="", game=QUIZ, **kw):
     kw.setdefault("mode", "speed")
     c = conditions(slug=slug, **kw)
     with app.app_context():
-        create_campaign(c, START, source=to_toml(c) + "\n" + extra + "\n" + game)
+        text = to_toml(c) + "\n" + extra + "\n" + game
+        create_campaign(parse_conditions(text), START, source=text)
     return c
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from app.campaigns import create_campaign
-from app.lottery.conditions import to_toml
+from app.lottery.conditions import parse_conditions, to_toml
 from app.play import playing
 from app.store import get_db, plays
 from tests.factories import QUIZ, START, Terminal, conditions
@@ -17,7 +17,8 @@ def make_game_campaign(app, game: str, slug="play", **kw):
     """Create a campaign whose stored condition file ends with `game` (a [game] table)."""
     c = conditions(slug=slug, **kw)
     with app.app_context():
-        create_campaign(c, START, source=to_toml(c) + "\n" + game)
+        text = to_toml(c) + "\n" + game
+        create_campaign(parse_conditions(text), START, source=text)
     return c
 
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.campaigns import create_campaign
-from app.lottery.conditions import to_toml
+from app.lottery.conditions import parse_conditions, to_toml
 from app.store import get_db
 from app.store.db import unstamp
 from tests.factories import conditions
@@ -46,7 +46,8 @@ def game_campaign(live, game: str, **kw) -> str:
         slug=slug, opens=moment - timedelta(hours=1), closes=moment + timedelta(days=1), **kw
     )
     with live.app.app_context():
-        create_campaign(c, moment, source=to_toml(c) + "\n" + game)
+        text = to_toml(c) + "\n" + game
+        create_campaign(parse_conditions(text), moment, source=text)
     return slug
 
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.campaigns import create_campaign
-from app.lottery.conditions import to_toml
+from app.lottery.conditions import parse_conditions, to_toml
 from tests.e2e.test_board import CONTACT, MIXED, expect_one_row, fill_contact, tile
 from tests.factories import conditions
 
@@ -42,7 +42,8 @@ def campaign(live, reveal="scratch", extra="", **kw) -> str:
     )
     c = replace(c, reveal=reveal)
     with live.app.app_context():
-        create_campaign(c, moment, source=to_toml(c) + "\n" + extra)
+        text = to_toml(c) + "\n" + extra
+        create_campaign(parse_conditions(text), moment, source=text)
     return slug
 
 

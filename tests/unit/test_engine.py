@@ -170,7 +170,7 @@ def end(db, c, moment):
     """Close the campaign as the admin would, and read it back."""
     from app.store import editing
 
-    editing.close_early(db, c.id, moment, "")
+    editing.change(db, c.id, moment, close_now=True)
     return campaigns.by_slug(db, c.slug)
 
 

@@ -249,6 +249,6 @@ def test_a_new_layout_reaches_boards_polling_from_before_it(db):
     c = make(db, prizes=((25, 3),))
     before = campaigns.by_slug(db, c.slug).version
     bigger = conditions(prizes=((25, 5),))
-    editing.replace_layout(db, c.id, bigger, "")
+    editing.change(db, c.id, START, conditions=bigger, layout=True)
     assert [no for no, free in changes_since(db, c.id, before) if free] == [1, 2, 3, 4, 5]
     assert campaigns.by_slug(db, c.slug).free == 5

@@ -1,0 +1,70 @@
+"""What a request needs of a campaign's condition set, kept beside its row.
+
+The condition file (TOML) is an input and an export format; requests read these settings,
+stored as JSON whenever the campaign changes (store.campaigns.save), never the file.
+"""
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from functools import lru_cache
+
+from .conditions import Conditions
+from .merit import MeritRules
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A campaign's settings beyond its row: reveal, merit, game, e-coupon terms."""
+
+    reveal: str = "scratch"  # scratch | roulette
+    losing: int = 0  # losing tiles in all
+    merit: MeritRules = MeritRules()
+    game: str = ""  # a mini-game's name (games/), or "" for none
+    game_settings: dict = field(default_factory=dict, hash=False, compare=False)
+    issue: str = "paper"  # paper | electronic | both
+    coupon_expires: datetime | int | None = None
+
+    @property
+    def game_setting(self) -> tuple[str, dict] | None:
+        """Return (game name, settings), or None when the campaign has no game."""
+        return (self.game, self.game_settings) if self.game else None
+
+
+def settings_of(c: Conditions) -> Settings:
+    """Return the settings of a parsed condition set."""
+    return Settings(
+        reveal=c.reveal,
+        losing=c.losing,
+        merit=c.merit,
+        game=c.game,
+        game_settings=c.game_settings,
+        issue=c.issue,
+        coupon_expires=c.coupon_expires,
+    )
+
+
+def to_json(s: Settings) -> str:
+    """Write settings as the JSON text stored beside the campaign's row."""
+    data = asdict(s)
+    if isinstance(s.coupon_expires, datetime):
+        data["coupon_expires"] = {"at": s.coupon_expires.isoformat()}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+@lru_cache(maxsize=256)
+def from_json(text: str) -> Settings:
+    """Read stored settings (cached by text: every request asks, few campaigns exist)."""
+    data = json.loads(text) if text else {}
+    expires = data.get("coupon_expires")
+    if isinstance(expires, dict):
+        expires = datetime.fromisoformat(expires["at"])
+    return Settings(
+        reveal=data.get("reveal", "scratch"),
+        losing=data.get("losing", 0),
+        merit=MeritRules(**data.get("merit", {})),
+        game=data.get("game", ""),
+        game_settings=data.get("game_settings", {}),
+        issue=data.get("issue", "paper"),
+        coupon_expires=expires,
+    )
