@@ -683,3 +683,11 @@ def m019_known_addresses(db: Database) -> None:
     )
     """,
     )
+
+
+@migrations()
+def m020_binding_commitments(db: Database) -> None:
+    # New campaigns commit to the seed and the tier counts together (kuji-draw-v2), so the
+    # counts stay secret until the end. Campaigns made before keep the commitment they
+    # published, SHA-256 of the seed alone (kuji-draw-v1).
+    db.execute("ALTER TABLE campaigns ADD COLUMN algorithm TEXT NOT NULL DEFAULT 'kuji-draw-v1'")
