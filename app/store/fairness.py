@@ -17,6 +17,13 @@ def finished(campaign: Campaign, now: datetime) -> bool:
     return campaign.draw != "batch" or campaign.batch_drawn_at is not None
 
 
+def summary(campaign: Campaign, now: datetime) -> dict | None:
+    """Return what the fairness page shows: the commitment and whether it ended; no log."""
+    if campaign.commitment is None:
+        return None
+    return {"commitment": campaign.commitment, "ended": finished(campaign, now)}
+
+
 def document(db: Database, campaign: Campaign, now: datetime) -> dict | None:
     """Return the campaign's fairness document, or None for one made before the engine."""
     if campaign.commitment is None:
