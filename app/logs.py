@@ -55,10 +55,24 @@ def _log(response):
     log.info(
         "request method=%s path=%s status=%d ms=%.1f pid=%d addr=%s",
         request.method,
-        quote(request.path),
+        _redacted(quote(request.path)),
         response.status_code,
         ms,
         os.getpid(),
         request.remote_addr or "-",
     )
     return response
+
+
+# URL parts that are secrets by themselves: an e-coupon's code, a kiosk's setup token.
+SECRET_ARGS = {"coupons.show": ("code",), "kiosk.setup": ("token",)}
+
+
+def _redacted(path: str) -> str:
+    """Return the request path with its secret parts replaced by [redacted]."""
+    names = SECRET_ARGS.get(request.endpoint or "", ())
+    for name in names:
+        value = (request.view_args or {}).get(name)
+        if value:
+            path = path.replace(quote(str(value)), "[redacted]")
+    return path

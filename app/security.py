@@ -3,9 +3,10 @@
 import os
 from functools import cache
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 # Every script and style comes from static/; htmx reads its settings from a <meta> tag and
 # is told not to inject its indicator <style>, and nothing uses hx-on or eval.
@@ -39,7 +40,20 @@ def headers(response):
     h = response.headers
     if "Content-Security-Policy" not in h:  # a view may set its own
         h.extend(_headers(ancestors, admin, request.is_secure))
+    if admin or request.blueprint in PRIVATE_BLUEPRINTS or g.get("private_page"):
+        # Destinations, exports, passwords in the outbox, a person's coupon or confirmed
+        # address: never kept by a shared browser's cache or a proxy.
+        h["Cache-Control"] = "no-store"
     return response
+
+
+# Blueprints whose every page is someone's own (an e-coupon, a till's redemptions).
+PRIVATE_BLUEPRINTS = {"coupons", "redeem"}
+
+
+def private_page() -> None:
+    """Mark this response as one person's (their entry, their destination): no-store."""
+    g.private_page = True
 
 
 @cache
@@ -57,8 +71,17 @@ def _headers(ancestors: str, admin: bool, secure: bool) -> tuple[tuple[str, str]
     return tuple(found)
 
 
+class BoundedInt(IntegerConverter):
+    """An <int:…> URL part that fits a database integer: larger numbers are a 404, not a 500."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app) -> None:
     app.session_interface = SessionInterface()
+    app.url_map.converters["int"] = BoundedInt
     app.after_request(headers)
 
 

@@ -11,6 +11,7 @@ from app.i18n import current_language
 from app.limiting import counted
 from app.lottery.contact import ContactError, clean_contact
 from app.lottery.pages import page_number, page_of
+from app.security import private_page
 from app.store import (
     AlreadyDrawn,
     Closed,
@@ -172,6 +173,7 @@ def _entry_page(campaign, status=200, errors=None, form=None, message=None):
     entry = None if campaign.strategy == "batch" or campaign.mode == "invite" else _drawn(campaign)
     if entry is None:
         return go(url_for(".show", slug=slug))
+    private_page()  # this person's coupon, and after confirming their address
     prize = campaigns.prizes(db, campaign.id).get(entry.prize_id)
     shown = entry.state in ("held", "lost")
     return render(

@@ -13,6 +13,7 @@ from app.limiting import counted
 from app.lottery.codes import same_digest, typed
 from app.lottery.contact import ContactError, clean_contact
 from app.play import gate, holders
+from app.security import private_page
 from app.store import (
     AlreadyDrawn,
     Closed,
@@ -156,6 +157,7 @@ def invited(slug, status=200, errors=None, form=None, message=None):
     found = invitee(campaign)
     if found is None:
         return go(url_for(".login", slug=slug))
+    private_page()  # the invitee's name, address and coupon
     db = get_db()
     moment = now()
     entry = claims.entry_of(db, campaign.id, holder_of(found), moment)
