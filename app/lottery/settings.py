@@ -49,7 +49,7 @@ def to_json(s: Settings) -> str:
     data = asdict(s)
     if isinstance(s.coupon_expires, datetime):
         data["coupon_expires"] = {"at": s.coupon_expires.isoformat()}
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
 
 
 @lru_cache(maxsize=256)
