@@ -2,6 +2,7 @@
 
 import io
 import logging
+import re
 
 import pytest
 
@@ -67,3 +68,10 @@ def test_secret_path_parts_are_not_logged(app, caplog):
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "very-secret-setup-token" not in text and "ABCD-EFGH-JKLM" not in text
     assert "path=/kiosk/setup/1/[redacted]" in text
+
+
+def test_the_remembered_entry_expires_with_the_campaign(app, campaign, terminal, clock):
+    response = terminal.claim(1)
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("kuji_spring="))
+    max_age = int(re.search(r"Max-Age=(\d+)", cookie).group(1))
+    assert max_age == int((campaign.closes - clock.now).total_seconds())
