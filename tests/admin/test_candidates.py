@@ -82,3 +82,28 @@ def test_sending_runs_in_the_background_and_lands_in_the_outbox(app, admin):
 def test_only_invitation_campaigns_take_invitations(app, admin, campaign):
     assert admin.get("/admin/campaigns/spring/invitations").status_code == 404
     assert admin.post("/admin/candidates/invite", {"campaign": "spring"}).status_code == 400
+
+
+def test_invitation_links_use_public_url_never_the_host_header(app, admin):
+    app.config["PUBLIC_URL"] = "https://kuji.example.jp/"
+    make_campaign(app, slug="vip", mode="invite", prizes=((25, 3),))
+    upload(admin, CSV.encode())
+    run_pending(app)
+    admin.post("/admin/candidates/invite", {"campaign": "vip"})
+    # The admin's request reached http://localhost/; the links name the configured site.
+    assert admin.post("/admin/campaigns/vip/invitations/send").status_code == 303
+    run_pending(app)
+    outbox = admin.get("/admin/outbox").get_data(as_text=True)
+    assert "https://kuji.example.jp/c/vip/login" in outbox and "http://localhost/c/" not in outbox
+
+
+def test_without_public_url_nothing_is_sent(app, admin):
+    app.config["PUBLIC_URL"] = None
+    make_campaign(app, slug="vip", mode="invite", prizes=((25, 3),))
+    upload(admin, CSV.encode())
+    run_pending(app)
+    admin.post("/admin/candidates/invite", {"campaign": "vip"})
+    refused = admin.post("/admin/campaigns/vip/invitations/send")
+    assert refused.status_code == 409 and "Set PUBLIC_URL" in refused.get_data(as_text=True)
+    assert run_pending(app) == 0
+    assert "0 messages" in admin.get("/admin/outbox").get_data(as_text=True)
