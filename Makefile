@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HTMX := static/vendor/htmx.min.js
+CONFETTI := static/vendor/confetti.browser.js
 # Compiled catalogues (.mo) are built from the committed .po files, never committed themselves.
 CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(CATALOGUES:.po=.mo)
@@ -10,10 +11,10 @@ MO := $(CATALOGUES:.po=.mo)
 # so workers never share a server, a database or an instance folder.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install run test test-fast lint format bench chromium nginx fonts clean translations
+.PHONY: install run test test-cluster iproute2 test-fast lint format bench chromium nginx redis fonts postgresql clean translations
 APT = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
 
-install: $(VENV)/.installed $(HTMX) $(MO)
+install: $(VENV)/.installed $(HTMX) $(CONFETTI) $(MO)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +28,12 @@ $(HTMX): package.json package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
+# canvas-confetti celebrates a win (static/js/celebrate.js); axe-core, a devDependency, stays
+# in node_modules for the accessibility tests, which inject it into the page under test.
+$(CONFETTI): $(HTMX)
+	mkdir -p static/vendor
+	cp node_modules/canvas-confetti/dist/confetti.browser.js $@
+
 ## Start the app on the demo campaign at http://127.0.0.1:5000
 # Links in mail (invitations, e-coupons) point at PUBLIC_URL; here, the development server.
 run: export FLASK_PUBLIC_URL ?= http://127.0.0.1:5000
@@ -37,11 +44,19 @@ run: install
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 ## Run every test: unit, Flask test client, race, torture and Playwright in Debian's chromium
-test: install chromium nginx fonts
+test: install chromium nginx redis fonts postgresql
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-fast: install
+## Two app hosts, a load balancer and a data host in network namespaces (root): app2 killed mid-load
+test-cluster: install nginx redis postgresql iproute2
+	KUJI_CLUSTER=1 $(BIN)/pytest tests/cluster -p no:cacheprovider -n 0
+
+# iproute2 (ip netns) for the cluster test's hosts.
+iproute2:
+	@command -v ip >/dev/null || { $(APT) iproute2; }
+
+test-fast: install postgresql
 	$(BIN)/pytest -m "not slow and not e2e" $(PYTEST_ARGS)
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
@@ -62,6 +77,16 @@ chromium:
 nginx:
 	@{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null && command -v openssl >/dev/null \
 		|| { $(APT) nginx openssl; }
+
+# Debian's redis-server for the tests of several hosts (shared limits and board states);
+# each test run starts its own on a free port, keeping nothing.
+redis:
+	@{ command -v redis-server || [ -x /usr/bin/redis-server ]; } >/dev/null || { $(APT) redis-server; }
+
+# Debian's PostgreSQL 15 server: the store, race and crash tests also run on throw-away
+# clusters of it (tests/pgcluster.py), started by the tests as the `postgres` user.
+postgresql:
+	@[ -x /usr/lib/postgresql/15/bin/pg_ctl ] || { $(APT) postgresql; }
 
 # A Japanese font for the printed coupons (names and addresses).
 fonts:

@@ -2,7 +2,6 @@
 
 import logging
 import os
-import sqlite3
 import sys
 
 import click
@@ -16,8 +15,10 @@ from .i18n import translate
 from .lottery.conditions import ConditionsError, demo_conditions, parse_conditions
 from .store import batch, campaigns, destinations, editing
 from .store.campaigns import SlugTaken
+from .store.copy import CopyRefused, copy_sqlite
+from .store.db import DatabaseError, get_db, is_postgres
 from .store.db import backup as db_backup
-from .store.db import get_db
+from .store.schema import applied
 
 campaign_cli = AppGroup("campaign", help="Create, list and export campaigns.")
 log = logging.getLogger(__name__)
@@ -182,14 +183,47 @@ def _fail(problems: list[str]):
 def backup(dest):
     """Copy the database to DEST as one consistent snapshot, while the server runs."""
     source = current_app.config["DATABASE"]
+    if is_postgres(source):
+        # A live PostgreSQL database is copied consistently by its own tool.
+        _fail([_("on PostgreSQL, back up with pg_dump: pg_dump --format=custom --file=DEST URL")])
     if os.path.exists(dest) and os.path.samefile(dest, source):
         _fail([_("DEST is the database itself: name another file")])
     try:
         pages = db_backup(source, dest)
-    except sqlite3.Error as exc:
+    except DatabaseError as exc:
         _fail([_("the backup failed: %(reason)s", reason=str(exc))])
     log.info("backup to=%s pages=%d", dest, pages)
     click.echo(_("%(dest)s: %(pages)d pages copied and checked", dest=dest, pages=pages))
+
+
+db_cli = AppGroup("db", help="Create the database, or copy a SQLite one to PostgreSQL.")
+
+
+@db_cli.command("init")
+@with_appcontext
+def db_init():
+    """Create the configured database's tables (the app also does on its first start)."""
+    # create_app() has migrated it already; say what the database holds now.
+    done = applied(get_db())
+    click.echo(_("database ready: %(count)d migrations applied", count=len(done)))
+
+
+@db_cli.command("copy")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.argument("target")
+def db_copy(source, target):
+    """Copy the SQLite file SOURCE into the empty PostgreSQL database TARGET (a URL)."""
+    if not is_postgres(target):
+        _fail([_("TARGET must be a postgresql:// URL")])
+    try:
+        counts = copy_sqlite(source, target)
+    except CopyRefused as exc:
+        _fail([_("the copy was refused: %(reason)s", reason=str(exc))])
+    except DatabaseError as exc:
+        _fail([_("the copy failed: %(reason)s", reason=str(exc))])
+    log.info("copied to PostgreSQL tables=%d rows=%d", len(counts), sum(counts.values()))
+    for table, rows in counts.items():
+        click.echo(_("%(table)s: %(rows)d rows copied and counted", table=table, rows=rows))
 
 
 def init_app(app):
@@ -197,3 +231,4 @@ def init_app(app):
 
     app.cli.add_command(campaign_cli)
     app.cli.add_command(backup)
+    app.cli.add_command(db_cli)

@@ -17,7 +17,15 @@ def defaults(instance_path: str) -> dict:
         # it survives a power cut; holds and cancels skip the sync (see store.db.immediate).
         "SQLITE_SYNCHRONOUS": "FULL",
         "RATELIMIT_STORAGE_URI": "memory-swept://",
+        # Counts per fixed window: one INCR per limit on Redis (a moving window keeps every
+        # hit, a list per key, and costs several round trips).
+        "RATELIMIT_STRATEGY": "fixed-window",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Should a shared store (Redis) be away, each worker counts alone until it is back.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # Several hosts: redis://host:6379/0 shares board states (polls) and, unless
+        # RATELIMIT_STORAGE_URI names another store, the rate limits. None on one host.
+        "REDIS_URL": None,
         # Per IP address: generous, since a shop's or a family's devices share one.
         "CLAIM_LIMIT": "60 per minute;600 per hour",
         # Draws counted per client address and campaign, in the database (so across workers
@@ -59,6 +67,24 @@ def defaults(instance_path: str) -> dict:
         # the admin is never framed.
         "SECURITY_FRAME_ANCESTORS": "'none'",
     }
+
+
+def local_database(database: str) -> bool:
+    """Tell whether DATABASE names an SQLite file on this machine (not a server's URL)."""
+    return "://" not in database
+
+
+def check_hosts(config) -> None:
+    """Refuse settings that would let several hosts disagree; share limits through Redis."""
+    if not local_database(config["DATABASE"]) and not config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. With a database server (DATABASE is a URL) several hosts"
+            " may answer one browser, and each would make its own key: a session or form"
+            " made on one would fail on the next. Set the same FLASK_SECRET_KEY (and"
+            " FLASK_SECRET_KEY_FALLBACKS) on every host, or SECRET_KEY in instance/config.py."
+        )
+    if config.get("REDIS_URL") and config["RATELIMIT_STORAGE_URI"] == "memory-swept://":
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
 
 
 def secret_key(instance_path: str) -> str:

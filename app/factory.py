@@ -6,9 +6,10 @@ from flask import Flask
 
 from . import cli, errors, i18n, logs, paths, security
 from .board.quiet import QuietPolls
-from .config import defaults, secret_key
+from .config import check_hosts, defaults, secret_key
 from .extensions import csrf, htmx, limiter, login_manager
-from .store.db import get_db
+from .store import db as store_db
+from .store.db import get_db, is_postgres
 from .store.schema import migrate
 
 
@@ -24,10 +25,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(defaults(app.instance_path))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
+        # DATABASE=postgresql://… (or FLASK_DATABASE) switches to PostgreSQL.
+        if os.environ.get("DATABASE"):
+            app.config["DATABASE"] = os.environ["DATABASE"]
         app.config.from_prefixed_env()
     else:
         app.config.from_mapping(test_config)
-    security.private_files(app.config["DATABASE"], app.instance_path)
+    check_hosts(app.config)
+    # A PostgreSQL server keeps its own files: only the instance folder is Kuji's then.
+    database = app.config["DATABASE"]
+    security.private_files(None if is_postgres(database) else database, app.instance_path)
     # In a checkout, the repository's translations/; in a wheel, the package's copy.
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", paths.data("translations"))
     if not app.config.get("SECRET_KEY"):
@@ -35,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
 
     logs.init_app(app)
+    store_db.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

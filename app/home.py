@@ -1,11 +1,11 @@
 """The front page and the health check."""
 
 import logging
-import sqlite3
 
 from flask import Blueprint
 
 from .store import campaigns, get_db
+from .store.db import DatabaseError
 from .views import now, render
 
 bp = Blueprint("home", __name__)
@@ -26,7 +26,7 @@ def healthz():
     """Answer load balancers: ok when this worker's database connection answers."""
     try:
         get_db().execute("SELECT 1").fetchone()
-    except sqlite3.Error as exc:
+    except DatabaseError as exc:
         log.error("health check: database unavailable: %s", exc)
         return "database unavailable", 503, TEXT
     return "ok", 200, TEXT

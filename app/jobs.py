@@ -15,7 +15,8 @@ from flask import Flask
 
 from .store import batch, get_db
 from .store import jobs as store
-from .views import now
+from .store.db import database_now
+from .views import now as app_now
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,11 @@ def handler(kind: str):
 
 def lease(app: Flask) -> timedelta:
     return timedelta(seconds=app.config.get("JOB_LEASE_SECONDS", 60))
+
+
+def now():
+    """Return the time leases are measured by: the database's, shared by every host."""
+    return database_now(get_db(), app_now)
 
 
 def run_pending(app: Flask, limit: int | None = None) -> int:
@@ -80,6 +86,8 @@ def run_one(app: Flask, job: store.Job) -> None:
 def start_runner(app: Flask) -> None:
     """Start this process's runner thread once (gunicorn forks: one per worker)."""
     pid = os.getpid()
+    if pid in _started:  # every request asks: answer without the lock once running
+        return
     with _lock:
         if pid in _started:
             return

@@ -1,9 +1,10 @@
 """flask-limiter as Kuji uses it: every limit sits beside its route, none app-wide.
 
-Two costs of the stock setup showed on every claim (bench/profile.py) and are cut here:
+Three costs of the stock setup showed on every claim (bench/profile.py) and are cut here:
 the pass flask-limiter makes before *every* request, which has nothing to count when no
-application-wide or default limit is set, and limits' `memory://` storage starting a
-thread to expire keys whenever ten quiet milliseconds have passed.
+application-wide or default limit is set; its after-request and teardown hooks, which
+build an empty per-request context on requests that no limit saw; and limits' `memory://`
+storage starting a thread to expire keys whenever ten quiet milliseconds have passed.
 """
 
 import functools
@@ -13,12 +14,14 @@ from collections.abc import Callable
 
 import flask_limiter
 from flask import make_response, request
+from flask.globals import request_ctx
 from limits.storage import MemoryStorage
 from werkzeug.exceptions import TooManyRequests
 
 from app.lottery.addresses import client_of
 
 SWEEP_SECONDS = 1.0
+CONTEXT = "_limiter_request_context"  # where flask-limiter 4 keeps a request's limit state
 
 
 class Limiter(flask_limiter.Limiter):
@@ -31,6 +34,25 @@ class Limiter(flask_limiter.Limiter):
         ):
             return  # the decorated route checks its own limits; nothing else would count
         super()._check_request_limit(callable_name, in_middleware)
+
+    def init_app(self, app) -> None:
+        super().init_app(app)
+        # flask-limiter keeps what a request's limits found on the request context; a request
+        # without one (no limit was checked) has no headers to add and nothing to release.
+        stock = flask_limiter.Limiter._Limiter__inject_headers
+        after = app.after_request_funcs[None]
+        for i, hook in enumerate(after):
+            if getattr(hook, "func", None) is stock and hook.args == (self,):
+                after[i] = self._headers_if_limited
+
+    def _headers_if_limited(self, response):
+        if not hasattr(request_ctx, CONTEXT):
+            return response
+        return flask_limiter.Limiter._Limiter__inject_headers(self, response)
+
+    def _Limiter__release_context(self, exc=None) -> None:  # replaces the stock teardown
+        if hasattr(request_ctx, CONTEXT):
+            super()._Limiter__release_context(exc)
 
 
 class SweptMemoryStorage(MemoryStorage):

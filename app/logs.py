@@ -1,7 +1,9 @@
 """Logging: the level from LOG_LEVEL, and one key=value line for every request Flask answers.
 
 Polls that find nothing new are answered before Flask (board/quiet.py) and are not logged:
-every open board sends one every two seconds.
+every open board sends one every two seconds. The request line is written by a WSGI layer
+around Flask rather than two request hooks, and the formatter renders each second's time
+stamp once: every request pays for this line (bench/versus.py).
 """
 
 import logging
@@ -9,7 +11,7 @@ import os
 import time
 from urllib.parse import quote
 
-from flask import g, request
+from flask import has_request_context, request
 from flask.logging import default_handler
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -21,14 +23,28 @@ _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 class Fields(logging.Formatter):
     """Format a line, then append the event's structured fields (extra=) as key=value."""
 
+    _second = (None, "")  # (whole second, its rendering): many lines share one
+
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
+        if not vars(record).keys() - _STANDARD:
+            return line
         fields = [
             f"{k}={quote(str(v), safe='/:.,-_@')}"
             for k, v in vars(record).items()
             if k not in _STANDARD
         ]
-        return f"{line} {' '.join(fields)}" if fields else line
+        return f"{line} {' '.join(fields)}"
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        if datefmt:
+            return super().formatTime(record, datefmt)
+        second = int(record.created)
+        seen, text = self._second
+        if seen != second:
+            text = time.strftime(self.default_time_format, self.converter(record.created))
+            self._second = (second, text)
+        return self.default_msec_format % (text, record.msecs)
 
 
 def init_app(app) -> None:
@@ -38,30 +54,36 @@ def init_app(app) -> None:
     default_handler.setFormatter(Fields(FORMAT))
     if default_handler not in logger.handlers:
         logger.addHandler(default_handler)
-    # Below INFO the request lines cost nothing: not even the hooks are registered.
+    # Below INFO the request lines cost nothing: not even the layer is put in.
     if logger.isEnabledFor(logging.INFO):
-        app.before_request(_start)
-        app.after_request(_log)
+        app.wsgi_app = RequestLines(app.wsgi_app)
 
 
-def _start() -> None:
-    g.started = time.perf_counter()
+class RequestLines:
+    """Log one line per request Flask answers, when Flask starts the response."""
 
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
 
-def _log(response):
-    # The path only: query strings may carry tokens, and form bodies carry passwords.
-    started = g.get("started")
-    ms = (time.perf_counter() - started) * 1000 if started else 0.0
-    log.info(
-        "request method=%s path=%s status=%d ms=%.1f pid=%d addr=%s",
-        request.method,
-        _redacted(quote(request.path)),
-        response.status_code,
-        ms,
-        os.getpid(),
-        request.remote_addr or "-",
-    )
-    return response
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+
+        def answered(status: str, headers, exc_info=None):
+            # The path only: query strings may carry tokens, and form bodies carry passwords.
+            # Flask is still inside the request here, so the line goes to its wsgi.errors.
+            path = environ.get("PATH_INFO", "").encode("latin-1", "replace")
+            log.info(
+                "request method=%s path=%s status=%s ms=%.1f pid=%d addr=%s",
+                environ.get("REQUEST_METHOD"),
+                _redacted(quote(b"/" + path.lstrip(b"/"))),
+                status[:3],
+                (time.perf_counter() - started) * 1000,
+                os.getpid(),
+                environ.get("REMOTE_ADDR") or "-",
+            )
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, answered)
 
 
 # URL parts that are secrets by themselves: an e-coupon's code, a kiosk's setup token.
@@ -70,8 +92,10 @@ SECRET_ARGS = {"coupons.show": ("code",), "kiosk.setup": ("token",)}
 
 def _redacted(path: str) -> str:
     """Return the request path with its secret parts replaced by [redacted]."""
-    names = SECRET_ARGS.get(request.endpoint or "", ())
-    for name in names:
+    # The request context is still there when Flask starts its response.
+    if not has_request_context():
+        return path
+    for name in SECRET_ARGS.get(request.endpoint or "", ()):
         value = (request.view_args or {}).get(name)
         if value:
             path = path.replace(quote(str(value)), "[redacted]")

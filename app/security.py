@@ -19,10 +19,24 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Mark the session cookie Secure whenever the page came over HTTPS."""
+    """Mark the session cookie Secure whenever the page came over HTTPS, and build the
+    cookie's signer once per key rather than on every request."""
+
+    def __init__(self):
+        self._signers = {}
 
     def get_cookie_secure(self, app) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+    def get_signing_serializer(self, app):
+        # Flask builds a new serializer (and tests it with a dumps({})) twice a request;
+        # the same keys make the same serializer, and new keys a new one.
+        fallbacks = app.config["SECRET_KEY_FALLBACKS"]
+        keys = (app.secret_key, tuple(fallbacks) if isinstance(fallbacks, list) else fallbacks)
+        found = self._signers.get(keys)
+        if found is None:
+            found = self._signers[keys] = super().get_signing_serializer(app)
+        return found
 
 
 def behind_proxies(wsgi_app, hops: int):
@@ -91,13 +105,17 @@ def init_app(app) -> None:
 PRIVATE_UMASK = 0o077
 
 
-def private_files(database: str, instance_path: str) -> None:
-    """Create every file from now on 0600 (folders 0700); tighten what is there already."""
+def private_files(database: str | None, instance_path: str) -> None:
+    """Create every file from now on 0600 (folders 0700); tighten what is there already.
+
+    `database` is the SQLite file, or None when the database is a server's.
+    """
     os.umask(PRIVATE_UMASK)
-    folder = os.path.dirname(os.path.abspath(database))
-    os.makedirs(folder, mode=0o700, exist_ok=True)
-    for path in (database, database + "-wal", database + "-shm"):
-        if os.path.exists(path):
-            os.chmod(path, 0o600)
+    if database is not None:
+        folder = os.path.dirname(os.path.abspath(database))
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        for path in (database, database + "-wal", database + "-shm"):
+            if os.path.exists(path):
+                os.chmod(path, 0o600)
     if os.path.isdir(instance_path):
         os.chmod(instance_path, 0o700)

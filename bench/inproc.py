@@ -1,7 +1,7 @@
 """Calling Kuji in-process as gunicorn would, and timing it: the tools bench.profile uses."""
 
 import io
-import sys
+import os
 import time
 from pathlib import Path
 
@@ -13,6 +13,8 @@ from . import prepare
 SECRET = "profile-secret"  # noqa: S105 (a throw-away instance)
 HX = {"HX-Request": "true"}
 SEQ = iter(range(10**9))  # phone numbers and e-mail addresses never repeat in a process
+# Where the request log lines go, as a server sends them to its log file: not the terminal.
+LOG = open(os.devnull, "w")  # noqa: SIM115 (open for the life of the process)
 
 
 class Tiles:
@@ -42,7 +44,7 @@ def call(app, method: str, path: str, headers=None, body: bytes = b"") -> tuple[
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": "http",
         "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr,
+        "wsgi.errors": LOG,
         "wsgi.multithread": False,
         "wsgi.multiprocess": True,
         "wsgi.run_once": False,
@@ -101,12 +103,23 @@ def claimer(app, terms, tile: Tiles, slug: str):
     return claim
 
 
-def confirmer(app, terms, tile: Tiles, slug: str):
+def confirmer(app, terms, tile: Tiles, slug: str, reveal: bool = True):
+    """Claim, uncover the draw (Kuji confirms only what was revealed), then confirm."""
+
     def pair():
         cookie, token = next(terms)
         body = f"csrf_token={token}&tile={tile()}".encode()
         _, _, head = call(app, "POST", f"/c/{slug}/claim", {"Cookie": f"session={cookie}"}, body)
         held = next(v.split(";")[0] for k, v in head if k == "Set-Cookie")
+        if reveal:
+            status, _, _ = call(
+                app,
+                "POST",
+                f"/c/{slug}/reveal",
+                {"Cookie": f"session={cookie}; {held}"},
+                f"csrf_token={token}".encode(),
+            )
+            assert status.startswith("303"), status
         n = next(SEQ)
         body = (
             f"csrf_token={token}&name=P+{n}&postal_code=104-0061&address={n}+Street"

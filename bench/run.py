@@ -6,7 +6,13 @@ figures a lot, so each measurement is preceded by a short GET /healthz run on th
 with the same connections, and reported as a ratio to it.
 BENCH_SECONDS sets the length of each measurement (default 8), BENCH_TERMINALS the number of
 terminals made for the claim runs (default 16384), BENCH_ONLY a comma-separated subset of
-the groups `draws,pages,polls,claims` (default all of them) while iterating.
+the groups `versus,draws,pages,polls,claims` (default all of them) while iterating.
+DATABASE=postgresql://… (an empty database) adds the claim runs on PostgreSQL, next to
+SQLite's in the same run.
+
+The bare stack (bench/bare.py: Flask + Flask-WTF doing only the unavoidable work) is served
+by the same gunicorn settings beside Kuji, and measured right after Kuji's /healthz, claims
+and pairs, with the same connections and scripts: the report divides Kuji by it.
 """
 
 import os
@@ -20,7 +26,7 @@ from pathlib import Path
 
 from tests.server import Server, make_server
 
-from . import draws, prepare, report, wrk
+from . import bare, draws, prepare, report, versus, wrk
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 BASE_SECONDS = max(2.0, SECONDS / 4)  # the /healthz run just before each measurement
@@ -31,6 +37,8 @@ PAGES = {100: "board-100", 10_000: "board-10k", 100_000: "board-100k"}
 # "terminals" is a tiny board whose page hands out sessions and CSRF tokens quickly.
 BOARDS = {**{slug: tiles for tiles, slug in PAGES.items()}, "poll": 10_000, "terminals": 4}
 SYNCS = ("FULL", "NORMAL")
+POSTGRES = os.environ.get("DATABASE", "")
+POSTGRES = POSTGRES if POSTGRES.startswith(("postgresql://", "postgres://")) else ""
 CLAIM_SHEETS = 100_000
 CHANGES = 20
 # A terminal draws once per campaign: each claim run gets its own campaign, and needs as many
@@ -44,7 +52,7 @@ SETTINGS = {
     "REDRAWS_PER_ADDRESS": "null",
 }
 HX = "HX-Request: true"
-GROUPS = ("draws", "pages", "polls", "claims")
+GROUPS = ("versus", "draws", "pages", "polls", "claims")
 ONLY = [g for g in os.environ.get("BENCH_ONLY", ",".join(GROUPS)).split(",") if g]
 if set(ONLY) - set(GROUPS):
     raise SystemExit(f"BENCH_ONLY takes a subset of {','.join(GROUPS)}, not {ONLY}")
@@ -58,29 +66,43 @@ class Bench:
     db: Path
     terminals: list = field(default_factory=list)  # (session cookie, CSRF token) pairs
     server: Server | None = None
+    bare_db: Path | None = None
+    bare_server: Server | None = None  # the bare stack, idle while Kuji is measured
+    bare_terminals: list = field(default_factory=list)
     sync: str = "FULL"
     version: int = 0  # of the "poll" board (10,000 tiles) after CHANGES claims
     version_100k: int = 0  # of the 100,000-tile board after CHANGES claims
     results: dict = field(default_factory=dict)  # (sync, name, connections) -> wrk.Result
+    bare: dict = field(default_factory=dict)  # the same key -> wrk.Result of the bare stack
+    versus: list = field(default_factory=list)  # versus.Row: in-process CPU µs, both apps
     baselines: dict = field(default_factory=dict)  # the same key -> /healthz just before
     render: dict = field(default_factory=dict)  # tiles -> median ms at one connection
     sizes: dict = field(default_factory=dict)  # name -> (status, header bytes, body bytes)
     draw_costs: draws.Draws | None = None  # hold() timed in-process on 100 and 100,000 sheets
 
     def start(self, sync: str) -> None:
-        """Start gunicorn (-k sync -w 2) with production settings and this SQLite sync mode."""
+        """Start gunicorn (-k sync -w 2) with production settings and this SQLite sync mode,
+        or on PostgreSQL when `sync` is "PG"."""
         self.stop()
         self.sync = sync
+        db, synchronous = (POSTGRES, "FULL") if sync == "PG" else (self.db, sync)
         self.server = make_server(
-            self.db, workers=2, threads=1, SECRET_KEY=SECRET, SQLITE_SYNCHRONOUS=sync, **SETTINGS
+            db, workers=2, threads=1, SECRET_KEY=SECRET, SQLITE_SYNCHRONOUS=synchronous, **SETTINGS
         )
         self.server.start()
+        self.bare_server = make_server(self.bare_db, workers=2, threads=1)
+        self.bare_server.args[-1] = "bench.bare:create_app()"
+        self.bare_server.env.update(
+            BARE_DATABASE=str(self.bare_db), BARE_SECRET_KEY=SECRET, BARE_SYNCHRONOUS=synchronous
+        )
+        self.bare_server.start()
         self.warm_up()
 
     def stop(self) -> None:
-        if self.server:
-            self.server.stop()
-            self.server = None
+        for server in (self.server, self.bare_server):
+            if server:
+                server.stop()
+        self.server = self.bare_server = None
 
     def warm_up(self) -> None:
         """Compile templates and open each worker's connection before measuring."""
@@ -88,6 +110,8 @@ class Bench:
         for path in ("/healthz", *(f"/c/{slug}" for slug in BOARDS), *polls):
             for _ in range(4):
                 prepare.fetch(self.server.port, path, {"HX-Request": "true"})
+        for _ in range(4):
+            prepare.fetch(self.bare_server.port, "/healthz")
 
     def settle(self) -> None:
         """Restart the server if it is still working off requests from the last run.
@@ -140,12 +164,38 @@ class Bench:
         return r
 
     def claims(self, scenario: str, c: int) -> wrk.Result:
-        """Claim (or claim and confirm) on a fresh 100,000-tile board of this run's own."""
+        """Claim (or claim and confirm) on a fresh 100,000-tile board of this run's own,
+        in Kuji then in the bare stack."""
         threads = c if scenario == "pair" else 2  # pair.lua needs one connection per thread
-        dealt = prepare.deal(self.terminals, threads, self.work)
-        args = (dealt, claim_board(self.sync, scenario, c), 1, CLAIM_SHEETS, threads)
         name = "claim" if scenario == "claim" else "claim+confirm"
-        return self.measure(name, c, scenario, "/", threads=threads, args=args)
+        slug = claim_board(self.sync, scenario, c)
+        dealt = prepare.deal(self.terminals, threads, self.work)
+        r = self.measure(
+            name, c, scenario, "/", threads=threads, args=(dealt, slug, 1, CLAIM_SHEETS, threads, 1)
+        )
+        dealt = prepare.deal(self.bare_terminals, threads, self.work / "bare")
+        self.against(
+            name, c, scenario, threads=threads, args=(dealt, slug, 1, CLAIM_SHEETS, threads, 0)
+        )
+        return r
+
+    def against(self, name: str, c: int, scenario="get", path="/healthz", **kw) -> wrk.Result:
+        """Run the bare stack's request of the same name, just after Kuji's."""
+        seconds = kw.pop("seconds", SECONDS)
+        r = wrk.run(self.bare_server.url + path, scenario, c, seconds, self.work, **kw)
+        r.load = os.getloadavg()[0]
+        self.bare[(self.sync, name, c)] = r
+        rate = f"{r.units_per_s:7.0f} pairs/s" if scenario == "pair" else f"{r.rps:7.0f} req/s"
+        kuji = self.results.get((self.sync, name, c))
+        ratio = (
+            f"Kuji ÷ bare {report.rate(name, r) / report.rate(name, kuji):5.2f}×" if kuji else ""
+        )
+        print(
+            f"  {self.sync:6} {'bare ' + name:34} c={c:<3} {rate} {ratio}  p50 {r.p50:7.1f} ms"
+            f"  p99 {r.p99:7.1f} ms  load {r.load:4.1f}  {r.codes or ''}",
+            flush=True,
+        )
+        return r
 
 
 def claim_board(sync: str, scenario: str, c: int) -> str:
@@ -160,6 +210,13 @@ def main() -> int:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="kuji-bench-") as tmp:
         bench = Bench(work=Path(tmp), db=Path(tmp) / "kuji.sqlite")
+        bench.bare_db = Path(tmp) / "bare.sqlite"
+        (Path(tmp) / "bare").mkdir()
+        if "versus" in ONLY:
+            # In-process too: CPU µs per request, Kuji and the bare stack taking turns.
+            print("Timing Kuji against the bare stack in-process (CPU µs, best of 5)", flush=True)
+            bench.versus = versus.measure(Path(tmp))
+            print("\n".join(versus.lines(bench.versus)), flush=True)
         if "draws" in ONLY:
             # In-process and before the server starts, so nothing else competes with it.
             print("Timing draws from 100 and 100,000 sheets (claims.hold())", flush=True)
@@ -170,6 +227,13 @@ def main() -> int:
         runs = runs if "claims" in ONLY else []
         boards = {**BOARDS, **dict.fromkeys(runs, CLAIM_SHEETS)}
         prepare.create_campaigns(bench.db, SECRET, boards)
+        pg_runs = []
+        if POSTGRES and "claims" in ONLY:
+            print("Creating the claim campaigns on PostgreSQL", flush=True)
+            pg_runs = [claim_board("PG", k, c) for k in ("claim", "pair") for c in CONNECTIONS]
+            prepare.create_campaigns(POSTGRES, SECRET, dict.fromkeys(pg_runs, CLAIM_SHEETS))
+        # The bare stack stays on SQLite; on PostgreSQL runs it is the SQLite FULL yardstick.
+        bare.lay_out(str(bench.bare_db), dict.fromkeys(runs + pg_runs, CLAIM_SHEETS))
         bench.version = prepare.claim_tiles(bench.db, SECRET, "poll", CHANGES)
         bench.version_100k = prepare.claim_tiles(bench.db, SECRET, PAGES[100_000], CHANGES)
         try:
@@ -191,6 +255,7 @@ def run_all(bench: Bench) -> None:
     if "claims" in ONLY:
         print(f"Making {TERMINALS:,} terminals (GET /c/terminals each)", flush=True)
         bench.terminals = prepare.make_terminals(port, "terminals", TERMINALS)
+        bench.bare_terminals = prepare.make_terminals(bench.bare_server.port, "any", TERMINALS)
     polls = {
         "poll, no change": bench.poll_path(0),
         f"poll after {CHANGES} changes": bench.poll_path(CHANGES),
@@ -220,6 +285,10 @@ def run_all(bench: Bench) -> None:
         bench.render[tiles] = r.p50
     for c in CONNECTIONS:
         bench.measure("healthz", c, baseline=False)
+        bench.against("healthz", c)
+        if "claims" in ONLY:  # the floor of a form post; it needs the terminals
+            dealt = prepare.deal(bench.bare_terminals[:4096], 2, bench.work / "bare")
+            bench.against("post", c, "post", "/", args=(dealt, "any"))
         for name, path in polls.items() if "polls" in ONLY else ():
             bench.measure(name, c, path=path, headers=(HX,))
         for tiles, slug in PAGES.items() if "pages" in ONLY else ():
@@ -228,8 +297,10 @@ def run_all(bench: Bench) -> None:
             bench.claims("claim", c)
             bench.claims("pair", c)
 
-    if "claims" in ONLY:
-        bench.start("NORMAL")
+    for sync in ("NORMAL", "PG") if "claims" in ONLY else ():
+        if sync == "PG" and not POSTGRES:
+            continue
+        bench.start(sync)
         for c in CONNECTIONS:
             bench.claims("claim", c)
             bench.claims("pair", c)

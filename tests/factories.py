@@ -5,7 +5,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from app.campaigns import create_campaign
-from app.lottery.conditions import Conditions, Prize
+from app.lottery.conditions import Conditions, ConditionsError, Prize, parse_conditions
+from app.lottery.settings import to_json
+from app.store import get_db
+from app.store.schema import settings_from_file
 
 START = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
@@ -112,7 +115,14 @@ class Terminal:
     def claim(self, no, **kw):
         return self.post("/claim", {"tile": str(no)}, **kw)
 
-    def confirm(self, **fields):
+    def reveal(self, path="/reveal"):
+        """Uncover the drawn result, as scratching, spinning or pressing Reveal does."""
+        return self.post(path)
+
+    def confirm(self, reveal=True, **fields):
+        """Confirm the held tile with Hanako's details; uncover it first unless told not to."""
+        if reveal:
+            self.reveal()
         data = {
             "name": "Hanako Yamada",
             "postal_code": "104-0061",
@@ -125,3 +135,21 @@ class Terminal:
 
     def cancel(self):
         return self.post("/cancel")
+
+
+def create_from_file(c: Conditions, text: str, now: datetime) -> int:
+    """Create a campaign from condition file `text` (inside an app context), as the CLI does.
+
+    A file today's rules refuse (a game since removed, say) is kept as migration m015 keeps
+    such a file of an older campaign: stored as it is, its settings read leniently; `c`
+    gives the columns.
+    """
+    try:
+        return create_campaign(parse_conditions(text), now, source=text)
+    except ConditionsError:
+        campaign_id = create_campaign(c, now, source=text)
+    get_db().execute(
+        "UPDATE campaigns SET settings = ? WHERE id = ?",
+        [to_json(settings_from_file(text, c.losing)), campaign_id],
+    )
+    return campaign_id

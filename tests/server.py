@@ -31,8 +31,8 @@ class Server:
     args: list
     proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 30) -> None:
-        """Start gunicorn and wait until /healthz answers."""
+    def start(self, timeout: float = 90) -> None:
+        """Start gunicorn and wait until /healthz answers (a loaded 2-core CI box takes ~30 s)."""
         self.proc = subprocess.Popen(
             self.args,
             cwd=ROOT,

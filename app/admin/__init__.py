@@ -40,4 +40,21 @@ def init_app(app):
     # Longer destination lists are exported by a background job, not inside a request.
     app.config.setdefault("EXPORT_INLINE_ROWS", 10_000)
     app.register_blueprint(bp)
+    _remember_cookies_in_admin_only(app)
     app.cli.add_command(cli.admin_cli)
+
+
+def _remember_cookies_in_admin_only(app) -> None:
+    """Run flask-login's remember-cookie hook on admin pages only.
+
+    Only the admin signs in and out (without "remember me"), but the hook read the session
+    on every request of the app, which then had to carry Vary: Cookie: a cost on every claim
+    and health check for nothing.
+    """
+    from app.extensions import login_manager
+
+    hook = login_manager._update_remember_cookie
+    everywhere = app.after_request_funcs[None]
+    if hook in everywhere:
+        everywhere.remove(hook)
+        app.after_request_funcs.setdefault("admin", []).append(hook)

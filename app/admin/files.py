@@ -1,18 +1,17 @@
 """Paper coupons and large exports, made by background jobs and kept as files to download.
 
 A print run of 100,000 coupons or an XLSX of 100,000 rows takes minutes or seconds that no
-web worker should spend inside a request. The job writes its files beside the database
-(JOB_FILES, by default <database folder>/files), named by job id, so they outlive a restart;
-the admin downloads them from the destination list, and every download is audited.
+web worker should spend inside a request. The job keeps its files in the database, by job
+id and part, so they outlive a restart and any app host serves any download; the admin
+downloads them from the destination list, and every download is audited.
 """
 
+import io
 import json
 import logging
-import os
 import time
-from pathlib import Path
 
-from flask import Flask, abort, current_app, request, send_file, url_for
+from flask import abort, current_app, request, send_file, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -40,26 +39,6 @@ FORMATS = {
 }
 # Coupons per PDF: about 5 s and 1.2 MB each, so a printer and a browser both cope.
 COUPON_BATCH = 1000
-
-
-def files_dir(app: Flask) -> Path:
-    """Return the folder of job files: JOB_FILES, or a folder beside the database."""
-    folder = app.config.get("JOB_FILES") or os.path.join(
-        os.path.dirname(os.path.abspath(app.config["DATABASE"])), "files"
-    )
-    return Path(folder)
-
-
-def _path(job_id: int, part: int, fmt: str) -> Path:
-    return files_dir(current_app) / f"job-{job_id:d}-{part:d}.{fmt}"
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all: a job cut off mid-way leaves no half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(path.suffix + ".part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
 
 
 def queue(kind: str, campaign, fmt: str) -> int:
@@ -109,10 +88,8 @@ def print_coupons(job, report) -> str:
                 for d in rows
             ]
             font = current_app.config["COUPON_FONT"]
-            _write(
-                _path(job.id, number, "pdf"),
-                coupons_pdf(campaign.title, campaign.goods, items, font),
-            )
+            pdf = coupons_pdf(campaign.title, campaign.goods, items, font)
+            job_store.save_file(db, job.id, number, pdf)
             first, last = items[0].tile_no, items[-1].tile_no
             files.append(
                 {"name": f"{campaign.slug}-coupons-{number}.pdf", "first": first, "last": last}
@@ -153,7 +130,7 @@ def export_destinations(job, report) -> str:
         data = to_csv(header, rows, bom=True).encode("utf-8")
     else:
         data = to_xlsx(header, rows, campaign.slug)
-    _write(_path(job.id, 1, fmt), data)
+    job_store.save_file(db, job.id, 1, data)
     report(total, total)
     seconds = time.perf_counter() - started
     log.info(
@@ -204,14 +181,14 @@ def download(job_id, part):
     if not 1 <= part <= len(files):
         abort(404, _("There is no such file."))
     fmt = result.get("format", "pdf")
-    path = _path(job.id, part, fmt)
-    if not path.is_file():
+    data = job_store.read_file(db, job.id, part)
+    if data is None:
         abort(410, _("This file is gone: make it again."))
     detail = f"job {job.id}, file {part}: {files[part - 1]['name']}"
     audit.record(db, actor(), f"downloaded {fmt}", now(), job.campaign_id, detail)
     log.info("job file downloaded", extra={"job": job.id, "part": part, "format": fmt})
     return send_file(
-        path,
+        io.BytesIO(data),
         mimetype=FORMATS[fmt],
         as_attachment=fmt != "pdf",
         download_name=files[part - 1]["name"],

@@ -1,18 +1,26 @@
 """Answer board polls that find nothing new before Flask sees them.
 
 Most polls find nothing. This WSGI layer answers those with an empty 204 after a few
-microseconds: no session, no routing, no template. Its own connection per thread sees,
-through PRAGMA data_version, whenever any other connection commits (this worker's views
-included), and only then reads the board's state again. Everything else goes to Flask.
+microseconds: no session, no routing, no template. On one host, its own connection per
+thread sees, through store.db.data_version (SQLite's PRAGMA data_version), whenever any
+other connection commits (this worker's views included), and only then reads the board's
+state again; on PostgreSQL, which has no such number, every poll reads the state (one
+indexed query). With REDIS_URL (several hosts), the board's state is kept in Redis beside
+a counter every host's writes bump after their commit (app/shared.py), so such a poll
+reaches no database. Everything else goes to Flask.
 """
 
+import logging
 import re
 import threading
 from urllib.parse import parse_qs
 
+from app import shared
 from app.lottery import period
-from app.store.db import stamp, thread_connection
-from app.store.polls import board_state, data_version
+from app.store.db import borrowed, data_version, stamp
+from app.store.polls import board_state, campaign_id
+
+log = logging.getLogger(__name__)
 
 POLL = re.compile(r"/c/([a-z0-9-]{1,64})/tiles")
 
@@ -52,12 +60,37 @@ class QuietPolls:
 
     def _state(self, slug: str):
         config = self.flask_app.config
-        db = thread_connection(config["DATABASE"], config["SQLITE_SYNCHRONOUS"], role="polls")
-        seen = data_version(db)
-        cache = getattr(self.local, "cache", None)
-        if cache is None or cache[0] != seen:
-            cache = self.local.cache = (seen, {})
-        states = cache[1]
-        if slug not in states:
-            states[slug] = board_state(db, slug)
-        return states[slug]
+        redis = shared.client(config.get("REDIS_URL"))
+        if redis is not None:
+            return self._shared_state(redis, slug)
+        with borrowed(config["DATABASE"], config["SQLITE_SYNCHRONOUS"], role="polls") as db:
+            seen = data_version(db)
+            cache = getattr(self.local, "cache", None)
+            if seen is None or cache is None or cache[0] != seen:
+                cache = self.local.cache = (seen, {})
+            states = cache[1]
+            if slug not in states:
+                states[slug] = board_state(db, slug)
+            return states[slug]
+
+    def _read(self, query, slug: str):
+        config = self.flask_app.config
+        with borrowed(config["DATABASE"], config["SQLITE_SYNCHRONOUS"], role="polls") as db:
+            return query(db, slug)
+
+    def _shared_state(self, redis, slug: str):
+        ids = getattr(self.local, "ids", None)
+        if ids is None:
+            ids = self.local.ids = {}
+        if slug not in ids:  # a slug never changes hands, so one look-up per thread
+            found = self._read(campaign_id, slug)
+            if found is None:
+                return None
+            if len(ids) > 1000:  # addresses people made up: forget them
+                ids.clear()
+            ids[slug] = found
+        try:
+            return shared.kept_state(redis, ids[slug], lambda: self._read(board_state, slug))
+        except Exception as exc:  # Redis away: Flask answers, from the database
+            log.warning("board state unshared", extra={"error": type(exc).__name__})
+            return None

@@ -23,12 +23,13 @@ from app.store import (
     claims,
     destinations,
     get_db,
+    reveals,
 )
 from app.store import board as board_store
 from app.views import go, now, render, to_main
 
 from . import addresses, bp, confirming, speed, terminal, tiles
-from .reveal import reveal_of
+from .revealing import COVERED, context
 
 log = logging.getLogger(__name__)
 TAKEN = _l("That tile was just taken — pick another.")
@@ -156,7 +157,7 @@ def claim(slug):
 
 @bp.get("/<slug>/entry")
 def entry_page(slug):
-    """Reveal what this terminal drew: the confirm form while held, else its outcome."""
+    """Show what this terminal drew: covered until uncovered, then its outcome."""
     return _entry_page(_campaign(slug))
 
 
@@ -166,8 +167,9 @@ def old_entry_url(slug):
     return redirect(url_for(".entry_page", slug=slug), 301)
 
 
-def _entry_page(campaign, status=200, errors=None, form=None, message=None):
-    """Render this terminal's entry page, or send it to the board when it drew nothing."""
+def _entry_page(campaign, status=200, errors=None, form=None, message=None, just=False):
+    """Render this terminal's entry page (the draw covered until uncovered, then the confirm
+    form while held, else its outcome), or send it to the board when it drew nothing."""
     slug = campaign.slug
     db = get_db()
     entry = None if campaign.strategy == "batch" or campaign.mode == "invite" else _drawn(campaign)
@@ -175,7 +177,6 @@ def _entry_page(campaign, status=200, errors=None, form=None, message=None):
         return go(url_for(".show", slug=slug))
     private_page()  # this person's coupon, and after confirming their address
     prize = campaigns.prizes(db, campaign.id).get(entry.prize_id)
-    shown = entry.state in ("held", "lost")
     return render(
         "board/entry.html",
         block="main",
@@ -187,7 +188,7 @@ def _entry_page(campaign, status=200, errors=None, form=None, message=None):
         form=form or {},
         refused=status == 403,
         message=message,
-        reveal=reveal_of(db, campaign, prize) if shown else None,
+        **context(db, campaign, entry.id, prize, just),
         destination=destinations.of_entry(db, entry.id) if entry.state == "confirmed" else None,
     )
 
@@ -203,6 +204,9 @@ def _entry_page(campaign, status=200, errors=None, form=None, message=None):
 def confirm(slug):
     """Record the respondent's destination for the tile they hold."""
     campaign, entry = _holder(slug)
+    if not reveals.revealed(get_db(), entry.id):
+        log.info("confirm refused: not revealed", extra={"campaign": slug, "entry": entry.id})
+        return _entry_page(campaign, status=409, message=COVERED)
     try:
         contact = clean_contact(request.form, current_app.config["EMAIL_TAG_DOMAINS"])
     except ContactError as exc:

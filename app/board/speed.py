@@ -19,10 +19,12 @@ from app.store import (
     campaigns,
     claims,
     get_db,
+    reveals,
 )
 from app.views import go, now, render, to_main
 
 from . import addresses, bp, terminal
+from .reveal import has_losing
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ def speed_page(campaign, message=None, status=200):
         phase=phase,
         message=message,
         before=gate.before_draw(get_db(), campaign, terminal.holder()) if phase == "open" else None,
+        losing=has_losing(get_db(), campaign),
     )
 
 
@@ -94,14 +97,18 @@ def _run_if_due(campaign):
     return campaign
 
 
-def batch_page(campaign, status=200, errors=None, form=None, message=None):
-    """Show the request form, this terminal's request, or its result."""
+def batch_page(campaign, status=200, errors=None, form=None, message=None, just=False):
+    """Show the request form, this terminal's request, or its result once uncovered."""
+    from .revealing import context
+
     db = get_db()
     found = terminal.drawn(campaign)
     mine = batch.request(db, campaign.id, found[0], found[1]) if found else None
     prize = None
     if mine and mine.prize_id:
         prize = campaigns.prizes(db, campaign.id).get(mine.prize_id)
+    drawn = reveals.request_entry(db, campaign.id, found[0], found[1]) if mine else None
+    shown = context(db, campaign, drawn[0], prize, just) if drawn else {}
     return render(
         "board/batch.html",
         block="main",
@@ -114,6 +121,7 @@ def batch_page(campaign, status=200, errors=None, form=None, message=None):
         errors=errors or {},
         form=form or {},
         message=message,
+        **shown,
     )
 
 

@@ -4,6 +4,9 @@ Only integers and the two escaped halves of the tile's label (the words read alo
 and after its number, in the reader's language) are interpolated, so the text is safe HTML.
 """
 
+import threading
+from collections import OrderedDict
+
 from markupsafe import Markup, escape
 
 # The label read aloud is "Tile 7" in English; other languages put words after the number.
@@ -49,8 +52,11 @@ def changes(changed: list[tuple[int, bool]], words: tuple[str, str] = ENGLISH) -
 
 
 # Each worker keeps the latest markup of each board page (per language, as the labels
-# differ): every view between two changes reuses it.
-_latest: dict[tuple, tuple[int, Markup, int]] = {}
+# differ): every view between two changes reuses it. Only the LATEST_PAGES last used are
+# kept (at most about 165 KB each), so campaigns that ended no longer hold memory.
+LATEST_PAGES = 64
+_latest: OrderedDict[tuple, tuple[int, Markup, int]] = OrderedDict()
+_lock = threading.Lock()
 
 
 def cached_board(
@@ -62,10 +68,17 @@ def cached_board(
     read() returns (version, free tile numbers in `span`, free tiles on the whole board) as
     one consistent state. `key` must name the language and the page.
     """
-    hit = _latest.get(key)
-    if hit and hit[0] == version:
-        return hit
+    with _lock:
+        hit = _latest.get(key)
+        if hit and hit[0] == version:
+            _latest.move_to_end(key)
+            return hit
     version, free_numbers, remaining = read()
     first, last = span
-    _latest[key] = entry = (version, board(last, free_numbers, words, first), remaining)
+    entry = (version, board(last, free_numbers, words, first), remaining)
+    with _lock:
+        _latest[key] = entry
+        _latest.move_to_end(key)
+        while len(_latest) > LATEST_PAGES:
+            _latest.popitem(last=False)
     return entry

@@ -76,7 +76,7 @@ def send_command(slug, url):
     if not base:
         _fail("PUBLIC_URL is not set: give the site's address with --url or FLASK_PUBLIC_URL")
     job_id = job_store.enqueue(db, sending.KIND, campaign.id, now(), payload=base)
-    job = job_store.claim_this(db, job_id, now(), jobs.lease(current_app))
+    job = job_store.claim_this(db, job_id, jobs.now(), jobs.lease(current_app))
     if job is None:
         _fail("the server is sending these invitations right now; see `invitations status`")
     jobs.run_one(current_app, job)

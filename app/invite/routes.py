@@ -6,7 +6,8 @@ from flask import abort, current_app, g, request, session, url_for
 from flask_babel import gettext as _
 
 from app.board import confirming
-from app.board.reveal import reveal_of
+from app.board.reveal import has_losing
+from app.board.revealing import COVERED, context
 from app.i18n import current_language
 from app.keys import candidates
 from app.limiting import counted
@@ -26,6 +27,7 @@ from app.store import (
     destinations,
     get_db,
     invitations,
+    reveals,
 )
 from app.views import go, now, render, to_main
 
@@ -34,7 +36,6 @@ from . import bp, merit
 log = logging.getLogger(__name__)
 SCOPE = "invite-login"
 PASSWORD_KEY = "candidate-passwords"  # noqa: S105  (the name of a derived key, not a key)
-SHOWN = ("held", "lost")  # states whose page reveals the draw
 
 
 def campaign_or_404(slug: str):
@@ -151,8 +152,9 @@ def _required(campaign):
 
 
 @bp.get("/<slug>/invited")
-def invited(slug, status=200, errors=None, form=None, message=None):
-    """Show the goods guide and the Draw button, or what this invitee drew."""
+def invited(slug, status=200, errors=None, form=None, message=None, just=False):
+    """Show the goods guide and the Draw button, or what this invitee drew (covered until
+    they uncover it)."""
     campaign = campaign_or_404(slug)
     found = invitee(campaign)
     if found is None:
@@ -178,8 +180,9 @@ def invited(slug, status=200, errors=None, form=None, message=None):
         entry=entry,
         prize=prize,
         odds=merit.odds_sentence(db, campaign),
+        losing=has_losing(db, campaign),
         before=before,
-        reveal=reveal_of(db, campaign, prize) if entry and entry.state in SHOWN else None,
+        **(context(db, campaign, entry.id, prize, just) if entry else {}),
         errors=errors or {},
         form=form or {},
         message=message,
@@ -230,6 +233,9 @@ def draw(slug):
 def confirm(slug):
     """Record where to send the coupon: the invitee may change the address."""
     campaign, found, db, entry = _drawn(slug)
+    if not reveals.revealed(db, entry.id):
+        log.info("invite confirm refused: not revealed", extra={"campaign": slug})
+        return invited(slug, status=409, message=COVERED)
     try:
         contact = clean_contact(request.form, current_app.config["EMAIL_TAG_DOMAINS"])
     except ContactError as exc:
@@ -255,6 +261,15 @@ def confirm(slug):
         return invited(slug, status=409)
     log.info("invite confirmed", extra={"campaign": slug, "entry": entry.id})
     return go(url_for(".invited", slug=slug))
+
+
+@bp.post("/<slug>/invited/reveal")
+def reveal(slug):
+    """Uncover this invitee's draw, then show its outcome (htmx: the page's main block)."""
+    campaign, _found, db, entry = _drawn(slug)
+    first = reveals.reveal(db, campaign.id, entry.id, now())
+    log.info("invite revealed", extra={"campaign": slug, "entry": entry.id, "first": first})
+    return invited(slug, just=first) if request.htmx else go(url_for(".invited", slug=slug))
 
 
 @bp.post("/<slug>/invited/cancel")

@@ -23,12 +23,14 @@ class EmailTaken(ValueError):
 def create(db: Database, email: str, password_hash: str, now: datetime, role: str = "admin") -> int:
     """Store a new administrator (or staff, who may only redeem); raise EmailTaken if used."""
     with immediate(db):
-        if db.execute("SELECT 1 FROM admins WHERE email = ?", [email]).fetchone():
-            raise EmailTaken(email)
-        return db.execute(
-            "INSERT INTO admins (email, password_hash, created_at, role) VALUES (?, ?, ?, ?)",
+        row = db.execute(
+            "INSERT INTO admins (email, password_hash, created_at, role) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (email) DO NOTHING RETURNING id",
             [email, password_hash, stamp(now), role],
-        ).lastrowid
+        ).fetchone()
+        if row is None:
+            raise EmailTaken(email)
+        return row[0]
 
 
 def by_email(db: Database, email: str) -> Admin | None:

@@ -47,7 +47,7 @@ def failures(db: Database, scope: str, key: str | None, address: str, since: dat
     """Count failures from `address` since `since`: of `key`, or of every key when None."""
     row = db.execute(
         "SELECT count(*) FROM attempts WHERE scope = :scope AND address = :address"
-        " AND (:key IS NULL OR key = :key) AND at >= :since",
+        " AND (CAST(:key AS TEXT) IS NULL OR key = :key) AND at >= :since",
         {"scope": scope, "key": key, "address": address, "since": stamp(since)},
     )
     return row.fetchone()[0]
@@ -59,7 +59,7 @@ def locked_until(
     """Return when `address` may try `key` (every key, when None) again, if locked now."""
     rows = db.execute(
         "SELECT at FROM attempts WHERE scope = :scope AND address = :address"
-        " AND (:key IS NULL OR key = :key) ORDER BY at DESC LIMIT :n",
+        " AND (CAST(:key AS TEXT) IS NULL OR key = :key) ORDER BY at DESC LIMIT :n",
         {"scope": scope, "key": key, "address": address, "n": limit.limit},
     ).fetchall()
     if len(rows) < limit.limit:

@@ -3,7 +3,6 @@
 The draw itself is claims.draw_many(), the instant draw's steps once per request.
 """
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +13,7 @@ from app.lottery.contact import Contact
 
 from . import claims, ecoupons, engine
 from .campaigns import Campaign, by_id
-from .db import immediate, stamp
+from .db import IntegrityError, changed, immediate, retried, stamp
 from .errors import Taken, refusal
 
 
@@ -30,6 +29,7 @@ class Request:
     prize_id: int | None
 
 
+@retried
 def register(
     db: Database,
     campaign: Campaign,
@@ -45,7 +45,8 @@ def register(
     AlreadyDrawn for a holder who asked before, Duplicate for an e-mail or phone number
     that asked before.
     """
-    with immediate(db):
+    # The campaign's row lock first: two requests for the last tile both counted one free.
+    with immediate(db, campaign=campaign.id):
         engine.open_for_draw(db, campaign.id, now)
         asked = db.execute(
             "SELECT count(*) FROM requests WHERE campaign_id = ?", [campaign.id]
@@ -56,7 +57,7 @@ def register(
             request_id = db.execute(
                 "INSERT INTO requests (campaign_id, holder, merit, name, address, phone, email,"
                 " email_key, phone_key, created_at, postal_code, language)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 [
                     campaign.id,
                     holder,
@@ -71,8 +72,8 @@ def register(
                     contact.postal_code,
                     language,
                 ],
-            ).lastrowid
-        except sqlite3.IntegrityError as exc:
+            ).fetchone()[0]
+        except IntegrityError as exc:  # raised out: PostgreSQL has ended the transaction
             raise refusal(exc) from None
     return request_id
 
@@ -105,13 +106,14 @@ def due(campaign: Campaign, requests: int, now: datetime) -> bool:
     return campaign.phase(now) == "ended" or requests >= campaign.tile_count
 
 
+@retried
 def run(db: Database, campaign: Campaign, now: datetime) -> int | None:
     """Draw every request in request order, in one transaction; return how many.
 
     Returns None when the draw had already run: it is recorded and never runs twice.
     Raises NotDue while the period is open and tiles remain to be asked for.
     """
-    with immediate(db):
+    with immediate(db, campaign=campaign.id):
         row = db.execute(
             "SELECT batch_drawn_at, published_at, ended_at, opens, closes"
             " FROM campaigns WHERE id = ?",
@@ -134,6 +136,7 @@ def run(db: Database, campaign: Campaign, now: datetime) -> int | None:
             " version = version + 1 WHERE id = ?",
             [stamp(now), stamp(now), campaign.id],
         )
+        changed(db, campaign.id)
     return len(pending)
 
 

@@ -2,15 +2,14 @@
 
 from sqlite_utils import Database
 
+from .db import snapshot as read_snapshot
+
 
 def snapshot(db: Database, campaign_id: int) -> tuple[int, list[int]]:
     """Return the board's version and its free tiles, read as one consistent state."""
-    db.execute("BEGIN")  # a read transaction: no other worker's commit falls in between
-    try:
+    with read_snapshot(db):  # no other worker's commit falls in between
         version = db.execute("SELECT version FROM campaigns WHERE id = ?", [campaign_id]).fetchone()
         return version[0], free_tiles(db, campaign_id)
-    finally:
-        db.execute("COMMIT")
 
 
 def page_snapshot(
@@ -18,14 +17,11 @@ def page_snapshot(
 ) -> tuple[int, list[int], int]:
     """Return the board's version, its free tiles from `first` to `last`, and how many tiles
     are free on the whole board, read as one consistent state."""
-    db.execute("BEGIN")
-    try:
+    with read_snapshot(db):
         version, free = db.execute(
             "SELECT version, free FROM campaigns WHERE id = ?", [campaign_id]
         ).fetchone()
         return version, free_tiles(db, campaign_id, first, last), free
-    finally:
-        db.execute("COMMIT")
 
 
 def free_tiles(
@@ -34,7 +30,7 @@ def free_tiles(
     """Return the numbers of the free tiles (from `first` to `last`), in order."""
     rows = db.execute(
         "SELECT no FROM tiles WHERE campaign_id = ? AND state = 'free'"
-        " AND no >= ? AND (? IS NULL OR no <= ?) ORDER BY no",
+        " AND no >= ? AND (CAST(? AS INTEGER) IS NULL OR no <= ?) ORDER BY no",
         [campaign_id, first, last, last],
     )
     return [r[0] for r in rows]
@@ -65,7 +61,7 @@ def changes_since(
         return [(no, bool(free)) for no, free in rows if first <= no <= high]
     rows = db.execute(
         "SELECT no, state = 'free' FROM tiles WHERE campaign_id = ? AND version > ?"
-        " AND no >= ? AND (? IS NULL OR no <= ?) ORDER BY no",
+        " AND no >= ? AND (CAST(? AS INTEGER) IS NULL OR no <= ?) ORDER BY no",
         [campaign_id, version, first, last, last],
     )
     return [(no, bool(free)) for no, free in rows]

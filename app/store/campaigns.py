@@ -91,13 +91,12 @@ def create(
     (editing.change, like every later change).
     """
     with immediate(db):
-        if db.execute("SELECT 1 FROM campaigns WHERE slug = ?", [c.slug]).fetchone():
-            raise SlugTaken(c.slug)
-        campaign_id = db.execute(
+        row = db.execute(
             "INSERT INTO campaigns (slug, title, goods, opens, closes, hold_minutes, losing,"
             " tile_count, mode, draw, tilt, timezone, conditions, settings, seed, commitment,"
             " created_at, published_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (slug) DO NOTHING RETURNING id",
             [
                 c.slug,
                 *condition_values(c),
@@ -108,7 +107,10 @@ def create(
                 stamp(now),
                 stamp(now) if publish else None,
             ],
-        ).lastrowid
+        ).fetchone()
+        if row is None:
+            raise SlugTaken(c.slug)
+        campaign_id = row[0]
         lay_tiles(db, campaign_id, c)
     return campaign_id
 
@@ -147,9 +149,9 @@ def lay_tiles(db: Database, campaign_id: int, c: Conditions, version: int = 0) -
     for i, p in enumerate(c.prizes):
         prize_id = db.execute(
             "INSERT INTO prizes (campaign_id, position, label, value, unit, count)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             [campaign_id, i, p.label, p.value, p.unit, p.count],
-        ).lastrowid
+        ).fetchone()[0]
         tiers.append((i + 1, prize_id, p.count))
     db.conn.executemany(
         "INSERT INTO tiers (campaign_id, number, prize_id, rank, count, free)"

@@ -5,7 +5,6 @@ functions; only the `holder` text, the campaign's strategy and the merit differ.
 """
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,7 +15,7 @@ from app.lottery.contact import Contact
 from . import accounting, ecoupons, engine
 from .accounting import Counted
 from .campaigns import Campaign
-from .db import immediate, stamp, unstamp
+from .db import IntegrityError, changed, immediate, retried, stamp, unstamp
 from .errors import NotHeld, Refused, Taken, refusal
 
 log = logging.getLogger(__name__)
@@ -33,6 +32,7 @@ class Entry:
     held_until: datetime | None
 
 
+@retried
 def hold(
     db: Database,
     campaign: Campaign,
@@ -53,7 +53,7 @@ def hold(
     # A hold never outlives the receipt period: the list is final when the campaign ends.
     until = stamp(min(now + timedelta(minutes=campaign.hold_minutes), campaign.closes))
     refused = None
-    with immediate(db, durable=False):
+    with immediate(db, durable=False, campaign=campaign.id):
         engine.return_holds(db, campaign.id, now, due_by=now)
         if counted is not None and not accounting.count_draw(db, campaign.id, counted, now):
             # The refusal's count (and audit) commits; nothing else was written.
@@ -113,6 +113,7 @@ def draw_many(db: Database, campaign: Campaign, draws: list[Draw], now: datetime
         "UPDATE campaigns SET version = version + 1 WHERE id = ? RETURNING version, seed, tilt",
         [campaign.id],
     ).fetchone()
+    changed(db, campaign.id)
     opened = engine.Opened(version, bytes.fromhex(seed), tilt)
     choose = engine.get_strategy("next")
     drawn = []
@@ -145,10 +146,10 @@ def _draw(
     try:
         entry_id = db.execute(
             "INSERT INTO entries (campaign_id, tile_no, holder, state, created_at, address)"
-            " VALUES (?, ?, ?, 'held', ?, ?)",
+            " VALUES (?, ?, ?, 'held', ?, ?) RETURNING id",
             [campaign_id, no, holder, stamp(now), address],
-        ).lastrowid
-    except sqlite3.IntegrityError as exc:
+        ).fetchone()[0]
+    except IntegrityError as exc:  # raised out: PostgreSQL has ended the transaction
         raise refusal(exc) from None
     s, tier, prize_id = engine.draw_tier(db, campaign_id, opened, merit)
     # The claim itself: one conditional UPDATE; no row back means someone was first,
@@ -166,6 +167,7 @@ def _draw(
     return entry_id, prize_id
 
 
+@retried
 def confirm(
     db: Database,
     campaign: Campaign,
@@ -180,7 +182,7 @@ def confirm(
     `language` is the one the person confirmed in: their coupon's e-mail is written in it.
     Raises NotHeld or Duplicate.
     """
-    with immediate(db):
+    with immediate(db, campaign=campaign.id):
         row = db.execute(
             "UPDATE tiles SET state = 'confirmed', held_until = NULL"
             " WHERE campaign_id = ? AND entry_id = ? AND state = 'held' AND held_until > ?"
@@ -198,15 +200,17 @@ def confirm(
     return Entry(entry_id, no, "confirmed", prize_id, None)
 
 
+@retried
 def cancel(db: Database, campaign: Campaign, entry_id: int, now: datetime) -> int:
     """Give a held tile back to the board and its coupon to the pool; raise NotHeld."""
-    with immediate(db, durable=False):
+    with immediate(db, durable=False, campaign=campaign.id):
         freed = engine.return_holds(db, campaign.id, now, entry_id=entry_id, state="cancelled")
         if not freed:
             raise NotHeld(_fate(db, campaign.id, entry_id))
     return freed[0]
 
 
+@retried
 def expire_due(db: Database, campaign: Campaign, now: datetime) -> bool:
     """Return lapsed holds to the board; cheap when there are none."""
     if not db.execute(
@@ -215,7 +219,7 @@ def expire_due(db: Database, campaign: Campaign, now: datetime) -> bool:
         [campaign.id, stamp(now)],
     ).fetchone():
         return False
-    with immediate(db, durable=False):
+    with immediate(db, durable=False, campaign=campaign.id):
         return bool(engine.return_holds(db, campaign.id, now, due_by=now))
 
 
@@ -228,7 +232,7 @@ def entry(
         "SELECT e.id, e.tile_no, e.state, CASE WHEN t.entry_id = e.id THEN t.prize_id END,"
         " t.held_until FROM entries e"
         " JOIN tiles t ON t.campaign_id = e.campaign_id AND t.no = e.tile_no"
-        " WHERE e.id = ? AND e.campaign_id = ? AND (? IS NULL OR e.holder = ?)",
+        " WHERE e.id = ? AND e.campaign_id = ? AND (CAST(? AS TEXT) IS NULL OR e.holder = ?)",
         [entry_id, campaign_id, holder, holder],
     ).fetchone()
     if row is None:
@@ -275,7 +279,7 @@ def _destine(
                 language,
             ],
         )
-    except sqlite3.IntegrityError as exc:
+    except IntegrityError as exc:
         raise refusal(exc) from None
 
 

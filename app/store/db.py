@@ -1,19 +1,40 @@
-"""One SQLite connection per worker thread, the single write path, and checkpoints aside."""
+"""The one place that knows the database engine: SQLite (a file) or PostgreSQL (a URL).
 
+SQLite: one connection per worker thread, the single write path (BEGIN IMMEDIATE), and
+checkpoints aside. PostgreSQL (DATABASE=postgresql://…): a connection from the process's
+pool for each app context, READ COMMITTED transactions that lock the campaign row first
+where a claim needs it, and serialization failures retried (store.pg does the talking).
+The rest of the store calls execute(), immediate() and the helpers here, whichever engine.
+"""
+
+import functools
 import logging
 import os
 import queue
+import random
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import current_app
+import psycopg
+from flask import current_app, g
 from sqlite_utils import Database
+
+from . import pg
 
 log = logging.getLogger(__name__)
 _local = threading.local()
+
+# What a refused INSERT or UPDATE raises, on either engine.
+IntegrityError = (sqlite3.IntegrityError, psycopg.errors.IntegrityError)
+# What "the database is unavailable" looks like, on either engine.
+DatabaseError = (sqlite3.Error, psycopg.Error)
+# PostgreSQL's "try again": 40001 (serialization failure) and 40P01 (deadlock detected).
+RETRIES = 5
+_RETRIED = (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected)
 
 # Copying the WAL back into the database file (a checkpoint) ends in an fsync. SQLite does it
 # inside the commit that crosses 1,000 pages, so one request in a hundred waits for the disk;
@@ -25,8 +46,21 @@ RESTART_PAGES = 2_000
 AUTOCHECKPOINT_PAGES = 10_000
 
 
-def connect(path: str, synchronous: str = "FULL") -> Database:
-    """Open a WAL-mode SQLite file with the pragmas every Kuji connection uses."""
+def is_postgres(database: str) -> bool:
+    """Tell whether the DATABASE setting names PostgreSQL (a URL) rather than a SQLite file."""
+    return database.startswith(("postgresql://", "postgres://"))
+
+
+def engine(db) -> str:
+    """Return "sqlite" or "postgresql" for a connection from connect() or get_db()."""
+    return getattr(db, "engine", "sqlite")
+
+
+def connect(path: str, synchronous: str = "FULL"):
+    """Open a database: a PostgreSQL URL (its own connection, outside the pool), else a
+    WAL-mode SQLite file with the pragmas every Kuji connection uses."""
+    if is_postgres(path):
+        return pg.PgDatabase(pg.open_connection(path), path)
     conn = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute(f"PRAGMA synchronous={_checked(synchronous)}")
@@ -40,10 +74,110 @@ def connect(path: str, synchronous: str = "FULL") -> Database:
     return db
 
 
-def get_db() -> Database:
-    """Return this thread's connection to the app's database, opening it once."""
+def get_db():
+    """Return the app's database: this thread's SQLite connection, opened once, or a
+    PostgreSQL connection from the pool, held until the app context ends."""
     config = current_app.config
-    return thread_connection(config["DATABASE"], config["SQLITE_SYNCHRONOUS"])
+    if not is_postgres(config["DATABASE"]):
+        return thread_connection(config["DATABASE"], config["SQLITE_SYNCHRONOUS"])
+    db = g.get("_kuji_db")
+    if db is None:
+        url = config["DATABASE"]
+        pooled = pg.pool(url, int(config.get("DATABASE_POOL_SIZE", 10)))
+        db = g._kuji_db = pg.PgDatabase(pooled.getconn(), url, pooled)
+    return db
+
+
+def _release(exc=None) -> None:
+    db = g.pop("_kuji_db", None)
+    if db is not None:
+        db.release()
+
+
+def init_app(app) -> None:
+    """Give an app context's PostgreSQL connection back to the pool when the context ends."""
+    app.teardown_appcontext(_release)
+
+
+def close(database: str) -> None:
+    """Close this process's pool for a PostgreSQL database (SQLite: nothing to do)."""
+    if is_postgres(database):
+        pg.close_pool(database)
+
+
+@contextmanager
+def borrowed(database: str, synchronous: str = "FULL", role: str = "app"):
+    """Lend a connection outside an app context: this thread's SQLite connection for `role`,
+    or a PostgreSQL connection from the pool for the length of the block."""
+    if not is_postgres(database):
+        yield thread_connection(database, synchronous, role)
+        return
+    with pg.pool(database).connection() as conn:
+        yield pg.PgDatabase(conn, database)
+
+
+def data_version(db) -> int | None:
+    """Return a number that changes whenever another connection commits, if the engine has
+    one (SQLite's data_version); None means "unknown: read again"."""
+    if engine(db) == "postgresql":
+        return None
+    return db.execute("PRAGMA data_version").fetchone()[0]
+
+
+@contextmanager
+def snapshot(db):
+    """Read a block of statements as one consistent state (a read transaction)."""
+    if engine(db) == "postgresql":
+        with db.snapshot():
+            yield db
+        return
+    db.execute("BEGIN")  # deferred: no other worker's commit falls in between
+    try:
+        yield db
+    finally:
+        db.execute("COMMIT")
+
+
+def stamp_param(db) -> str:
+    """Return the placeholder for a stamp where nothing gives it a type (a SELECT list):
+    PostgreSQL reads an untyped parameter there as text, which a timestamptz refuses."""
+    return "CAST(? AS timestamptz)" if engine(db) == "postgresql" else "?"
+
+
+def skip_locked(db) -> str:
+    """Return the clause that makes a `SELECT … LIMIT 1` picking work skip rows another
+    transaction has taken: FOR UPDATE SKIP LOCKED on PostgreSQL, nothing on SQLite (whose
+    single writer already takes turns)."""
+    return " FOR UPDATE SKIP LOCKED" if engine(db) == "postgresql" else ""
+
+
+def serialize(db, key: str) -> None:
+    """Inside a write transaction, wait for every other one that serializes on `key`.
+
+    For a check-then-insert that no constraint can express (one unfinished job of a kind):
+    a transaction-scoped advisory lock on PostgreSQL; on SQLite the write lock already is.
+    """
+    if engine(db) == "postgresql":
+        db.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", [key])
+
+
+def retried(func):
+    """Run a function whose transaction PostgreSQL may refuse with "try again" (a deadlock
+    or serialization failure) again, a bounded number of times; SQLite never refuses so."""
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        for attempt in range(RETRIES):
+            try:
+                return func(*args, **kwargs)
+            except _RETRIED as exc:
+                if attempt == RETRIES - 1:
+                    raise
+                log.info("retrying %s: %s", func.__name__, exc.sqlstate)
+                time.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311
+        raise AssertionError("unreachable")
+
+    return run
 
 
 def thread_connection(path: str, synchronous: str, role: str = "app") -> Database:
@@ -59,17 +193,54 @@ def thread_connection(path: str, synchronous: str, role: str = "app") -> Databas
     return db
 
 
+_AFTER_COMMIT: list = []
+
+
+def after_commit(func) -> None:
+    """Call func(campaign ids) after each commit that changed those campaigns' boards."""
+    _AFTER_COMMIT.append(func)
+
+
+def changed(db: Database, campaign_id: int) -> None:
+    """Note that this transaction changed a campaign's board (its version moved)."""
+    pending = getattr(db, "changed_campaigns", None)
+    if pending is None:  # a statement outside immediate(): committed already
+        _committed({campaign_id})
+    else:
+        pending.add(campaign_id)
+
+
+def _committed(campaign_ids: set[int]) -> None:
+    for func in _AFTER_COMMIT:
+        func(campaign_ids)
+
+
 @contextmanager
-def immediate(db: Database, durable: bool = True):
+def immediate(db, durable: bool = True, campaign: int | None = None):
     """Run a block as one write transaction that takes the write lock up front.
 
     durable=False lets the commit skip the disk sync: it still survives a killed process,
     but not a power cut. Only writes that promise nothing (holds, cancels) use it; the next
     durable commit syncs them too.
+
+    On SQLite the write lock is the whole database's. On PostgreSQL, `campaign` names the
+    campaign whose row is locked first (SELECT … FOR UPDATE): the claim path's writers of
+    one campaign then take turns as they do on SQLite, and always lock in the same order.
     """
+    if engine(db) == "postgresql":
+        db.changed_campaigns = changes = set()
+        try:
+            with db.transaction(durable, campaign):
+                yield db
+        finally:
+            db.changed_campaigns = None
+        if changes:
+            _committed(changes)
+        return
     relax = not durable and getattr(db, "synchronous", "FULL") in ("FULL", "EXTRA")
     if relax:
         db.conn.execute("PRAGMA synchronous=NORMAL")
+    db.changed_campaigns = changes = set()
     try:
         db.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -79,8 +250,11 @@ def immediate(db: Database, durable: bool = True):
             raise
         db.conn.execute("COMMIT")
     finally:
+        db.changed_campaigns = None
         if relax:
             db.conn.execute(f"PRAGMA synchronous={db.synchronous}")
+    if changes:
+        _committed(changes)
     if hasattr(db, "commits"):
         db.commits += 1
         if db.commits >= CHECKPOINT_EVERY:
@@ -156,6 +330,8 @@ def backup(source: str, dest: str) -> int:
     part = dest + ".part"
     if os.path.exists(part):
         os.remove(part)
+    if is_postgres(source):
+        raise ValueError("PostgreSQL is backed up with pg_dump")
     src = sqlite3.connect(source, timeout=30)
     try:
         out = sqlite3.connect(part)
@@ -171,6 +347,22 @@ def backup(source: str, dest: str) -> int:
         raise sqlite3.DatabaseError(f"the copy failed its check: {check}")
     os.replace(part, dest)
     return pages
+
+
+def database_now(db, clock) -> datetime:
+    """Return the time by the database's clock, which every app host's leases agree on.
+
+    An SQLite file lives on this machine, so its clock is the app's (`clock`, which tests
+    set); a database server answers with its own, whatever each host's clock says.
+    """
+    if isinstance(db, Database):
+        return clock()
+    # As text in stamp()'s form, whatever type adapters the connection has.
+    text = db.execute(
+        "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',"
+        ' \'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\')'
+    ).fetchone()[0]
+    return datetime.fromisoformat(text)
 
 
 def stamp(moment: datetime) -> str:

@@ -5,7 +5,6 @@ batch._assign), so a confirmed destination and its e-coupon exist together or no
 """
 
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,8 +14,7 @@ from app.lottery import ecoupons as rules
 from app.lottery.conditions import zone_info
 from app.lottery.settings import from_json
 
-from .constraints import violated
-from .db import immediate, stamp, unstamp
+from .db import immediate, serialize, stamp, unstamp
 
 MAIL_JOB = "send-ecoupons"
 # Kiosk draws have no address to post paper to: they always get an e-coupon.
@@ -119,33 +117,34 @@ def issue_all(db: Database, campaign_id: int, now: datetime) -> int:
 def _insert(db, campaign_id, destination_id, mail: bool, now, until) -> str:
     while True:  # a collision of 83-bit codes will not happen; if it did, draw again
         code = rules.new_coupon_code(_rng)
-        try:
-            db.execute(
-                "INSERT INTO ecoupons (code, campaign_id, destination_id, issued_at, expires_at,"
-                " mail) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    code,
-                    campaign_id,
-                    destination_id,
-                    stamp(now),
-                    stamp(until) if until else None,
-                    "queued" if mail else "none",
-                ],
-            )
+        # A taken code inserts nothing rather than failing, which on PostgreSQL would end
+        # the caller's whole transaction; any other conflict still raises.
+        if db.execute(
+            "INSERT INTO ecoupons (code, campaign_id, destination_id, issued_at, expires_at,"
+            " mail) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING RETURNING id",
+            [
+                code,
+                campaign_id,
+                destination_id,
+                stamp(now),
+                stamp(until) if until else None,
+                "queued" if mail else "none",
+            ],
+        ).fetchone():
             return code
-        except sqlite3.IntegrityError as exc:
-            if violated(exc) != "ecoupons_code_key":  # else the same code twice: draw another
-                raise
 
 
 def queue_mail(db: Database, campaign_id: int, now: datetime) -> None:
     """Queue the campaign's mailing job unless one is waiting already (caller's transaction)."""
-    db.execute(
-        "INSERT INTO jobs (kind, campaign_id, created_at) SELECT ?, ?, ?"
-        " WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = ? AND campaign_id = ?"
-        " AND state = 'queued')",
-        [MAIL_JOB, campaign_id, stamp(now), MAIL_JOB, campaign_id],
-    )
+    serialize(db, f"jobs:{MAIL_JOB}:{campaign_id}")  # as jobs.enqueue does for its kinds
+    if not db.execute(
+        "SELECT 1 FROM jobs WHERE kind = ? AND campaign_id = ? AND state = 'queued'",
+        [MAIL_JOB, campaign_id],
+    ).fetchone():
+        db.execute(
+            "INSERT INTO jobs (kind, campaign_id, created_at) VALUES (?, ?, ?)",
+            [MAIL_JOB, campaign_id, stamp(now)],
+        )
 
 
 def by_code(db: Database, code: str) -> Coupon | None:

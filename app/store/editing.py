@@ -9,6 +9,7 @@ from app.lottery.conditions import Conditions, ConditionsError, parse_conditions
 from app.lottery.settings import settings_of, to_json
 
 from .campaigns import CONDITION_COLUMNS, condition_values, lay_tiles
+from .db import changed as board_changed
 from .db import immediate, stamp
 from .engine import return_holds
 
@@ -67,6 +68,7 @@ def change(
     else:
         guard = "ended_at IS NULL"
     with immediate(db):
+        board_changed(db, campaign_id)
         if open_now or close_now:
             stored = _stored(db, campaign_id)
             if stored is not None:

@@ -15,7 +15,7 @@ from app.lottery.draw import EmptyPool, Tier, pick_tier
 from app.lottery.fairness import uniform_for_draw
 
 from . import accounting
-from .db import stamp
+from .db import changed, stamp
 from .errors import Closed, Taken
 
 # A strategy names the tile a draw occupies: (db, campaign id, tile asked for) -> tile no.
@@ -86,6 +86,7 @@ def open_for_draw(db: Database, campaign_id: int, now: datetime, draw: bool = Fa
         " RETURNING version, published_at, opens, closes, ended_at, seed, tilt, draws, events",
         [step, step, campaign_id],
     ).fetchone()
+    changed(db, campaign_id)
     version, published, opens, closes, ended, seed, tilt, draws, events = row
     found = period.phase(stamp(now), opens, closes, published=bool(published), ended=bool(ended))
     if found != period.OPEN:
@@ -189,12 +190,20 @@ def return_holds(
         "UPDATE campaigns SET version = version + 1 WHERE id = ? RETURNING version",
         [campaign_id],
     ).fetchone()[0]
+    changed(db, campaign_id)
+    freed = []
     for no, held_by, tier in rows:
-        db.execute(
+        # Free the tile only if it is still this hold: a confirm that committed since the
+        # read above keeps its tile (PostgreSQL re-checks the condition on the newest row).
+        if not db.execute(
             "UPDATE tiles SET state = 'free', entry_id = NULL, held_until = NULL,"
-            " prize_id = NULL, tier = NULL, version = ? WHERE campaign_id = ? AND no = ?",
-            [version, campaign_id, no],
-        )
+            " prize_id = NULL, tier = NULL, version = ?"
+            " WHERE campaign_id = ? AND no = ? AND state = 'held' AND entry_id = ?"
+            " RETURNING no",
+            [version, campaign_id, no, held_by],
+        ).fetchone():
+            continue
+        freed.append(no)
         db.execute(
             "UPDATE tiers SET free = free + 1 WHERE campaign_id = ? AND number = ?",
             [campaign_id, tier],
@@ -206,7 +215,7 @@ def return_holds(
         # A hold given back (cancelled or lapsed) lets its address draw again: a redraw.
         accounting.end_hold(db, held_by, now, redraw=True)
         log(db, campaign_id, "return", tier, no, held_by, now)
-    return [no for no, _, _ in rows]
+    return freed
 
 
 def end_if_done(db: Database, campaign_id: int, now: datetime) -> None:
@@ -223,3 +232,4 @@ def end_if_done(db: Database, campaign_id: int, now: datetime) -> None:
         " WHERE id = ? AND ended_at IS NULL",
         [stamp(now), campaign_id],
     )
+    changed(db, campaign_id)

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from .db import immediate, stamp, unstamp
+from .db import immediate, skip_locked, stamp, unstamp
 
 STATES = ("queued", "sending", "sent", "failed", "unknown")
 
@@ -53,7 +53,8 @@ def attach(
     new_login_id: Callable[[], str],
 ) -> int:
     """Invite candidates to a campaign (each once); return how many were newly invited."""
-    with immediate(db):
+    # The campaign's row lock: two imports at once read the same taken IDs otherwise.
+    with immediate(db, campaign=campaign_id):
         taken = {
             r[0]
             for r in db.execute(
@@ -77,7 +78,7 @@ def attach(
             rows.append((campaign_id, candidate_id, login_id, stamp(now)))
         db.conn.executemany(
             "INSERT INTO invitations (campaign_id, candidate_id, login_id, created_at)"
-            " VALUES (?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?) ON CONFLICT (campaign_id, candidate_id) DO NOTHING",
             rows,
         )
     return len(rows)
@@ -87,9 +88,9 @@ def claim_next(db: Database, campaign_id: int) -> Invitation | None:
     """Take the next queued invitation and mark it 'sending'; None when none is left."""
     with immediate(db):
         row = db.execute(
-            "UPDATE invitations SET status = 'sending', attempts = attempts + 1"
+            "UPDATE invitations SET status = 'sending', attempts = attempts + 1"  # noqa: S608
             " WHERE id = (SELECT id FROM invitations WHERE campaign_id = ? AND status = 'queued'"
-            " ORDER BY id LIMIT 1) RETURNING id",
+            f" ORDER BY id LIMIT 1{skip_locked(db)}) AND status = 'queued' RETURNING id",
             [campaign_id],
         ).fetchone()
     return by_id(db, row[0]) if row else None

@@ -34,8 +34,10 @@ def _search(query: str) -> tuple[str, list]:
     if not query:
         return "", []
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    # Case-insensitive on both engines (SQLite's LIKE is, PostgreSQL's is not).
     return (
-        " AND (d.name LIKE ? ESCAPE '\\' OR d.email LIKE ? ESCAPE '\\')",
+        " AND (lower(d.name) LIKE lower(?) ESCAPE '\\'"
+        " OR lower(d.email) LIKE lower(?) ESCAPE '\\')",
         [pattern, pattern],
     )
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from .db import immediate, stamp
+from .db import immediate, serialize, skip_locked, stamp
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ def enqueue(
     senders of one campaign must never run at once. Other kinds (imports) always queue."""
     with immediate(db):
         where, params = _of(kind, campaign_id)
+        if unique:
+            serialize(db, f"jobs:{kind}:{campaign_id}")
         row = (
             unique
             and db.execute(
@@ -51,20 +53,23 @@ def enqueue(
         if row:
             return row[0]
         return db.execute(
-            "INSERT INTO jobs (kind, campaign_id, payload, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO jobs (kind, campaign_id, payload, created_at) VALUES (?, ?, ?, ?)"
+            " RETURNING id",
             [kind, campaign_id, payload, stamp(now)],
-        ).lastrowid
+        ).fetchone()[0]
 
 
 def claim(db: Database, now: datetime, lease: timedelta) -> Job | None:
     """Take the oldest job that is queued, or running with a lapsed lease."""
+    # Two hosts looking at once: each skips the job the other is taking.
+    takeable = "(state = 'queued' OR (state = 'running' AND lease_until < ?))"
     with immediate(db):
         sql = (
             "UPDATE jobs SET state = 'running', lease_until = ? WHERE id = (SELECT id FROM jobs"  # noqa: S608
-            " WHERE state = 'queued' OR (state = 'running' AND lease_until < ?)"
-            f" ORDER BY id LIMIT 1) RETURNING {_COLUMNS}"
+            f" WHERE {takeable} ORDER BY id LIMIT 1{skip_locked(db)})"
+            f" AND {takeable} RETURNING {_COLUMNS}"
         )
-        row = db.execute(sql, [stamp(now + lease), stamp(now)]).fetchone()
+        row = db.execute(sql, [stamp(now + lease), stamp(now), stamp(now)]).fetchone()
     return Job(*row) if row else None
 
 
@@ -120,3 +125,21 @@ def _of(kind: str, campaign_id: int | None) -> tuple[str, list]:
     if campaign_id is None:
         return "kind = ? AND campaign_id IS NULL", [kind]
     return "kind = ? AND campaign_id = ?", [kind, campaign_id]
+
+
+def save_file(db: Database, job_id: int, part: int, data: bytes) -> None:
+    """Keep a file a job made (a job run again replaces it)."""
+    with immediate(db):
+        db.execute(
+            "INSERT INTO job_files (job_id, part, data) VALUES (?, ?, ?)"
+            " ON CONFLICT (job_id, part) DO UPDATE SET data = excluded.data",
+            [job_id, part, data],
+        )
+
+
+def read_file(db: Database, job_id: int, part: int) -> bytes | None:
+    """Return a file a job made, or None."""
+    row = db.execute(
+        "SELECT data FROM job_files WHERE job_id = ? AND part = ?", [job_id, part]
+    ).fetchone()
+    return bytes(row[0]) if row else None

@@ -1,7 +1,6 @@
 """Shop kiosks (tablets bound by a one-time link) and their single-use draw tickets."""
 
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,7 +9,6 @@ from sqlite_utils import Database
 from app.lottery import ecoupons as rules
 from app.lottery.codes import same_digest, secret_digest
 
-from .constraints import violated
 from .db import immediate, stamp, unstamp
 
 SETUP_VALID = timedelta(days=2)
@@ -64,9 +62,9 @@ def register(
     with immediate(db):
         kiosk_id = db.execute(
             "INSERT INTO kiosks (campaign_id, name, store, setup_until, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?) RETURNING id",
             [campaign_id, name, store, stamp(now + SETUP_VALID), stamp(now)],
-        ).lastrowid
+        ).fetchone()[0]
         db.execute(
             "UPDATE kiosks SET setup_digest = ? WHERE id = ?",
             [secret_digest(key, kiosk_id, token), kiosk_id],
@@ -123,24 +121,23 @@ def revoke(db: Database, kiosk_id: int, now: datetime) -> bool:
 
 def make_tickets(db: Database, campaign_id: int, count: int, now: datetime) -> int:
     """Create a batch of `count` single-use draw tickets; return the batch number."""
-    with immediate(db):
+    # The campaign's row lock first: two batches made at once would both read one max.
+    with immediate(db, campaign=campaign_id):
         batch = db.execute(
             "SELECT coalesce(max(batch), 0) + 1 FROM kiosk_tickets WHERE campaign_id = ?",
             [campaign_id],
         ).fetchone()[0]
         made = 0
         while made < count:
-            try:
+            # The same code twice inserts nothing (no error, which would end the
+            # transaction on PostgreSQL): draw another.
+            made += bool(
                 db.execute(
                     "INSERT INTO kiosk_tickets (campaign_id, batch, code, created_at)"
-                    " VALUES (?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (code) DO NOTHING RETURNING id",
                     [campaign_id, batch, rules.new_ticket_code(_rng), stamp(now)],
-                )
-                made += 1
-            except sqlite3.IntegrityError as exc:
-                if violated(exc) != "kiosk_tickets_code_key":
-                    raise
-                continue  # the same code twice: draw another
+                ).fetchone()
+            )
     return batch
 
 

@@ -13,9 +13,10 @@ def add(db: Database, recipient: str, subject: str, body: str, now: datetime) ->
     """Keep one message; return its id."""
     with immediate(db):
         return db.execute(
-            "INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)"
+            " RETURNING id",
             [recipient, subject, body, stamp(now)],
-        ).lastrowid
+        ).fetchone()[0]
 
 
 def page(db: Database, before: int | None = None, size: int = 50) -> list[dict]:

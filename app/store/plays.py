@@ -1,14 +1,13 @@
 """Mini-game plays: one per holder per campaign, their moves, and the monitor's figures."""
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlite_utils import Database
 
 from .constraints import violated
-from .db import immediate, stamp, unstamp
+from .db import IntegrityError, immediate, stamp, stamp_param, unstamp
 
 MAX_MOVES = 100  # no game needs more; a runaway client cannot grow a play without end
 BAND = 100  # score bands of 100 points: 0-99, 100-199, … 900-1000
@@ -60,7 +59,7 @@ def start(db: Database, campaign_id: int, holder: str, game: str, challenge: dic
                 " VALUES (?, ?, ?, ?, ?)",
                 [campaign_id, holder, game, json.dumps(challenge), stamp(now)],
             )
-        except sqlite3.IntegrityError as exc:
+        except IntegrityError as exc:  # raised out: PostgreSQL has ended the transaction
             if violated(exc) != "plays_campaign_id_holder_key":
                 raise
             raise AlreadyPlayed from None
@@ -78,11 +77,12 @@ def record(db: Database, play_id: int, seq: int, kind: str, data: dict, now: dat
     with immediate(db, durable=False):
         try:
             added = db.execute(
-                "INSERT INTO play_moves (play_id, seq, kind, data, at)"
-                " SELECT id, ?, ?, ?, ? FROM plays WHERE id = ? AND finished_at IS NULL",
+                "INSERT INTO play_moves (play_id, seq, kind, data, at)"  # noqa: S608
+                f" SELECT id, ?, ?, ?, {stamp_param(db)} FROM plays"
+                " WHERE id = ? AND finished_at IS NULL",
                 [seq, kind, json.dumps(data), stamp(now), play_id],
             ).rowcount
-        except sqlite3.IntegrityError as exc:
+        except IntegrityError as exc:
             if violated(exc) != "play_moves_pkey":
                 raise
             raise MoveRefused from None
@@ -153,7 +153,8 @@ def scores(db: Database, campaign_id: int) -> dict:
     """Return the score distribution: ten bands of 100 points, and the unfinished plays."""
     counts = dict(
         db.execute(
-            "SELECT min(score, 999) / ? AS band, count(*) FROM plays"
+            "SELECT CASE WHEN score > 999 THEN 999 ELSE score END / ? AS band, count(*)"
+            " FROM plays"
             " WHERE campaign_id = ? AND score IS NOT NULL GROUP BY band",
             [BAND, campaign_id],
         ).fetchall()
@@ -177,7 +178,8 @@ def value_by_band(db: Database, campaign_id: int) -> list[Band]:
     yen, points) are averaged as numbers: a campaign normally uses one unit.
     """
     rows = db.execute(
-        "SELECT min(p.score, 999) / ? AS band, count(DISTINCT p.id), count(DISTINCT d.entry_id),"
+        "SELECT CASE WHEN p.score > 999 THEN 999 ELSE p.score END / ? AS band,"
+        " count(DISTINCT p.id), count(DISTINCT d.entry_id),"
         " avg(CASE WHEN d.entry_id IS NOT NULL THEN coalesce(pr.value, 0) END)"
         " FROM plays p"
         " LEFT JOIN entries e ON e.campaign_id = p.campaign_id AND e.holder = p.holder"
@@ -192,6 +194,7 @@ def value_by_band(db: Database, campaign_id: int) -> list[Band]:
     result = []
     for b in range(BANDS):
         plays, drawn, mean = found.get(b, (0, 0, None))
+        mean = None if mean is None else float(mean)  # PostgreSQL's avg() is a Decimal
         result.append(Band(*_edges(b), plays=plays, drawn=drawn, mean_value=mean))
     return result
 

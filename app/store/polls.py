@@ -15,11 +15,6 @@ class BoardState:
     published: bool
 
 
-def data_version(db: Database) -> int:
-    """Return a number that changes whenever another connection commits."""
-    return db.execute("PRAGMA data_version").fetchone()[0]
-
-
 def board_state(db: Database, slug: str) -> BoardState | None:
     """Return what decides whether a poll of this board can be answered 'nothing new'."""
     row = db.execute(
@@ -31,3 +26,9 @@ def board_state(db: Database, slug: str) -> BoardState | None:
         [slug],
     ).fetchone()
     return BoardState(*row) if row else None
+
+
+def campaign_id(db: Database, slug: str) -> int | None:
+    """Return the id of the campaign at `slug`."""
+    row = db.execute("SELECT id FROM campaigns WHERE slug = ?", [slug]).fetchone()
+    return row[0] if row else None

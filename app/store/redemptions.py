@@ -112,7 +112,8 @@ def recent(db: Database, campaign_id: int, limit: int = 100) -> list[Attempt]:
 def count(db: Database, outcome: str | None = None) -> int:
     """Count recorded attempts (of one outcome)."""
     return db.execute(
-        "SELECT count(*) FROM redemptions WHERE ? IS NULL OR outcome = ?", [outcome, outcome]
+        "SELECT count(*) FROM redemptions WHERE CAST(? AS TEXT) IS NULL OR outcome = ?",
+        [outcome, outcome],
     ).fetchone()[0]
 
 

@@ -1,7 +1,14 @@
-"""Schema as named migrations: applied once, never edited after release."""
+"""Schema as named migrations: applied once, never edited after release.
+
+One list of names for both engines: SQLite runs the functions below (sqlite-utils'
+Migrations); PostgreSQL runs the file of the same name in migrations/postgres/, or, for a
+migration marked @both_engines (plain SQL both run, data rewritten in Python), the same
+function. A test checks that the two lists name the same migrations, in the same order.
+"""
 
 import tomllib
 from datetime import datetime
+from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
@@ -11,9 +18,10 @@ from app.lottery.ecoupons import ISSUES
 from app.lottery.fairness import commitment, new_seed
 from app.lottery.settings import Settings, settings_of, to_json
 
-from .db import immediate
+from .db import engine, immediate
 
 migrations = Migrations("kuji")
+POSTGRES = Path(__file__).parent / "migrations" / "postgres"
 
 
 @migrations()
@@ -277,8 +285,66 @@ def _run(db: Database, script: str) -> None:
 
 def migrate(db: Database) -> None:
     """Apply pending migrations; safe when several workers start at once."""
+    if engine(db) == "postgresql":
+        _migrate_postgres(db)
+        return
     with immediate(db):
         migrations.apply(db)
+
+
+def names() -> list[str]:
+    """Return the SQLite migrations' names, in order."""
+    return [m.name for m in migrations._migrations]
+
+
+def both_engines(func):
+    """Mark a migration whose function PostgreSQL runs too (it has no file of its own)."""
+    BOTH_ENGINES.add(func.__name__)
+    return func
+
+
+BOTH_ENGINES: set[str] = set()
+
+
+def postgres_names() -> list[str]:
+    """Return the PostgreSQL migrations' names, in order: the files, and the shared functions
+    in their place in the list."""
+    files = {p.stem for p in POSTGRES.glob("*.sql")}
+    shared = [n for n in names() if n in BOTH_ENGINES]
+    return sorted(files | set(shared), key=lambda n: (n not in names(), _position(n)))
+
+
+def _position(name: str) -> int | str:
+    return names().index(name) if name in names() else name
+
+
+def applied(db) -> list[str]:
+    """Return the names of the migrations applied to a database, in the order applied."""
+    if engine(db) == "postgresql":
+        return [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY seq")]
+    return [m.name for m in migrations.applied(db)]
+
+
+def _migrate_postgres(db) -> None:
+    with immediate(db):
+        # Workers that start together take turns; the first applies, the others find it done.
+        db.execute("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK])
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations (seq bigint GENERATED ALWAYS AS IDENTITY,"
+            " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        done = {r[0] for r in db.execute("SELECT name FROM _migrations")}
+        functions = {m.name: m.fn for m in migrations._migrations}
+        for name in postgres_names():
+            if name not in done:
+                if name in BOTH_ENGINES:
+                    functions[name](db)
+                else:
+                    db.execute((POSTGRES / f"{name}.sql").read_text())
+                db.execute("INSERT INTO _migrations (name) VALUES (?)", [name])
+
+
+MIGRATION_LOCK = 0x4B756A69  # "Kuji": the advisory lock migrations take on PostgreSQL
 
 
 @migrations()
@@ -552,6 +618,7 @@ def m014_tiles(db: Database) -> None:
 
 
 @migrations()
+@both_engines  # plain SQL, and the settings are computed in Python: the same on PostgreSQL
 def m015_campaign_settings(db: Database) -> None:
     # A campaign is one object, loaded once: what requests need of its condition file
     # (reveal, merit, game, e-coupon terms) is kept as JSON beside its row, written by the
@@ -562,11 +629,12 @@ def m015_campaign_settings(db: Database) -> None:
     ).fetchall():
         db.execute(
             "UPDATE campaigns SET settings = ? WHERE id = ?",
-            [to_json(_settings_from_file(source, losing)), campaign_id],
+            [to_json(settings_from_file(source, losing)), campaign_id],
         )
 
 
-def _settings_from_file(source: str, losing: int) -> Settings:
+def settings_from_file(source: str, losing: int) -> Settings:
+    """Return a stored file's settings; a file today's rules refuse is read leniently."""
     try:
         return settings_of(parse_conditions(source))
     except ConditionsError:
@@ -596,7 +664,27 @@ def _settings_from_file(source: str, losing: int) -> Settings:
 
 
 @migrations()
-def m016_address_draws(db: Database) -> None:
+@both_engines  # plain SQL: the same on PostgreSQL
+def m016_entry_revealed(db: Database) -> None:
+    # The moment the person uncovered their draw (scratched, spun or pressed Reveal): the
+    # outcome and the confirm form reach the page only after it, and a confirm before it is
+    # refused. Draws made before this migration had their outcome on the page already.
+    db.execute("ALTER TABLE entries ADD COLUMN revealed_at TEXT")
+    db.execute("UPDATE entries SET revealed_at = created_at")
+
+
+@migrations()
+def m017_job_files(db: Database) -> None:
+    # The files a job made (coupon PDFs, exports), kept in the database rather than on the
+    # disk of whichever host ran the job, so any host serves any download.
+    db.execute(
+        "CREATE TABLE job_files (job_id INTEGER NOT NULL REFERENCES jobs(id),"
+        " part INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (job_id, part))"
+    )
+
+
+@migrations()
+def m018_address_draws(db: Database) -> None:
     # Draws counted per client address (IPv4, or IPv6 /64) and campaign, so a redraw loop
     # or a hoarder is refused whichever worker serves it; rate limits counted here too.
     _run(
@@ -625,7 +713,8 @@ def m016_address_draws(db: Database) -> None:
 
 
 @migrations()
-def m017_person_keys(db: Database) -> None:
+@both_engines  # plain SQL, and the keys are computed in Python: the same on PostgreSQL
+def m019_person_keys(db: Database) -> None:
     # One person, one coupon however written: e-mail keys now drop Gmail's dots and "+tags"
     # (googlemail.com is gmail.com), phone keys are E.164. The written values stay as they
     # were; the keys are recomputed. Rows that now share a key (one person already had two
@@ -656,7 +745,7 @@ def m017_person_keys(db: Database) -> None:
 
 
 @migrations()
-def m018_session_generations(db: Database) -> None:
+def m020_session_generations(db: Database) -> None:
     # A session names its account's generation; raising it ends every copy of the cookie
     # (sign-out, a new password, "sign out everywhere"). An invitee's session names the
     # generation of the password it used: a resend ends it.
@@ -666,7 +755,7 @@ def m018_session_generations(db: Database) -> None:
 
 
 @migrations()
-def m019_known_addresses(db: Database) -> None:
+def m021_known_addresses(db: Database) -> None:
     # Failures of one account from every address are counted (an account-wide limit), and
     # the addresses that signed in to an account are remembered: they are still admitted
     # while strangers' guesses keep the account locked.
@@ -686,7 +775,7 @@ def m019_known_addresses(db: Database) -> None:
 
 
 @migrations()
-def m020_binding_commitments(db: Database) -> None:
+def m022_binding_commitments(db: Database) -> None:
     # New campaigns commit to the seed and the tier counts together (kuji-draw-v2), so the
     # counts stay secret until the end. Campaigns made before keep the commitment they
     # published, SHA-256 of the seed alone (kuji-draw-v1).

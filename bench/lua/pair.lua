@@ -1,14 +1,17 @@
 -- Claim then confirm, per terminal: run with one connection per thread (-t N -c N), so the
 -- answer that arrives is always the answer to this thread's last request.
 -- One unit = a claim answered 303 followed by a confirm answered 303.
--- args: terminals file prefix, slug, first tile, last tile, thread count
+-- Kuji confirms only a draw that was uncovered: with args[6] = "1" a POST /reveal goes
+-- between the claim and the confirm (the bare stack has no reveal).
+-- args: terminals file prefix, slug, first tile, last tile, thread count, reveal (1 or 0)
 
 function init(args)
   local nthreads = tonumber(args[5])
   terms = load_terminals(args[1], id)
   slug = args[2]
   tile, last, step = tonumber(args[3]) + id, tonumber(args[4]), nthreads
-  turn, sent, held = 0, nil, nil
+  turn, sent, held, uncovered = 0, nil, nil, false
+  reveals = args[6] == "1"
   form = { ["Content-Type"] = "application/x-www-form-urlencoded" }
 end
 
@@ -37,11 +40,21 @@ local function confirm()
     .. "&email=t" .. n .. "%40example.jp"
   sent = "confirm"
   form["Cookie"] = "session=" .. t.cookie .. "; " .. held
-  held = nil
+  held, uncovered = nil, false
   return wrk.format("POST", "/c/" .. slug .. "/confirm", form, body)
 end
 
+local function reveal()
+  local t = terms[turn]
+  sent, uncovered = "reveal", true
+  form["Cookie"] = "session=" .. t.cookie .. "; " .. held
+  return wrk.format("POST", "/c/" .. slug .. "/reveal", form, "csrf_token=" .. t.token)
+end
+
 function request()
+  if held and reveals and not uncovered then
+    return reveal()
+  end
   if held then
     return confirm()
   end
@@ -53,11 +66,12 @@ function response(status, headers, body)
     return
   end
   count(sent .. " " .. status)
-  if status ~= 303 then
+  if status ~= 303 or sent == "reveal" then
     return
   end
   if sent == "claim" then
-    held = (headers["Set-Cookie"] or ""):match("(kuji_[^=]+=[^;]+)")
+    -- HTTP header names are case-insensitive: gunicorn writes Set-Cookie, granian set-cookie.
+    held = (headers["Set-Cookie"] or headers["set-cookie"] or ""):match("(kuji_[^=]+=[^;]+)")
   else
     units = units + 1
   end

@@ -111,9 +111,9 @@ def seed_destinations(app, slug: str, rows: list[dict] | int):
             for no, r in enumerate(rows, start=1):
                 entry = db.execute(
                     "INSERT INTO entries (campaign_id, tile_no, holder, state, created_at,"
-                    " ended_at) VALUES (?, ?, ?, 'confirmed', ?, ?)",
+                    " ended_at) VALUES (?, ?, ?, 'confirmed', ?, ?) RETURNING id",
                     [campaign.id, no, f"board:{no}", stamp(START), stamp(START)],
-                ).lastrowid
+                ).fetchone()[0]  # RETURNING: PostgreSQL has no lastrowid
                 # The first tier with a free sheet: coupons are bound when drawn.
                 tier, prize_id = db.execute(
                     "UPDATE tiers SET free = free - 1 WHERE campaign_id = ? AND number ="

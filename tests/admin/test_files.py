@@ -12,7 +12,7 @@ from app.store import audit, get_db
 from app.store import jobs as job_store
 from tests.factories import make_campaign
 
-from .helpers import seed_destinations
+from .helpers import Admin, seed_destinations
 
 LINK = re.compile(r'href="(/admin/jobs/(\d+)/files/1)"')
 
@@ -32,8 +32,10 @@ def test_a_large_export_runs_as_a_job_and_is_downloaded(app, admin, tmp_path):
     with app.app_context():
         job = job_store.get(get_db(), int(job_id))
     assert (job.state, job.done, job.total) == ("done", 5, 5)
-    stored = tmp_path / "files" / f"job-{job_id}-1.xlsx"
-    assert stored.is_file()  # beside the database, never in the working tree
+    with app.app_context():
+        stored = job_store.read_file(get_db(), int(job_id), 1)
+    assert stored[:2] == b"PK"  # in the database: any host serves it
+    assert not (tmp_path / "files").exists()
     response = admin.get(link)
     assert (
         response.status_code == 200
@@ -78,3 +80,29 @@ def test_bad_export_requests_are_refused(app, admin):
     make_campaign(app)
     assert admin.post("/admin/campaigns/spring/exports", {"format": "pdf"}).status_code == 400
     assert admin.get("/admin/jobs/99/files/1").status_code == 404
+
+
+def test_a_file_made_on_one_host_is_downloaded_from_another(app, admin):
+    """Two hosts share the database, not a disk: the second serves what the first made."""
+    from app import create_app
+
+    make_campaign(app)
+    seed_destinations(app, "spring", 4)
+    admin.post("/admin/campaigns/spring/exports", {"format": "csv"})
+    assert run_pending(app) == 1
+    link, _ = LINK.search(admin.get("/admin/campaigns/spring/destinations").get_data(True)).groups()
+    other = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": app.config["DATABASE"],
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "CLOCK": app.config["CLOCK"],
+        }
+    )
+    elsewhere = Admin(other.test_client())
+    elsewhere.client.set_cookie(
+        "session", admin.client.get_cookie("session").value
+    )  # the same signed session: the hosts share SECRET_KEY
+    response = elsewhere.get(link)
+    assert response.status_code == 200 and response.data == admin.get(link).data
+    assert response.data.decode("utf-8-sig").startswith("issue_no,")

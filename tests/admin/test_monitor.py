@@ -42,6 +42,7 @@ def test_a_claim_lowers_its_values_count_and_confirm_and_cancel_show(app, admin)
     make_campaign(app, prizes=MIXED)
     t = Terminal(app.test_client())
     t.claim(4)
+    t.reveal()
     label = re.search(r"<strong>([^<]+)</strong>", t.get("/entry").get_data(True)).group(1)
     html = admin.get("/admin/campaigns/spring").get_data(True)
     expected = {"25 % off": 7, "20 % off": 7, "10 % off": 6}

@@ -39,6 +39,9 @@ def test_claiming_a_tile_reveals_it_and_removes_it_from_other_boards(terminal, n
     response = terminal.claim(7)
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/c/spring/entry")
+    covered = terminal.get("/entry").get_data(as_text=True).split("</header>")[1]
+    assert "Tile 7" in covered and "% off" not in covered and 'name="email"' not in covered
+    assert terminal.reveal().status_code == 303
     entry = terminal.get("/entry").get_data(as_text=True)
     assert re.search(r"Tile 7: <strong>\d+ % off</strong>", entry)
     assert 'name="email"' in entry and "Confirm" in entry and "Cancel" in entry
@@ -101,6 +104,19 @@ def test_a_losing_draw_says_so_and_uses_up_the_draw(app):
     terminals = [Terminal(app.test_client(), "lose") for _ in (1, 2)]
     for no, t in enumerate(terminals, 1):
         t.claim(no)
+    # Covered, a win and a loss are the same page but for the tile's number and the token.
+    covered = [
+        re.sub(
+            r'value="[^"]+"|"X-CSRFToken": "[^"]+"|Tile \d',
+            "",
+            t.get("/entry").get_data(as_text=True),
+        )
+        for t in terminals
+    ]
+    assert covered[0] == covered[1] and "prize" not in covered[0] and "Thank you" not in covered[0]
+    for t in terminals:
+        assert t.confirm(reveal=False).status_code == 409  # refused while covered
+        t.reveal()
     pages = [t.get("/entry").get_data(as_text=True) for t in terminals]
     losers = [t for t, html in zip(terminals, pages, strict=True) if "no prize this time" in html]
     assert len(losers) == 1  # one prize and one losing sheet: exactly one of two loses
@@ -159,6 +175,7 @@ def test_a_tile_given_back_hides_a_freshly_drawn_coupon_each_time(app, campaign)
     for _ in range(30):
         t = Terminal(app.test_client())
         assert t.claim(7).status_code == 303
+        t.reveal()
         seen.add(t.get("/entry").get_data(as_text=True).split("<strong>")[1].split("<")[0])
         assert t.cancel().status_code == 303
     assert len(seen) >= 2, seen  # 70/20/10: thirty times the same coupon has p < 1e-4

@@ -69,6 +69,7 @@ def test_confirms_are_limited_per_address(app, new_terminal):
     assert codes == [422, 422, 422, 422, 429]
     t = new_terminal()
     t.claim(9)
+    t.reveal()
     other_address = {"REMOTE_ADDR": "192.0.2.9"}
     response = t.post("/confirm", {"email": "bad"}, environ_base=other_address)
     assert response.status_code == 422
@@ -86,6 +87,7 @@ def test_an_invitee_is_released_after_three_duplicates_too(app, invite_ready):
     t.post("/login", {"id": login_id, "password": password})
     t.get("/invited")
     assert t.post("/invited/draw").status_code == 303
+    t.reveal("/invited/reveal")
     data = {
         "name": "Taro Sato",
         "postal_code": "530-0001",

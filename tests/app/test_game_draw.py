@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 
 from app.campaigns import create_campaign
-from app.lottery.conditions import parse_conditions, to_toml
+from app.lottery.conditions import to_toml
 from app.play import gate
 from app.store import campaigns, claims, get_db, plays
-from tests.factories import QUIZ, START, Terminal, conditions
+from tests.factories import QUIZ, START, Terminal, conditions, create_from_file
 from tests.invite.test_race import invite_many
 
 
@@ -22,7 +22,7 @@ def game_campaign(app, slug="quick", extra="", game=QUIZ, **kw):
     c = conditions(slug=slug, **kw)
     with app.app_context():
         text = to_toml(c) + "\n" + extra + "\n" + game
-        create_campaign(parse_conditions(text), START, source=text)
+        create_from_file(c, text, START)
     return c
 
 
@@ -226,4 +226,7 @@ def test_the_invitation_reveal_is_a_roulette_when_the_file_says_so(app, clock):
     assert 'data-reveal="roulette"' in page
     labels = re.findall(r'class="wheel-segment" data-label="([^"]+)"', page)
     assert set(labels) == {"25 % off", "10 % off", "No prize"}
+    assert "You won" not in page and "No prize this time." not in page  # not before the spin
+    t.post("/invited/reveal")
+    page = html(t.get("/invited"))
     assert "You won" in page or "No prize this time." in page

@@ -17,6 +17,7 @@ def test_an_htmx_claim_is_told_where_to_go(terminal):
 
 def test_an_htmx_ticket_request_gets_only_the_main_block(terminal):
     terminal.claim(5)
+    terminal.reveal()
     html = terminal.get("/entry", headers=HX).get_data(as_text=True)
     assert "<html" not in html and "Tile 5:" in html
 

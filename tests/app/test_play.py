@@ -5,11 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from app.campaigns import create_campaign
-from app.lottery.conditions import parse_conditions, to_toml
+from app.lottery.conditions import to_toml
 from app.play import playing
 from app.store import get_db, plays
-from tests.factories import QUIZ, START, Terminal, conditions
+from tests.factories import QUIZ, START, Terminal, conditions, create_from_file
 from tests.unit.test_game_stop import when_on
 
 
@@ -18,7 +17,7 @@ def make_game_campaign(app, game: str, slug="play", **kw):
     c = conditions(slug=slug, **kw)
     with app.app_context():
         text = to_toml(c) + "\n" + game
-        create_campaign(parse_conditions(text), START, source=text)
+        create_from_file(c, text, START)
     return c
 
 

@@ -203,3 +203,13 @@ def test_an_app_without_a_key_writes_only_into_its_instance_folder(tmp_path, mon
     monkeypatch.setenv("KUJI_INSTANCE", str(tmp_path / "instance"))
     create_app({"DATABASE": str(tmp_path / "kuji.sqlite")})
     assert (tmp_path / "instance" / "secret_key").read_text().strip()
+
+
+def test_rate_limit_headers_come_with_limited_routes_only(app, client):
+    make_campaign(app)
+    assert "X-RateLimit-Limit" not in client.get("/healthz").headers
+    response = Terminal(client).post("/claim", {"tile": "1"})
+    assert response.status_code == 303
+    assert int(response.headers["X-RateLimit-Remaining"]) < int(
+        response.headers["X-RateLimit-Limit"]
+    )

@@ -112,6 +112,7 @@ def test_confirm_twice_and_cancel_after_confirm_change_nothing(app, terminal):
 )
 def test_bad_fields_are_named_and_the_hold_stays(app, terminal, field, value, message):
     terminal.claim(2)
+    terminal.reveal()
     before = snapshot(app)
     response = terminal.confirm(**{field: value})
     html = response.get_data(as_text=True)
@@ -144,6 +145,7 @@ def test_one_person_one_coupon_even_without_cookies(app, terminal, new_terminal,
     terminal.confirm()
     again = new_terminal()
     again.claim(2)
+    again.reveal()
     before = snapshot(app)
     response = again.confirm(email=email, phone=phone)
     assert response.status_code == 409

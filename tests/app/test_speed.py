@@ -21,8 +21,12 @@ def test_draw_then_confirm_then_the_device_cannot_draw_again(app, client):
     t = Terminal(client, "speedy")
     answer = t.post("/draw")
     assert answer.status_code == 303 and answer.location.endswith("/c/speedy/entry")
+    html = t.get("/entry").get_data(as_text=True).split("</header>")[1]
+    assert "% off" not in html and 'name="email"' not in html and "Tile" not in html
+    assert t.reveal().status_code == 303
     html = t.get("/entry").get_data(as_text=True)
-    assert "% off" in html and 'name="email"' in html
+    assert "You won" in html and 'name="email"' in html
+    assert "goes back to the draw" in html and "board" not in html.split("</header>")[1]
     assert t.confirm().status_code == 303
     assert "Thank you" in t.get().get_data(as_text=True)
     assert t.post("/draw").status_code == 403
@@ -92,6 +96,11 @@ def test_batch_requests_wait_for_the_end_then_show_their_result(app, clock, runn
     assert all("Your request is registered" in t.get().get_data(as_text=True) for t in people)
     run_pending(app)
     run_pending(app)
+    pages = [t.get().get_data(as_text=True) for t in people]
+    assert all("The draw has been made" in p and "You won" not in p for p in pages)
+    assert all("No prize this time" not in p for p in pages)
+    for t in people:
+        assert t.reveal().status_code == 303
     pages = [t.get().get_data(as_text=True) for t in people]
     won = sum("You won" in p for p in pages)
     lost = sum("No prize this time" in p for p in pages)

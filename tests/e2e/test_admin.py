@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from app.admin.passwords import hash_password
 from app.store import admins, get_db
+from tests.e2e.test_board import expect_reveal
 
 # These tests name what they click in English: the browser asks for English, as a person
 # whose browser is set so would. test_the_admin_speaks_japanese_first covers Japanese.
@@ -96,7 +97,7 @@ def test_admin_watches_a_claim_live_and_downloads_the_list(live, admin_account, 
     board.goto(f"/c/{slug}")
     board.locator('button.tile[data-tile="5"]').click()
     label = live.prize_of(slug, 5)
-    expect(board.locator(".scratch-result")).to_have_text(f"Tile 5: {label}")
+    expect_reveal(board, 5, label)
     count = dict((lbl, n) for lbl, _, n in PRIZES)[label]
     # Held already counts as gone from the board.
     expect(left(admin, label)).to_have_text(str(count - 1), timeout=5000)

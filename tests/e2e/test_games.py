@@ -8,11 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.campaigns import create_campaign
-from app.lottery.conditions import parse_conditions, to_toml
+from app.lottery.conditions import to_toml
 from app.store import get_db
 from app.store.db import unstamp
-from tests.factories import conditions
+from tests.factories import conditions, create_from_file
 from tests.unit.test_game_stop import when_on
 
 pytestmark = pytest.mark.e2e
@@ -47,7 +46,7 @@ def game_campaign(live, game: str, **kw) -> str:
     )
     with live.app.app_context():
         text = to_toml(c) + "\n" + game
-        create_campaign(parse_conditions(text), moment, source=text)
+        create_from_file(c, text, moment)
     return slug
 
 

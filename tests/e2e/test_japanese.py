@@ -11,6 +11,7 @@ from app import create_app
 from app.invite.demo import SLUG as INVITE_SLUG
 from app.invite.demo import demo_invitation
 from app.store import get_db, outbox
+from tests.e2e.test_board import uncover
 from tests.factories import conditions
 from tests.invite.conftest import credentials
 
@@ -72,7 +73,8 @@ def test_a_japanese_browser_draws_confirms_and_is_thanked_in_japanese(live, page
     no_english(page)
 
     page.get_by_role("button", name="5番のタイル", exact=True).click()
-    expect(page.locator(".scratch-result")).to_contain_text("5番のタイル：")
+    uncover(page)
+    expect(page.locator(".outcome-title")).to_contain_text("5番のタイル：")
     before = page.locator(".confirm-before time")
     until = datetime.fromisoformat(before.get_attribute("datetime"))
     # The hold ends 15 minutes after the claim, shown on the shop's (Tokyo) clock.
@@ -103,7 +105,8 @@ def test_the_switch_turns_the_same_flow_into_english(live, page: Page):
 
     page.locator('button.tile[data-tile="3"]').click()
     label = live.prize_of(slug, 3)
-    expect(page.locator(".scratch-result")).to_have_text(f"Tile 3: {label}")
+    uncover(page)
+    expect(page.locator(".outcome-title")).to_have_text(f"Tile 3: {label}")
     until = datetime.fromisoformat(
         page.locator(".confirm-before time").get_attribute("datetime")
     ).astimezone(TOKYO)
@@ -180,7 +183,8 @@ def test_every_public_page_fits_a_320_px_phone_in_japanese(live, base_url, new_c
     # Behind a step: the ticket and the thank-you page, the invitee's own page.
     page.goto(public_pages(live, base_url)["board"])
     page.get_by_role("button", name="1番のタイル", exact=True).tap()
-    expect(page.locator(".scratch-result")).to_contain_text("1番のタイル：")
+    uncover(page)
+    expect(page.locator(".outcome-title")).to_contain_text("1番のタイル：")
     fits_320(page, "entry", tmp_path)
     for field, value in CONTACT.items():
         page.locator(f'form.destination [name="{field}"]').fill(value)

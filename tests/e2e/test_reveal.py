@@ -1,206 +1,273 @@
-"""Reveals in a real browser on a phone: scratch by dragging, Reveal by keyboard, a roulette
-that lands on the drawn prize, reduced motion, and a speed campaign from game to confirmation."""
+"""The reveal in a real browser: nothing of the outcome before the person scratches, spins
+or presses Reveal; the outcome after it; the same without JavaScript; a roulette whose labels
+never collide; and axe-core on every reveal screen, in Japanese and English, at a phone's,
+a tablet's and a desktop's width."""
 
+import math
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.board.reveal import wheel
 from app.campaigns import create_campaign
-from app.lottery.conditions import parse_conditions, to_toml
-from tests.e2e.test_board import CONTACT, MIXED, expect_one_row, fill_contact, tile
+from app.lottery.conditions import to_toml
+from tests.e2e.test_board import CONTACT, fill_contact
 from tests.factories import conditions
 
-pytestmark = [pytest.mark.e2e, pytest.mark.browser_context_args(locale="en-US")]
+pytestmark = [pytest.mark.e2e]
 
-PHONE = {
-    "viewport": {"width": 360, "height": 740},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PRIZES = ((25, 3), (20, 3), (10, 4))
+LABELS = ("25 % off", "20 % off", "10 % off")
+WIDTHS = (375, 820, 1366)
+# What must not be in a covered page: the losing words and the confirm form's fields.
+LOSING = {
+    "en": ("no prize this time", "No prize this time", "Thank you for taking part"),
+    "ja": ("今回ははずれ", "ご参加ありがとうございました"),
 }
-QUIZ = """
-[game]
-name = "quiz"
-[[game.questions]]
-question = "How much does one DVD-RAM disc hold?"
-choices = ["4.7 GB", "700 MB", "25 GB"]
-answer = 0
-"""
-_numbers = iter(range(1, 1000))
+WORDS = {
+    "en": {"reveal": "Reveal", "spin": "Spin the roulette", "draw": "Draw", "confirm": "Confirm"},
+    "ja": {
+        "reveal": "結果を見る",
+        "spin": "ルーレットを回す",
+        "draw": "くじを引く",
+        "confirm": "確定する",
+    },
+}
+_numbers = iter(range(1, 10_000))
 
 
-def campaign(live, reveal="scratch", extra="", **kw) -> str:
-    """Create a campaign open now with this reveal (and `extra` TOML); return its slug."""
-    slug = f"reveal-{next(_numbers)}"
+def campaign(live, reveal="scratch", **kw) -> str:
+    """Create a campaign open now with this reveal; return its slug."""
+    slug = f"uncover-{next(_numbers)}"
     moment = datetime.now(UTC)
-    kw.setdefault("prizes", MIXED)
+    kw.setdefault("prizes", PRIZES)
     c = conditions(
         slug=slug, opens=moment - timedelta(hours=1), closes=moment + timedelta(days=1), **kw
     )
     c = replace(c, reveal=reveal)
     with live.app.app_context():
-        text = to_toml(c) + "\n" + extra
-        create_campaign(parse_conditions(text), moment, source=text)
+        create_campaign(c, moment, source=to_toml(c))
     return slug
 
 
-def drawn_tile(page: Page) -> int:
-    text = page.locator(".reveal-result").text_content()
-    return int(re.search(r"Tile (\d+)", text).group(1))
+def browser_page(new_context, lang: str, width: int, **kw) -> Page:
+    """A page in `lang` at `width` (a touch phone below 800 px)."""
+    phone = width < 800
+    context = new_context(
+        viewport={"width": width, "height": 900},
+        locale="ja-JP" if lang == "ja" else "en-US",
+        is_mobile=phone,
+        has_touch=phone,
+        **kw,
+    )
+    return context.new_page()
 
 
-def drag(page: Page, box: dict, rows: int) -> None:
-    """Rub across the card with the mouse: `rows` strokes from left to right."""
-    for i in range(rows):
-        y = box["y"] + box["height"] * (i + 0.5) / rows
-        page.mouse.move(box["x"] + 2, y)
-        page.mouse.down()
-        page.mouse.move(box["x"] + box["width"] - 2, y, steps=12)
-        page.mouse.up()
+def expect_covered(page: Page, lang: str, roulette: bool = False) -> None:
+    """Assert the page holds no outcome: no prize (the card), no confirm form, no losing words."""
+    expect(page.locator(".reveal")).to_be_visible()
+    html = page.content()
+    assert 'class="destination"' not in html and 'name="email"' not in html
+    assert "outcome" not in html.split("</header>", 1)[1]
+    for words in LOSING[lang]:
+        assert words not in html, words
+    if not roulette:  # a wheel shows every label; a card none
+        for label in LABELS:
+            assert label not in html, label
 
 
-def expect_announced(page: Page, text: str) -> None:
-    expect(page.locator(".reveal")).to_have_class(re.compile(r"\brevealed\b"))
-    expect(page.locator(".reveal-status")).to_have_text(text)
-
-
-def test_scratch_a_card_by_dragging_until_it_reveals(live, new_context):
-    slug = campaign(live)
-    page = new_context(**PHONE).new_page()
-    page.goto(f"/c/{slug}")
-    tile(page, 4).click()
-    canvas = page.locator(".scratch-canvas")
-    expect(canvas).to_be_visible()
-    expect(page.locator(".reveal-result")).to_have_attribute("aria-hidden", "true")
-    expect(page.locator(".reveal-status")).to_have_text("")
-    box = canvas.bounding_box()
-
-    drag(page, box, 1)  # one stroke is not enough
-    expect(page.locator(".reveal")).not_to_have_class(re.compile(r"\brevealed\b"))
-    drag(page, box, 5)
-
-    label = live.prize_of(slug, 4)
-    expect_announced(page, f"Tile 4: {label}")
-    expect(page.locator(".scratch-cover")).to_be_hidden()
-    expect(page.get_by_role("button", name="Reveal")).to_have_count(0)
-    expect(page.locator(".reveal-result")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-
-
-def test_reveal_by_keyboard(live, new_context):
-    slug = campaign(live)
-    page = new_context(**PHONE).new_page()
-    page.goto(f"/c/{slug}")
-    tile(page, 6).click()
-    button = page.get_by_role("button", name="Reveal")
-    expect(button).to_be_visible()
-    # The card is live once reveal.js has set it up; a key pressed before reaches nothing.
-    expect(page.locator(".reveal[data-ready='1']")).to_be_attached()
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.matches('.reveal-button')"):
+def scratch(page: Page) -> None:
+    """Rub the card row by row until the outcome takes its place."""
+    card = page.locator(".scratch-canvas")
+    expect(card).to_be_visible()
+    box = card.bounding_box()
+    outcome = page.locator(".outcome")
+    for row in range(12):
+        if outcome.count():
             break
-    expect(button).to_be_focused()
-    page.keyboard.press("Enter")
-    expect_announced(page, f"Tile 6: {live.prize_of(slug, 6)}")
-    expect(page.locator(".scratch-cover")).to_be_hidden()
-    expect(page.locator(".reveal-result")).to_be_focused()  # the keyboard keeps its place
+        y = box["y"] + box["height"] * (row % 6 + 0.5) / 6
+        page.mouse.move(box["x"] + 4, y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] - 4, y, steps=8)
+        page.mouse.up()
+    expect(outcome).to_be_visible()
 
 
-def landed(page: Page) -> str:
-    """Return the label of the segment under the wheel's pointer, as the screen shows it."""
-    return page.evaluate(
+def drawn(live, slug: str) -> str | None:
+    """Return the label of the coupon the only entry of `slug` drew, None for no prize."""
+    with live.app.app_context():
+        from app.store import get_db
+
+        row = (
+            get_db()
+            .execute(
+                "SELECT p.label FROM entries e JOIN campaigns c ON c.id = e.campaign_id"
+                " JOIN tiles t ON t.campaign_id = c.id AND t.entry_id = e.id"
+                " LEFT JOIN prizes p ON p.id = t.prize_id WHERE c.slug = ?",
+                [slug],
+            )
+            .fetchone()
+        )
+    assert row is not None
+    return row[0]
+
+
+def axe(page: Page) -> list:
+    """Run axe-core on the page once its CSS animations have ended (a card fading in has
+    no contrast yet); return the violations (id and the nodes' targets)."""
+    page.wait_for_function(
+        "document.getAnimations().every(a => a.playState === 'finished' || a.playState === 'idle')"
+    )
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        "async () => (await axe.run(document)).violations"
+        ".map(v => [v.id, v.nodes.map(n => n.target.join(' '))])"
+    )
+    return found
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_scratch_card_hides_everything_until_it_is_scratched(live, new_context, lang, width):
+    slug = campaign(live, losing=3)
+    page = browser_page(new_context, lang, width, bypass_csp=True)
+    page.goto(f"/c/{slug}")
+    page.locator('button.tile[data-tile="4"]').click()
+    expect_covered(page, lang)
+    card = page.locator(".scratch").bounding_box()
+    if width == 375:  # the card fills the phone's width, less the page's margins
+        assert card["width"] >= 375 - 2 * 16
+    assert axe(page) == []
+
+    # A confirm sent before the reveal (a crafted request: the page has no form) is refused.
+    token = page.locator('.reveal-form [name="csrf_token"]').get_attribute("value")
+    refused = page.request.post(f"/c/{slug}/confirm", form={"csrf_token": token, **CONTACT})
+    assert refused.status == 409
+    expect_covered(page, lang)
+
+    scratch(page)
+    label = drawn(live, slug)
+    title = page.locator(".outcome-title")
+    if label is None:
+        expect(title).to_contain_text("はずれ" if lang == "ja" else "no prize this time")
+        expect(page.locator(".outcome-loss")).to_be_visible()
+    else:
+        expect(title).to_contain_text(label)
+        expect(page.locator("form.destination")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert axe(page) == []
+    if label is not None:
+        fill_contact(page)
+        page.get_by_role("button", name=WORDS[lang]["confirm"]).click()
+        expect(page.locator(".result")).to_contain_text(label)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_roulette_spins_hides_its_control_and_lands_on_the_result(live, new_context, lang, width):
+    slug = campaign(live, reveal="roulette", mode="speed", losing=2)
+    page = browser_page(new_context, lang, width, bypass_csp=True)
+    page.goto(f"/c/{slug}")
+    page.get_by_role("button", name=WORDS[lang]["draw"]).click()
+    expect_covered(page, lang, roulette=True)
+    assert page.locator("[data-stop]").count() == 0  # the wheel knows no result yet
+    assert axe(page) == []
+    spin = page.get_by_role("button", name=WORDS[lang]["spin"])
+    expect(page.locator(".reveal[data-ready='1']")).to_be_attached()
+    spin.click()
+    expect(page.locator(".reveal")).to_have_class(re.compile(r"\bspinning\b"))
+    expect(spin).to_be_hidden()  # no second press while it turns
+    expect(page.locator(".outcome")).to_be_visible(timeout=15_000)
+    label = drawn(live, slug)
+    landed = page.evaluate(
         """() => {
           const svg = document.querySelector('svg.wheel');
           const p = new DOMPoint(0, -85).matrixTransform(svg.getScreenCTM());
-          const hit = document.elementFromPoint(p.x, p.y);
-          return hit && hit.closest('.wheel-segment').dataset.label;
+          return document.elementFromPoint(p.x, p.y).closest('.wheel-segment').dataset.label;
         }"""
     )
-
-
-def test_the_roulette_spins_and_lands_on_the_drawn_prize(live, new_context, shots):
-    slug = campaign(live, reveal="roulette", mode="speed", losing=3)
-    page = new_context(**PHONE).new_page()
-    page.goto(f"/c/{slug}")
-    page.get_by_role("button", name="Draw").click()
-    spin = page.get_by_role("button", name="Spin the roulette")
-    expect(spin).to_be_visible()
-    expect(page.locator(".reveal-result")).to_be_hidden()
-    segments = page.locator(".wheel-segment")
-    labels = {segments.nth(i).get_attribute("data-label") for i in range(segments.count())}
-    assert labels == {"25 % off", "20 % off", "10 % off", "No prize"}
-
-    spin.click()
-    expect(page.locator(".reveal")).to_have_class(re.compile(r"\bspinning\b"))
-    expect(page.locator(".reveal")).to_have_class(re.compile(r"\brevealed\b"), timeout=8000)
-    text = page.locator(".reveal-result").text_content().strip()
-    server = "No prize" if "no prize" in text else live.prize_of(slug, drawn_tile(page))
-    assert landed(page) == server
-    expect(page.locator(".reveal-status")).to_have_text(text)
-    page.screenshot(path=shots / "roulette-phone.png")
+    assert landed == (label or ("はずれ" if lang == "ja" else "No prize"))
+    if label:
+        expect(page.locator(".outcome-title")).to_contain_text(label)
+    assert axe(page) == []
 
 
 @pytest.mark.parametrize("reveal", ["scratch", "roulette"])
-def test_reduced_motion_reveals_at_once(live, new_context, reveal):
-    slug = campaign(live, reveal=reveal, mode="speed")
-    page = new_context(**PHONE).new_page()
-    page.emulate_media(reduced_motion="reduce")
-    page.goto(f"/c/{slug}")
-    page.get_by_role("button", name="Draw").click()
-    result = page.locator(".reveal-result")
-    result.wait_for(state="attached")
-    assert result.is_visible()  # at once, not after an animation
-    expect(page.locator(".reveal-button")).to_have_count(0)
-    no = drawn_tile(page)
-    expect_announced(page, f"Tile {no}: {live.prize_of(slug, no)}")
-    if reveal == "roulette":
-        assert landed(page) == live.prize_of(slug, no)
-    else:
-        expect(page.locator(".scratch-cover")).to_be_hidden()
-
-
-@pytest.mark.parametrize("reveal", ["scratch", "roulette"])
-def test_without_javascript_the_result_is_text(live, new_context, reveal):
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_without_javascript_the_reveal_button_posts_the_form(live, new_context, lang, reveal):
     slug = campaign(live, reveal=reveal)
-    page = new_context(java_script_enabled=False, **PHONE).new_page()
+    page = browser_page(new_context, lang, 375, java_script_enabled=False)
     page.goto(f"/c/{slug}")
-    tile(page, 2).click()
-    expect(page.locator(".reveal-result")).to_have_text(f"Tile 2: {live.prize_of(slug, 2)}")
-    expect(page.locator(".reveal-result")).to_be_visible()
-    expect(page.locator(".scratch-cover")).to_be_hidden()
-    expect(page.locator(".reveal-button")).to_be_hidden()
+    page.locator('button.tile[data-tile="2"]').click()
+    expect_covered(page, lang, roulette=reveal == "roulette")
+    button = WORDS[lang]["spin" if reveal == "roulette" else "reveal"]
+    page.get_by_role("button", name=button).click()
+    expect(page.locator(".outcome-title")).to_contain_text(drawn(live, slug))
+    expect(page.locator("form.destination")).to_be_visible()
 
 
-def test_a_speed_campaign_from_game_to_confirmation(live, new_context, shots):
-    slug = campaign(live, mode="speed", tilt=400, extra=QUIZ)
-    page = new_context(**PHONE).new_page()
+def test_reduced_motion_reveals_at_once_when_pressed(live, new_context):
+    slug = campaign(live, reveal="roulette", mode="speed")
+    page = browser_page(new_context, "en", 375, reduced_motion="reduce")
     page.goto(f"/c/{slug}")
-    expect(page.get_by_text("A better score improves your odds in the draw.")).to_be_visible()
-    expect(page.get_by_role("button", name="Draw")).to_have_count(0)
-    page.get_by_role("link", name="Play the game").tap()
+    page.get_by_role("button", name="Draw").click()
+    expect_covered(page, "en", roulette=True)
+    expect(page.locator(".reveal[data-ready='1']")).to_be_attached()
+    page.get_by_role("button", name="Spin the roulette").click()
+    # No spin to wait for: the outcome is there by the time the answer is.
+    expect(page.locator(".outcome-title")).to_contain_text(drawn(live, slug), timeout=2000)
 
-    expect(page.locator(".game-progress")).to_have_text("Question 1 of 1")
-    page.wait_for_timeout(1100)  # a person reads the question first
-    page.get_by_label("4.7 GB").tap()
-    page.get_by_role("button", name="Answer").tap()
-    expect(page.locator(".game-score")).to_have_text("Your score: 1000 out of 1000.")
-    page.get_by_role("link", name="Go to the draw").tap()
 
-    expect(page.locator(".game-score")).to_have_text("Your score: 1000 out of 1000.")
-    page.get_by_role("button", name="Draw").tap()
-    page.get_by_role("button", name="Reveal").tap()
-    no = drawn_tile(page)
-    label = live.prize_of(slug, no)
-    expect_announced(page, f"Tile {no}: {label}")
-    fill_contact(page)
-    page.get_by_role("button", name="Confirm").tap()
-    expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
-    expect(page.locator(".result")).to_have_text(
-        f"You will receive {label}, issue no. {no}, sent to {CONTACT['name']}."
+def corners(page: Page) -> list:
+    """Every wheel label's four corners on the screen (a label may be turned any way)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.wheel-label')].map(t => {
+          const b = t.getBBox(), m = t.getScreenCTM();
+          return [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height],
+                  [b.x, b.y + b.height]].map(([x, y]) => {
+            const p = new DOMPoint(x, y).matrixTransform(m); return [p.x, p.y]; });
+        })"""
     )
-    expect_one_row(live, slug, no, label)
-    page.screenshot(path=shots / "speed-game-confirmed.png", full_page=True)
+
+
+def overlap(a: list, b: list) -> bool:
+    """Separating axis test for two convex quadrilaterals."""
+    for poly in (a, b):
+        for i in range(4):
+            (x1, y1), (x2, y2) = poly[i], poly[(i + 1) % 4]
+            nx, ny = y2 - y1, x1 - x2
+            pa = [nx * x + ny * y for x, y in a]
+            pb = [nx * x + ny * y for x, y in b]
+            if max(pa) <= min(pb) or max(pb) <= min(pa):
+                return False
+    return True
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_roulette_labels_never_collide_from_2_to_12_prizes(live, new_context, lang):
+    page = browser_page(new_context, lang, 375)
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "kuji.css").read_text()
+    long = "ハンバーガー無料券とドリンク" if lang == "ja" else "Free burger and a large drink"
+    for n in range(2, 13):
+        labels = [f"{5 * (i + 1)} % off" if i % 2 else f"{long} {i}" for i in range(n)]
+        segments = labels * math.ceil(6 / n)
+        for landed in (None, n - 1):
+            with live.app.test_request_context(headers={"Accept-Language": lang}):
+                svg = str(wheel(segments, landed))
+            page.set_content(
+                f'<html lang="{lang}"><style>{css}</style><div class="wheel-box">{svg}</div></html>'
+            )
+            boxes = corners(page)
+            assert len(boxes) == len(segments)
+            disc = page.locator(".wheel").bounding_box()
+            for i, a in enumerate(boxes):
+                for x, y in a:  # inside the wheel's box
+                    assert disc["x"] <= x <= disc["x"] + disc["width"], (n, i)
+                    assert disc["y"] <= y <= disc["y"] + disc["height"], (n, i)
+                for j in range(i + 1, len(boxes)):
+                    assert not overlap(a, boxes[j]), (n, landed, segments[i], segments[j])

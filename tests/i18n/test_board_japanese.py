@@ -59,6 +59,9 @@ def test_the_board_and_the_ticket_are_japanese_in_tokyo_time(app):
     assert 'aria-label="7番のタイル"' in html
     t.claim(7)
     html = assert_japanese(t.get("/entry"))
+    assert "7番のタイル" in html and "「結果を見る」" in html and "送り先" not in html
+    t.reveal()
+    html = assert_japanese(t.get("/entry"))
     # START is 12:00 UTC; the hold lasts 15 minutes: 21:15 in Tokyo.
     assert "2026年12月10日 21:15</time>までに送り先をご入力ください。" in html
     assert "7番のタイル：" in html and "郵便番号（例：123-4567）" in html
@@ -77,6 +80,7 @@ def test_the_ticket_in_english_keeps_the_campaigns_zone(app):
     make_campaign(app, timezone="Asia/Tokyo")
     t = Terminal(app.test_client(), "spring", lang="en")
     t.claim(7)
+    t.reveal()
     html = t.get("/entry").get_data(as_text=True)
     assert "before <time" in html and "Dec 10, 2026, 9:15 PM</time>" in html
 

@@ -42,6 +42,9 @@ def test_import_send_login_draw_change_address_and_confirm(
     assert "Welcome, Taro Sato" in page and ">Draw<" in page
     assert t.post("/invited/draw").status_code == 303
     page = t.get("/invited").get_data(as_text=True)
+    assert "1-1 Umeda Osaka" not in page and 'name="email"' not in page  # covered
+    t.reveal("/invited/reveal")
+    page = t.get("/invited").get_data(as_text=True)
     assert "1-1 Umeda Osaka" in page  # the address from the list, to keep or change
     answer = t.post(
         "/invited/confirm",
@@ -125,6 +128,9 @@ def test_losing_tickets_are_drawn_too_and_the_breakdown_is_exact(app, en_runner,
         t.get("/login")
         assert t.post("/login", {"id": login_id, "password": password}).status_code == 303
         assert t.post("/invited/draw").status_code == 303
+        page = t.get("/invited").get_data(as_text=True)
+        assert "No prize" not in page and "You won" not in page  # covered until uncovered
+        t.reveal("/invited/reveal")
         page = t.get("/invited").get_data(as_text=True)
         outcomes.append("No prize this time" in page)
         assert t.post("/invited/draw").status_code == 403  # one draw, won or lost

@@ -5,6 +5,8 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from app import create_app
 from app.lottery.candidates import Candidate
 from app.lottery.draw import ranks
@@ -12,6 +14,8 @@ from app.lottery.merit import MeritRules, merit, purchases_part
 from app.store import campaigns, candidates, claims, get_db, invitations
 from app.store.db import connect
 from tests.factories import Terminal, make_campaign
+
+pytestmark = pytest.mark.both_engines
 
 
 def invite_many(app, slug, people, now):
@@ -33,8 +37,8 @@ def invite_many(app, slug, people, now):
         ]
 
 
-def test_one_invitee_in_two_browsers_at_once_draws_once(tmp_path):
-    path = tmp_path / "kuji.sqlite"
+def test_one_invitee_in_two_browsers_at_once_draws_once(database):
+    path = database
     app = create_app({"DATABASE": str(path), "SECRET_KEY": "x", "TESTING": True})
     now = datetime.now(UTC)
     make_campaign(
@@ -75,8 +79,8 @@ def test_one_invitee_in_two_browsers_at_once_draws_once(tmp_path):
     ).fetchone() == (1,)
 
 
-def test_many_invitees_drawing_at_once_never_share_a_coupon(tmp_path):
-    path = tmp_path / "kuji.sqlite"
+def test_many_invitees_drawing_at_once_never_share_a_coupon(database):
+    path = database
     app = create_app({"DATABASE": str(path), "SECRET_KEY": "x", "TESTING": True})
     now = datetime.now(UTC)
     make_campaign(
@@ -121,9 +125,9 @@ def test_many_invitees_drawing_at_once_never_share_a_coupon(tmp_path):
     )
 
 
-def test_with_tilt_regular_customers_get_a_higher_mean_value_and_the_counts_hold(tmp_path):
+def test_with_tilt_regular_customers_get_a_higher_mean_value_and_the_counts_hold(database):
     """A simulation with a fixed seed: 'purchases' merit, tilt 1000, 60 invitees, 60 sheets."""
-    db = connect(str(tmp_path / "sim.sqlite"), "NORMAL")
+    db = connect(database, "NORMAL")
     from app.store.schema import migrate
     from tests.factories import START, conditions
 

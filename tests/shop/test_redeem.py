@@ -3,6 +3,8 @@
 import re
 import threading
 
+import pytest
+
 from app.store import get_db, redemptions
 from app.store.db import connect
 from tests.admin.helpers import Admin
@@ -77,6 +79,7 @@ def test_guessing_at_the_till_is_limited(app, cashier):
     assert _check(cashier, code).status_code == 429
 
 
+@pytest.mark.both_engines
 def test_concurrent_redemptions_of_one_coupon_exactly_one_succeeds(app):
     code = code_of(app, draw_and_confirm(app, make(app)).id)
     path = app.config["DATABASE"]

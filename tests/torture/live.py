@@ -84,7 +84,15 @@ class Browser:
     def claim(self, no, **kw) -> Reply:
         return self.post("/claim", {"tile": str(no)}, **kw)
 
+    def reveal(self) -> Reply:
+        """Uncover the draw, as scratching, spinning or pressing Reveal does."""
+        return self.post("/reveal")
+
     def confirm(self, **fields) -> Reply:
+        """Uncover the draw (a refused reveal is answered as is), then confirm it."""
+        uncovered = self.reveal()
+        if uncovered.status not in (200, 303):
+            return uncovered
         return self.post("/confirm", fields)
 
     def twin(self) -> "Browser":
@@ -107,8 +115,16 @@ def open_campaign(app, slug: str, **kwargs):
     return make_campaign(app, slug=slug, **kwargs)
 
 
-def query(db_path: Path, sql: str, params=()) -> list[tuple]:
-    """Run one read-only query on its own connection."""
+def query(db_path: Path | str, sql: str, params=()) -> list[tuple]:
+    """Run one read-only query on its own connection (a SQLite file or a PostgreSQL URL)."""
+    from app.store.db import connect, is_postgres
+
+    if is_postgres(str(db_path)):
+        db = connect(str(db_path))
+        try:
+            return [tuple(r) for r in db.execute(sql, list(params)).fetchall()]
+        finally:
+            db.close()
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
     try:
         return conn.execute(sql, params).fetchall()
@@ -127,7 +143,8 @@ def assert_one_ticket_per_entry(db_path: Path) -> None:
         " WHERE e.campaign_id != t.campaign_id OR e.tile_no != t.no",
     )
     assert mismatched == []
-    assert query(db_path, "PRAGMA integrity_check") == [("ok",)]
+    if not str(db_path).startswith("postgresql://"):
+        assert query(db_path, "PRAGMA integrity_check") == [("ok",)]
 
 
 def assert_fair(db_path: Path, slug: str) -> dict:

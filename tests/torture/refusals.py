@@ -17,7 +17,9 @@ def refused(response, *statuses):
 
 
 def holding(terminal, tile):
-    """Assert the terminal still holds `tile`, with the confirm form in front of it."""
+    """Assert the terminal still holds `tile`, with the confirm form in front of it once
+    uncovered (uncovering twice changes nothing)."""
+    terminal.reveal()
     page = terminal.get("/entry")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and f"Tile {tile}:" in html and 'name="email"' in html

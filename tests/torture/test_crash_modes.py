@@ -77,8 +77,9 @@ class SpeedRun:
             return
         with self.lock:
             self.draws += 1
+        browser.reveal()
         ticket = browser.get("/entry")
-        if "no prize this time" in ticket.body:
+        if "no prize this time" in ticket.body.lower():
             with self.lock:
                 self.lost += 1
             return
@@ -97,9 +98,10 @@ class SpeedRun:
             self.odd.append(("confirm", reply.status, reply.body[:200]))
 
 
-def test_speed_lottery_survives_sigkill_with_an_exact_breakdown(tmp_path):
+@pytest.mark.both_engines
+def test_speed_lottery_survives_sigkill_with_an_exact_breakdown(database):
     rng = random.Random()
-    db_path = tmp_path / "kuji.sqlite"
+    db_path = database
     app = create_app({"DATABASE": str(db_path), "SECRET_KEY": "x"})
     open_campaign(app, "speed", prizes=PRIZES, losing=LOSING, mode="speed", hold_minutes=1)
     server = make_server(
@@ -176,8 +178,9 @@ def _flask(db_path, *args) -> subprocess.Popen:
     )
 
 
-def test_a_batch_draw_killed_mid_way_runs_exactly_once_later(tmp_path):
-    db_path = tmp_path / "kuji.sqlite"
+@pytest.mark.both_engines
+def test_a_batch_draw_killed_mid_way_runs_exactly_once_later(database):
+    db_path = database
     app = create_app({"DATABASE": str(db_path), "SECRET_KEY": "x"})
     open_campaign(app, "batch", prizes=PRIZES, losing=LOSING, mode="speed", draw="batch")
     server = make_server(

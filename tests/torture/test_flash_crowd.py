@@ -43,8 +43,9 @@ def rush(browser: Browser, free: list[int], rng: random.Random):
         choice = rng.choice(free)
 
 
-def test_a_thousand_terminals_rush_a_hundred_tiles(tmp_path):
-    db_path = tmp_path / "kuji.sqlite"
+@pytest.mark.both_engines
+def test_a_thousand_terminals_rush_a_hundred_tiles(database):
+    db_path = database
     app = create_app({"DATABASE": str(db_path), "SECRET_KEY": "x"})
     open_campaign(app, SLUG)  # 70 × 25 %, 20 × 20 %, 10 × 10 %: 100 tiles
     lock = threading.Lock()

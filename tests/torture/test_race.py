@@ -2,7 +2,6 @@
 
 import multiprocessing
 import random
-import sqlite3
 import threading
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
@@ -15,7 +14,7 @@ from app.store.db import connect
 
 from .live import open_campaign
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.both_engines]
 
 THREADS = 48
 ROUNDS = 6
@@ -43,7 +42,7 @@ def _campaign(path, slug):
 def _check_one_holder_each(path, slug, wins):
     """`wins` maps tile to the entries that hold() handed out for it."""
     assert {no: len(ids) for no, ids in wins.items()} == {no: 1 for no in range(1, SHEETS + 1)}
-    conn = sqlite3.connect(path)
+    conn = connect(str(path), "NORMAL")
     try:
         (cid,) = conn.execute("SELECT id FROM campaigns WHERE slug = ?", [slug]).fetchone()
         rows = conn.execute(
@@ -68,7 +67,7 @@ def _check_one_holder_each(path, slug, wins):
 
 def _check_breakdown(path, slug):
     """Every sheet was drawn once: the file's breakdown exactly, and draws 1..SHEETS logged."""
-    conn = sqlite3.connect(path)
+    conn = connect(str(path), "NORMAL")
     try:
         (cid,) = conn.execute("SELECT id FROM campaigns WHERE slug = ?", [slug]).fetchone()
         tiers = Counter(
@@ -129,8 +128,8 @@ def _thread_round(path, slug, pick):
     return wins, refused
 
 
-def test_threads_holding_overlapping_tiles_get_one_holder_each(tmp_path):
-    path = tmp_path / "kuji.sqlite"
+def test_threads_holding_overlapping_tiles_get_one_holder_each(database):
+    path = database
     for r in range(ROUNDS):
         slug = f"race-{r}"
         _board(path, slug)
@@ -146,8 +145,8 @@ def test_threads_holding_overlapping_tiles_get_one_holder_each(tmp_path):
         _check_one_holder_each(path, slug, wins)
 
 
-def test_threads_drawing_the_next_tile_never_share_one(tmp_path):
-    path = tmp_path / "kuji.sqlite"
+def test_threads_drawing_the_next_tile_never_share_one(database):
+    path = database
     for r in range(ROUNDS):
         slug = f"next-{r}"
         _board(path, slug, mode="speed")
@@ -179,8 +178,8 @@ def _process_holder(path, slugs, barrier, results, seed):
     results.put(None)
 
 
-def test_processes_holding_the_same_few_tiles_get_one_holder_each(tmp_path):
-    path = tmp_path / "kuji.sqlite"
+def test_processes_holding_the_same_few_tiles_get_one_holder_each(database):
+    path = database
     slugs = [f"proc-{r}" for r in range(ROUNDS)]
     for slug in slugs:
         _board(path, slug)
@@ -209,7 +208,7 @@ def test_processes_holding_the_same_few_tiles_get_one_holder_each(tmp_path):
         assert p.exitcode == 0
     assert set(wins) == {(s, n) for s in slugs for n in HOT_TILES}
     assert all(len(ids) == 1 for ids in wins.values()), wins
-    conn = sqlite3.connect(path)
+    conn = connect(str(path), "NORMAL")
     try:
         for (slug, no), (entry_id,) in wins.items():
             assert conn.execute(

@@ -14,10 +14,14 @@ HOME, CAFE = "192.0.2.1", "198.51.100.7"
 
 
 @pytest.fixture
-def db(tmp_path):
-    db = connect(str(tmp_path / "attempts.sqlite"), "NORMAL")
+def db(database):
+    db = connect(database, "NORMAL")
     migrate(db)
-    return db
+    yield db
+    db.conn.close()
+
+
+pytestmark = pytest.mark.both_engines
 
 
 def fail(db, n, key="owner@example.jp", address=HOME, at=START, every=timedelta(seconds=1)):
@@ -85,8 +89,8 @@ def test_failures_older_than_a_day_are_deleted(db):
     assert db.execute("SELECT count(*) FROM attempts").fetchone()[0] == 1
 
 
-def test_a_lock_survives_a_restart(tmp_path):
-    path = str(tmp_path / "restart.sqlite")
+def test_a_lock_survives_a_restart(database):
+    path = database
     first = connect(path, "NORMAL")
     migrate(first)
     last = fail(first, 5)

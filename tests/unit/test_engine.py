@@ -17,10 +17,14 @@ from tests.factories import START, conditions
 
 
 @pytest.fixture
-def db(tmp_path):
-    db = connect(str(tmp_path / "engine.sqlite"), "NORMAL")
+def db(database):
+    db = connect(database, "NORMAL")
     migrate(db)
-    return db
+    yield db
+    db.conn.close()
+
+
+pytestmark = pytest.mark.both_engines
 
 
 def make(db, seed=7, **kw):

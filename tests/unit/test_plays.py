@@ -15,10 +15,14 @@ CHALLENGE = {"questions": [{"question": "Q", "choices": ["a", "b"], "answer": 1}
 
 
 @pytest.fixture
-def db(tmp_path):
-    db = connect(str(tmp_path / "store.sqlite"), "NORMAL")
+def db(database):
+    db = connect(database, "NORMAL")
     migrate(db)
-    return db
+    yield db
+    db.conn.close()
+
+
+pytestmark = pytest.mark.both_engines
 
 
 def make(db, **kw):
@@ -55,8 +59,8 @@ def test_one_play_per_holder_and_an_abandoned_play_counts(db):
     assert plays.play_of(db, c.id, "board:nobody") is None
 
 
-def test_two_parallel_starts_make_exactly_one_play(tmp_path):
-    path = str(tmp_path / "race.sqlite")
+def test_two_parallel_starts_make_exactly_one_play(database):
+    path = database
     first = connect(path, "NORMAL")
     migrate(first)
     c = make(first)

@@ -1,4 +1,4 @@
-"""The claim machinery against a real SQLite file, without Flask."""
+"""The claim machinery against a real database (SQLite, then PostgreSQL), without Flask."""
 
 import random
 from datetime import timedelta
@@ -9,8 +9,10 @@ from app.lottery.contact import clean_contact
 from app.store import AlreadyDrawn, Duplicate, NotHeld, Taken, campaigns, claims, destinations
 from app.store.board import changes_since, free_tiles
 from app.store.db import connect
-from app.store.schema import migrate
+from app.store.schema import applied, migrate, names, postgres_names
 from tests.factories import START, conditions
+
+pytestmark = pytest.mark.both_engines
 
 
 def contact(n=1):
@@ -26,10 +28,11 @@ def contact(n=1):
 
 
 @pytest.fixture
-def db(tmp_path):
-    db = connect(str(tmp_path / "store.sqlite"), "NORMAL")
+def db(database):
+    db = connect(database, "NORMAL")
     migrate(db)
-    return db
+    yield db
+    db.conn.close()
 
 
 def make(db, **kw):
@@ -56,10 +59,15 @@ def test_a_holder_refused_for_a_taken_tile_may_pick_again(db):
 
 def test_migrations_apply_once(db):
     migrate(db)
-    names = [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations")]
+    done = applied(db)
     # Each migration once, in order; later issues append their own after these.
-    assert names[:2] == ["m001_open_board", "m002_admin"]
-    assert len(names) == len(set(names))
+    assert done[:2] == ["m001_open_board", "m002_admin"]
+    assert done == names()
+
+
+def test_both_engines_name_the_same_migrations_in_order():
+    # A migration added for SQLite needs its PostgreSQL file of the same name, and back.
+    assert postgres_names() == names()
 
 
 def test_a_held_tile_cannot_be_held_again(db):
@@ -252,3 +260,42 @@ def test_a_new_layout_reaches_boards_polling_from_before_it(db):
     editing.change(db, c.id, START, conditions=bigger, layout=True)
     assert [no for no, free in changes_since(db, c.id, before) if free] == [1, 2, 3, 4, 5]
     assert campaigns.by_slug(db, c.slug).free == 5
+
+
+def test_a_deadlock_or_serialization_failure_is_tried_again_a_bounded_number_of_times():
+    import psycopg
+
+    from app.store.db import RETRIES, retried
+
+    calls = []
+
+    @retried
+    def refused_twice():
+        calls.append(1)
+        if len(calls) <= 2:
+            raise (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)[
+                len(calls) - 1
+            ]
+        return "done"
+
+    assert refused_twice() == "done" and len(calls) == 3
+    calls.clear()
+
+    @retried
+    def always_refused():
+        calls.append(1)
+        raise psycopg.errors.DeadlockDetected
+
+    with pytest.raises(psycopg.errors.DeadlockDetected):
+        always_refused()
+    assert len(calls) == RETRIES
+    calls.clear()
+
+    @retried
+    def other_error():
+        calls.append(1)
+        raise psycopg.errors.UniqueViolation
+
+    with pytest.raises(psycopg.errors.UniqueViolation):  # only "try again" is tried again
+        other_error()
+    assert len(calls) == 1

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX entries_one_per_holder ON entries (campaign_id, holder);

@@ -1,0 +1,1 @@
+CREATE INDEX candidate_hobbies_candidate ON candidate_hobbies (candidate_id);

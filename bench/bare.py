@@ -1,0 +1,148 @@
+"""The bare stack: Flask + Flask-WTF doing only the unavoidable work of Kuji's requests.
+
+`make bench` times it beside Kuji, in the same run and the same process or gunicorn settings,
+so Kuji's figures read as "× what the framework needs for the same work":
+- GET /healthz: one `SELECT 1`;
+- GET /c/<slug>: a session and a CSRF token in a form (how terminals are made);
+- POST /c/<slug>/post: session + CSRF check, then a 303;
+- POST /c/<slug>/claim: the same, one conditional UPDATE in BEGIN IMMEDIATE (the hold's
+  sync setting, as Kuji's), a signed `kuji_<slug>` cookie, 303 (409 when taken);
+- POST /c/<slug>/confirm: the cookie checked, the tile confirmed and a destination row
+  written in one durable transaction (the configured sync setting), 303.
+The URLs and form fields are Kuji's, so the same wrk scripts drive both. Connections come
+from Kuji's own `connect()` and `immediate()`, so the pragmas and sync rules are the same.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+import sqlite3
+
+from flask import Flask, abort, redirect, request, session
+from flask_wtf import CSRFProtect
+from flask_wtf.csrf import generate_csrf
+
+from app.store.db import connect, immediate
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tiles (
+    slug TEXT NOT NULL, no INTEGER NOT NULL, holder TEXT, state TEXT NOT NULL DEFAULT 'free',
+    PRIMARY KEY (slug, no), UNIQUE (slug, holder)
+);
+CREATE TABLE IF NOT EXISTS destinations (
+    id INTEGER PRIMARY KEY, slug TEXT NOT NULL, no INTEGER NOT NULL, name TEXT NOT NULL,
+    postal_code TEXT NOT NULL, address TEXT NOT NULL, phone TEXT NOT NULL, email TEXT NOT NULL,
+    UNIQUE (slug, no), UNIQUE (slug, phone), UNIQUE (slug, email)
+);
+"""
+FORM = '<form method="post"><input type="hidden" name="csrf_token" value="{}"></form>'
+CONTACT = ("name", "postal_code", "address", "phone", "email")
+
+
+def lay_out(path: str, boards: dict[str, int]) -> None:
+    """Create the tables and `tiles` free tiles per slug."""
+    db = connect(path)
+    db.conn.executescript(SCHEMA)
+    with immediate(db):
+        for slug, tiles in boards.items():
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO tiles (slug, no) VALUES (?, ?)",
+                ((slug, no) for no in range(1, tiles + 1)),
+            )
+    db.conn.close()
+
+
+def create_app(
+    path: str | None = None, secret: str | None = None, synchronous: str | None = None
+) -> Flask:
+    """Build the bare app; gunicorn calls it with BARE_* variables (`bench.bare:create_app()`)."""
+    path = path or os.environ["BARE_DATABASE"]
+    sync = synchronous or os.environ.get("BARE_SYNCHRONOUS", "FULL")
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=secret or os.environ["BARE_SECRET_KEY"],
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    CSRFProtect(app)
+    key = hashlib.sha256(b"bare.terminal" + app.config["SECRET_KEY"].encode()).digest()
+    conns = {}
+
+    def db():
+        # One connection per worker process, opened after gunicorn forks, as Kuji's.
+        found = conns.get(os.getpid())
+        if found is None:
+            found = conns[os.getpid()] = connect(path, sync)
+        return found
+
+    def sign(payload: str) -> str:
+        digest = hmac.new(key, payload.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+    @app.get("/healthz")
+    def healthz():
+        db().conn.execute("SELECT 1").fetchone()
+        return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.get("/c/<slug>")
+    def form(slug):
+        return FORM.format(generate_csrf())
+
+    @app.post("/c/<slug>/post")
+    def post(slug):
+        return redirect(f"/c/{slug}", 303)
+
+    @app.post("/c/<slug>/claim")
+    def claim(slug):
+        raw = request.form.get("tile", "")
+        if not raw.isdigit():
+            abort(400)
+        holder = session["csrf_token"]
+        with immediate(db(), durable=False) as d:
+            taken = d.conn.execute(
+                "UPDATE tiles SET holder = ?, state = 'held'"
+                " WHERE slug = ? AND no = ? AND holder IS NULL",
+                [holder, slug, int(raw)],
+            ).rowcount
+        if not taken:
+            abort(409)
+        payload = f"{raw}.{holder}"
+        response = redirect(f"/c/{slug}/entry", 303)
+        response.set_cookie(
+            f"kuji_{slug}",
+            f"{payload}.{sign(payload)}",
+            path=f"/c/{slug}",
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
+    @app.post("/c/<slug>/confirm")
+    def confirm(slug):
+        raw = request.cookies.get(f"kuji_{slug}", "")
+        payload, _, signature = raw.rpartition(".")
+        if not payload or not hmac.compare_digest(signature, sign(payload)):
+            abort(409)
+        no, _, holder = payload.partition(".")
+        contact = [request.form.get(k, "").strip() for k in CONTACT]
+        if not all(contact):
+            abort(422)
+        try:
+            with immediate(db()) as d:
+                if not d.conn.execute(
+                    "UPDATE tiles SET state = 'confirmed'"
+                    " WHERE slug = ? AND no = ? AND holder = ? AND state = 'held'",
+                    [slug, int(no), holder],
+                ).rowcount:
+                    abort(409)
+                d.conn.execute(
+                    "INSERT INTO destinations (slug, no, name, postal_code, address, phone, email)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [slug, int(no), *contact],
+                )
+        except sqlite3.IntegrityError:
+            abort(409)
+        return redirect(f"/c/{slug}/entry", 303)
+
+    return app

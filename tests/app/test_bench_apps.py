@@ -1,0 +1,85 @@
+"""The requests `make bench` times answer as they should, in Kuji and in the bare stack alike.
+
+The timings themselves are not tests; this keeps them from silently timing an error page.
+"""
+
+import sqlite3
+
+import pytest
+
+from bench import bare, prepare, versus
+from bench.inproc import SECRET, Tiles, call, claimer, confirmer, make_app, terminals
+
+
+@pytest.fixture
+def apps(tmp_path):
+    kuji_db, bare_db = tmp_path / "kuji.sqlite", tmp_path / "bare.sqlite"
+    prepare.create_campaigns(kuji_db, SECRET, {"terminals": 4, "claims": 8, "poll": 8})
+    bare.lay_out(str(bare_db), {"claims": 8})
+    kuji = make_app(kuji_db, **versus.LIFTED)
+    lean = bare.create_app(str(bare_db), SECRET, "FULL")
+    return {"kuji": (kuji, kuji_db), "bare": (lean, bare_db)}
+
+
+def rows(db, sql: str) -> list:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+HELD = {
+    "kuji": "SELECT no FROM tiles t JOIN campaigns c ON c.id = t.campaign_id"
+    " WHERE c.slug = 'claims' AND t.state != 'free' ORDER BY no",
+    "bare": "SELECT no FROM tiles WHERE slug = 'claims' AND holder IS NOT NULL ORDER BY no",
+}
+DESTINATIONS = {
+    "kuji": "SELECT d.tile_no FROM destinations d JOIN campaigns c ON c.id = d.campaign_id"
+    " WHERE c.slug = 'claims'",
+    "bare": "SELECT no FROM destinations WHERE slug = 'claims'",
+}
+
+
+@pytest.mark.parametrize("which", ["kuji", "bare"])
+def test_health_claim_and_pair_answer_and_write(apps, which):
+    app, db = apps[which]
+    status, body, _ = call(app, "GET", "/healthz")
+    assert status.startswith("200") and body == b"ok"
+    terms, tile = terminals(app, 3), Tiles()
+    claimer(app, terms, tile, "claims")()  # asserts the 303
+    assert rows(db, HELD[which]) == [(1,)]
+    # Claims tile 2, then confirms it (Kuji uncovers the draw between): every answer a 303.
+    confirmer(app, terms, tile, "claims", reveal=which == "kuji")()
+    assert rows(db, HELD[which]) == [(1,), (2,)]
+    assert rows(db, DESTINATIONS[which]) == [(2,)]
+    # A tile already held is refused, not answered with a redirect.
+    cookie, token = next(terms)
+    form = f"csrf_token={token}&tile=1".encode()
+    status, _, _ = call(app, "POST", "/c/claims/claim", {"Cookie": f"session={cookie}"}, form)
+    assert status.startswith("409")
+
+
+@pytest.mark.parametrize("which", ["kuji", "bare"])
+def test_a_claim_without_its_csrf_token_is_refused(apps, which):
+    app, db = apps[which]
+    cookie, _ = next(terminals(app, 1))
+    status, _, _ = call(app, "POST", "/c/claims/claim", {"Cookie": f"session={cookie}"}, b"tile=3")
+    assert status.startswith("400")
+    assert rows(db, HELD[which]) == []
+
+
+def test_bare_post_checks_csrf_and_redirects(apps):
+    app, _ = apps["bare"]
+    cookie, token = next(terminals(app, 1))
+    head = {"Cookie": f"session={cookie}"}
+    assert call(app, "POST", "/c/x/post", head, f"csrf_token={token}".encode())[0].startswith("303")
+    assert call(app, "POST", "/c/x/post", head, b"csrf_token=forged")[0].startswith("400")
+
+
+def test_versus_times_every_request_and_marks_the_targets(tmp_path, monkeypatch):
+    # One round of a few calls: the figures mean nothing, but every request must have run.
+    monkeypatch.setattr(versus, "CLAIMS", 200)
+    monkeypatch.setattr(versus, "CALLS", dict.fromkeys(versus.CALLS, 2))
+    found = versus.measure(tmp_path, rounds=1)
+    assert [r.name for r in found] == list(versus.CASES)
+    for r in found:
+        assert r.bare[1] > 0 and (r.kuji is None or r.kuji[1] > 0)
+    assert "| claim |" in "\n".join(versus.lines(found))
