@@ -34,19 +34,24 @@ $(CONFETTI): $(HTMX)
 	mkdir -p static/vendor
 	cp node_modules/canvas-confetti/dist/confetti.browser.js $@
 
-## Start the app on the demo campaign at http://127.0.0.1:5000
+# The port `make run` serves on: `make run PORT=8000` when 5000 is taken.
+PORT ?= 5000
+
+## Start the app on the demo campaign at http://127.0.0.1:$(PORT) (default 5000)
 # Links in mail (invitations, e-coupons) point at PUBLIC_URL; here, the development server.
-run: export FLASK_PUBLIC_URL ?= http://127.0.0.1:5000
+run: export FLASK_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	-@$(MAKE) --no-print-directory fonts || echo "No Japanese font: names on printed coupons need fonts-ipaexfont-gothic."
 	$(BIN)/flask --app wsgi campaign demo
-	-$(BIN)/flask --app wsgi invitations send demo-invite --url http://127.0.0.1:5000
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+	-$(BIN)/flask --app wsgi invitations send demo-invite --url http://127.0.0.1:$(PORT)
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
-## Run every test: unit, Flask test client, race, torture and Playwright in Debian's chromium
-test: install chromium nginx redis fonts postgresql
+## Run every test: unit, Flask test client, race, torture, Playwright in Debian's chromium, and
+## the several-hosts failover test (skipped with a message without root)
+test: install chromium nginx redis fonts postgresql iproute2
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-cluster
 
 ## Two app hosts, a load balancer and a data host in network namespaces (root): app2 killed mid-load
 test-cluster: install nginx redis postgresql iproute2

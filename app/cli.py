@@ -10,7 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 
 from .campaigns import create_campaign
-from .export import to_csv, to_xlsx
+from .export import to_csv, to_xlsx, zoned
 from .i18n import translate
 from .lottery.conditions import ConditionsError, demo_conditions, parse_conditions
 from .store import batch, campaigns, destinations, editing
@@ -84,8 +84,8 @@ def export(slug, fmt, output):
     db = get_db()
     campaign = _campaign(slug)
     invite = campaign.mode == "invite"
-    rows = destinations.rows(db, campaign.id, invite=invite)
-    header = destinations.header(invite=invite)
+    header = destinations.header(invite=invite)  # stable English keys, for scripts
+    rows = zoned(header, destinations.rows(db, campaign.id, invite=invite), campaign.tz)
     if fmt == "xlsx":
         data = to_xlsx(header, rows, title=campaign.slug)
     else:

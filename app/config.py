@@ -61,6 +61,12 @@ def defaults(instance_path: str) -> dict:
         # gunicorn or `flask run` faces the browsers, 1 behind one nginx.
         "PROXY_HOPS": 0,
         "LOG_LEVEL": "INFO",
+        # The shop's own zone: times of no campaign (sign-ins, accounts) are shown in it.
+        "TIMEZONE": "Asia/Tokyo",
+        # The shop's contact address, told once when a campaign sells out or ends (counts
+        # and a link, no personal data); unset: nobody is told. Written in SHOP_LANGUAGE.
+        "SHOP_EMAIL": "",
+        "SHOP_LANGUAGE": "ja",
         # Uploads: condition files, and candidate lists of up to 100,000 rows (CSV).
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Who may show the public pages in a frame ("'none'", or a shop's "https://shop.jp");

@@ -2,14 +2,50 @@
 
 import csv
 import io
+from datetime import tzinfo
 
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from .i18n import iso_moment
 from .lottery.contact import FORMULA_START
+from .store.db import unstamp
 
 DANGEROUS = (*FORMULA_START, "\t", "\r")
 BOM = "\ufeff"
+
+
+# The export's columns as the admin's language names them; the command line keeps the keys.
+LABELS = {
+    "issue_no": _l("Tile no."),
+    "name": _l("Name"),
+    "postal_code": _l("Postal code"),
+    "address": _l("Address"),
+    "phone": _l("Phone"),
+    "email": _l("E-mail"),
+    "coupon": _l("Coupon"),
+    "confirmed_at": _l("Confirmed at"),
+    "issued_at": _l("Issued at"),
+    "candidate_id": _l("Candidate ID"),
+}
+MOMENTS = ("confirmed_at", "issued_at")
+
+
+def labelled(header) -> list[str]:
+    """Return the export's column keys as the reader's language names them."""
+    return [str(LABELS.get(key, key)) for key in header]
+
+
+def zoned(header, rows, zone: tzinfo):
+    """Yield rows whose moments read as ISO 8601 in `zone`, with the offset and whole seconds."""
+    at = [i for i, key in enumerate(header) if key in MOMENTS]
+    for row in rows:
+        row = list(row)
+        for i in at:
+            if row[i]:
+                row[i] = iso_moment(unstamp(row[i]), zone)
+        yield row
 
 
 def safe_cell(value):

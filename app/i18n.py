@@ -24,6 +24,8 @@ COOKIE = "lang"
 COOKIE_DAYS = 365
 # One pattern per language: Japanese reads 2026年12月1日 9:00, English Dec 1, 2026, 9:00 AM.
 MOMENT = {"ja": "y年M月d日 H:mm", "en": "MMM d, y, h:mm a"}
+# With the zone named, for a customer who may read it anywhere: 2027年1月3日 0:00 JST.
+ZONED = {"ja": "y年M月d日 H:mm z", "en": "MMM d, y, h:mm a zzzz"}
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 bp = Blueprint("i18n", __name__)
@@ -36,7 +38,7 @@ def init_app(app) -> None:
     Babel(app, locale_selector=select_language)
     app.register_blueprint(bp)
     app.after_request(vary)
-    app.jinja_env.filters.update(moment=format_moment, value=format_value)
+    app.jinja_env.filters.update(moment=format_moment, value=format_value, iso=iso_moment)
     # The pure rules and games give English sentences that know their message id: every
     # template shows them in the reader's language.
     app.jinja_env.finalize = translate
@@ -45,6 +47,7 @@ def init_app(app) -> None:
         format_value=format_value,
         switch_language_url=switch_language_url,
         translate=translate,
+        translate_stored=translate_stored,
         utc=UTC,
         zone=zone_info,
     )
@@ -124,6 +127,13 @@ def vary(response):
     return response
 
 
+def translate_stored(message, params: dict | None = None) -> str:
+    """Translate a problem kept as its message and parameters (a job's JSON summary)."""
+    if isinstance(message, list):  # [message, params] as stored
+        message, params = message
+    return gettext(message, **(params or {}))
+
+
 def translate(text: str) -> str:
     """Return a pure rule's Problem in the current language; other text as it is."""
     if isinstance(text, Problem):
@@ -131,13 +141,22 @@ def translate(text: str) -> str:
     return text
 
 
-def format_moment(moment: datetime, zone: tzinfo | None = None) -> str:
-    """Render a date and time in `zone` (else its own), in the current language."""
+def format_moment(moment: datetime, zone: tzinfo | None = None, named: bool = False) -> str:
+    """Render a date and time in `zone` (else its own), in the current language; `named`
+    adds the zone's name (JST, Japan Standard Time)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     zone = zone or moment.tzinfo
     language = current_language()
-    return format_datetime(moment, MOMENT[language], tzinfo=zone, locale=language)
+    pattern = (ZONED if named else MOMENT)[language]
+    return format_datetime(moment, pattern, tzinfo=zone, locale=language)
+
+
+def iso_moment(moment: datetime, zone: tzinfo | None = None) -> str:
+    """Render a moment as ISO 8601 in `zone`, with its offset and no fraction of a second."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone or UTC).isoformat(timespec="seconds")
 
 
 def format_value(value: int, unit: str) -> str:

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from flask import Flask
 
+from . import notices
 from .store import batch, get_db
 from .store import jobs as store
 from .store.db import database_now
@@ -53,6 +54,7 @@ def run_pending(app: Flask, limit: int | None = None) -> int:
         db = get_db()
         for slug in batch.run_due(db, now()):
             log.info("batch draw", extra={"campaign": slug})
+        notices.run_due(now())  # tell the shop of campaigns that sold out or ended
         while limit is None or ran < limit:
             job = store.claim(db, now(), lease(app))
             if job is None:

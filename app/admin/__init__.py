@@ -15,6 +15,7 @@ from . import (  # noqa: E402, F401
     invitations,
     kiosks,
     monitor,
+    promotion,
     redemptions,
     staff,
 )

@@ -1,7 +1,9 @@
 """The audit log page."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app.lottery.conditions import zone_info
 from app.store import audit, get_db
 from app.views import render
 
@@ -21,6 +23,31 @@ ACTIONS = {
     "exported xlsx": _l("exported the list as XLSX"),
     "printed coupons": _l("printed coupons"),
     "marked issued": _l("marked coupons issued"),
+    "created staff": _l("created a staff account"),
+    "drawn": _l("ran the batch draw"),
+    "imported candidates": _l("imported candidates"),
+    "invited": _l("invited candidates"),
+    "sent invitations": _l("sent invitations"),
+    "resent invitation": _l("sent an invitation again"),
+    "registered kiosk": _l("registered a kiosk"),
+    "revoked kiosk": _l("revoked a kiosk"),
+    "made draw tickets": _l("made draw tickets"),
+    "printed draw tickets": _l("printed draw tickets"),
+    "undid redemption": _l("undid a redemption"),
+    "queued coupons": _l("asked for the coupons to print"),
+    "queued export csv": _l("asked for the list as CSV"),
+    "queued export xlsx": _l("asked for the list as XLSX"),
+    "downloaded csv": _l("downloaded the list as CSV"),
+    "downloaded xlsx": _l("downloaded the list as XLSX"),
+    "downloaded pdf": _l("downloaded the coupons to print"),
+    "printed poster a4": _l("printed the A4 poster"),
+    "printed poster a5": _l("printed the A5 flier"),
+}
+# Details and actors the app itself writes, also in English keys.
+WORDS = {
+    "opened now": _l("opened now"),
+    "closed early": _l("closed early"),
+    "command line": _l("command line"),
 }
 
 
@@ -29,8 +56,21 @@ def action_name(action: str) -> str:
     return str(ACTIONS.get(action, action))
 
 
+def word(text: str | None) -> str:
+    """Return a detail or actor the app wrote as a person reads it; others as stored."""
+    return str(WORDS.get(text, text or ""))
+
+
 @bp.get("/audit")
 def audit_log():
     """Show who did what and when, newest first."""
     events = audit.recent(get_db(), 500)
-    return render("admin/audit.html", events=events, action_name=action_name)
+    # Events of no campaign (sign-ins, accounts) in the shop's zone, not UTC beside JST.
+    home = zone_info(current_app.config["TIMEZONE"])
+    return render(
+        "admin/audit.html",
+        events=events,
+        action_name=action_name,
+        word=word,
+        zone_of=lambda e: e.tz if e.campaign else home,
+    )

@@ -7,6 +7,7 @@ from flask import Response, abort, request, url_for
 from flask_babel import gettext as _
 
 from app.campaigns import create_campaign
+from app.i18n import translate
 from app.lottery.conditions import (
     ConditionsError,
     conditions_from_dict,
@@ -15,12 +16,14 @@ from app.lottery.conditions import (
     zone_info,
 )
 from app.lottery.editing import edit_problems, prizes_changed
+from app.lottery.messages import N_, Problem
 from app.store import audit, batch, campaigns, editing, get_db
 from app.store.campaigns import SlugTaken
 from app.views import go, now, render
 
 from . import bp
 from .auth import actor
+from .field_errors import FieldProblem, place
 from .forms import (
     blank_values,
     breakdown,
@@ -76,7 +79,9 @@ def new():
     try:
         create_campaign(conditions, moment, text, publish=False)
     except SlugTaken:
-        problem = _("slug: a campaign called '%(slug)s' already exists", slug=conditions.slug)
+        problem = Problem(
+            N_("slug: a campaign called '%(slug)s' already exists"), slug=conditions.slug
+        )
         return _form("new", values, problems=[problem], status=422)
     campaign = campaigns.by_slug(get_db(), conditions.slug)
     audit.record(get_db(), actor(), "created", moment, campaign.id, _summary(conditions))
@@ -99,11 +104,11 @@ def upload():
         except UnicodeDecodeError:
             problems = [_("file: not UTF-8 text")]
     if problems:
-        return _form("new", {}, problems=problems, status=422)
+        return _form("new", {}, problems=problems, status=422, from_file=True)
     try:
         conditions = parse_conditions(text)
     except ConditionsError as exc:
-        return _form("new", {}, problems=exc.problems, status=422)
+        return _form("new", {}, problems=exc.problems, status=422, from_file=True)
     values = {**form_values(conditions), "source": text}
     return _form("new", values, preview=conditions)
 
@@ -226,7 +231,15 @@ def conditions_file(slug):
     )
 
 
-def _form(mode, values, problems=None, preview=None, status=200, **context):
+def _placed(problems, values, from_file=False) -> dict:
+    """Put each problem beside its field; an uploaded file's keep the file's own keys."""
+    errors, summary = place(problems, values)
+    if from_file:
+        errors, summary = {}, [FieldProblem(None, "problems", "", translate(p)) for p in problems]
+    return {"errors": errors, "summary": summary}
+
+
+def _form(mode, values, problems=None, preview=None, status=200, from_file=False, **context):
     return render(
         "admin/campaign_form.html",
         status=status,
@@ -234,6 +247,7 @@ def _form(mode, values, problems=None, preview=None, status=200, **context):
         values=values,
         rows=prize_rows(values),
         problems=problems or [],
+        **_placed(problems or [], values, from_file),
         preview=preview,
         preview_tz=zone_info(preview.zone) if preview else None,
         breakdown=breakdown(preview) if preview else [],

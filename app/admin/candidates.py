@@ -6,6 +6,7 @@ import secrets
 from flask import abort, request, url_for
 from flask_babel import gettext as _
 
+from app.i18n import translate
 from app.invite import importing
 from app.invite.sending import new_login_id
 from app.lottery.candidates import SEXES, CandidateFileError, Filter, decode, filter_from
@@ -75,7 +76,7 @@ def import_candidates():
     try:
         text = decode(upload.read())
     except CandidateFileError as exc:
-        abort(400, str(exc))
+        abort(400, translate(exc.args[0]))
     db = get_db()
     job_id = jobs.enqueue(db, importing.KIND, None, now(), payload=text, unique=False)
     audit.record(db, actor(), "imported candidates", now(), None, upload.filename[:100])

@@ -37,11 +37,14 @@ def create(email, password, staff=False):
     try:
         admins.create(db, email, hash_password(password), now, role="staff" if staff else "admin")
     except admins.EmailTaken:
-        _fail(_("email: an administrator '%(email)s' already exists", email=email))
+        _fail(_("email: an account '%(email)s' already exists", email=email))
     audit.record(
         db, "command line", "created staff" if staff else "created admin", now, detail=email
     )
-    click.echo(_("created administrator %(email)s", email=email))
+    if staff:
+        click.echo(_("created staff account %(email)s (the till only)", email=email))
+    else:
+        click.echo(_("created administrator %(email)s", email=email))
 
 
 def _fail(line: str):

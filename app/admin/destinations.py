@@ -6,7 +6,7 @@ from flask import Response, abort, current_app, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.export import to_csv, to_xlsx
+from app.export import labelled, to_csv, to_xlsx, zoned
 from app.store import audit, get_db, issue
 from app.store import destinations as destination_list
 from app.views import go, now, render
@@ -54,11 +54,7 @@ def export_csv(slug):
     _inline_or_409(db, campaign)
     started = time.perf_counter()
     invite = campaign.mode == "invite"
-    text = to_csv(
-        destination_list.header(issued=True, invite=invite),
-        destination_list.rows(db, campaign.id, issued=True, invite=invite),
-        bom=True,
-    )
+    text = to_csv(*_table(db, campaign, invite), bom=True)
     _exported(campaign, "csv", started)
     return Response(
         text.encode("utf-8"),
@@ -74,11 +70,7 @@ def export_xlsx(slug):
     _inline_or_409(get_db(), campaign)
     started = time.perf_counter()
     invite = campaign.mode == "invite"
-    data = to_xlsx(
-        destination_list.header(issued=True, invite=invite),
-        destination_list.rows(get_db(), campaign.id, issued=True, invite=invite),
-        campaign.slug,
-    )
+    data = to_xlsx(*_table(get_db(), campaign, invite), campaign.slug)
     _exported(campaign, "xlsx", started)
     return Response(
         data,
@@ -111,6 +103,13 @@ def mark_issued(slug):
 def _inline_or_409(db, campaign) -> None:
     if issue.count(db, campaign.id) > current_app.config["EXPORT_INLINE_ROWS"]:
         abort(409, _("This list is long: export it in the background from the destination list."))
+
+
+def _table(db, campaign, invite: bool):
+    """Return the admin's export: headers in their language, times in the campaign's zone."""
+    header = destination_list.header(issued=True, invite=invite)
+    rows = destination_list.rows(db, campaign.id, issued=True, invite=invite)
+    return labelled(header), zoned(header, rows, campaign.tz)
 
 
 def _exported(campaign, fmt: str, started: float) -> None:

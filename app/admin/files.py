@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app import jobs
-from app.export import to_csv, to_xlsx
+from app.export import labelled, to_csv, to_xlsx, zoned
 from app.i18n import current_language
 from app.store import audit, campaigns, get_db, issue
 from app.store import destinations as destination_list
@@ -111,7 +111,8 @@ def print_coupons(job, report) -> str:
 @jobs.handler(EXPORT)
 def export_destinations(job, report) -> str:
     """Write the destination list as one CSV or XLSX file."""
-    fmt = json.loads(job.payload or "{}").get("format", "xlsx")
+    options = json.loads(job.payload or "{}")
+    fmt = options.get("format", "xlsx")
     db = get_db()
     campaign = campaigns.by_id(db, job.campaign_id)
     total = issue.count(db, campaign.id)
@@ -124,8 +125,11 @@ def export_destinations(job, report) -> str:
             yield row
 
     invite = campaign.mode == "invite"
-    rows = counted(destination_list.rows(db, campaign.id, issued=True, invite=invite))
-    header = destination_list.header(issued=True, invite=invite)
+    keys = destination_list.header(issued=True, invite=invite)
+    rows = destination_list.rows(db, campaign.id, issued=True, invite=invite)
+    rows = counted(zoned(keys, rows, campaign.tz))
+    with force_locale(options.get("language") or "ja"):  # headers in the asker's language
+        header = labelled(keys)
     if fmt == "csv":
         data = to_csv(header, rows, bom=True).encode("utf-8")
     else:

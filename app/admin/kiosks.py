@@ -3,6 +3,7 @@
 from flask import Response, abort, current_app, request, url_for
 from flask_babel import gettext as _
 
+from app.coupons.qr import svg
 from app.keys import derive
 from app.lottery import ecoupons as rules
 from app.store import audit, get_db, kiosks
@@ -29,6 +30,7 @@ def _page(campaign, status=200, link=None, message=None):
         kiosks=kiosks.of_campaign(db, campaign.id),
         batches=kiosks.batches(db, campaign.id),
         link=link,
+        link_qr=svg(link) if link else None,  # the tablet's camera opens it: no typing
         message=message,
         max_tickets=MAX_TICKETS,
         moment=now(),

@@ -92,9 +92,9 @@ def coupons_pdf(title: str, goods: str, coupons: list[Coupon], font: str | None 
     return bytes(pdf.output())
 
 
-def _qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
+def _qr(pdf: FPDF, text: str, x: float, y: float, size: float, border: int = 2) -> None:
     qr = segno.make(text, error="m", micro=False)
-    rows = list(qr.matrix_iter(border=2))
+    rows = list(qr.matrix_iter(border=border))
     module = size / len(rows)
     pdf.set_fill_color(0, 0, 0)
     for r, row in enumerate(rows):

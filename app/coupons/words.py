@@ -1,9 +1,16 @@
 """The sentences a till shows for each outcome of a check or a redemption."""
 
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from app.i18n import format_moment, format_value
 from app.store import campaigns, get_db
+
+
+def code_groups(shown: str) -> Markup:
+    """Return a dash-grouped code as HTML that may wrap between groups, never inside one."""
+    groups = [f'<span class="code-group">{escape(g)}</span>' for g in shown.split("-")]
+    return Markup("-<wbr>".join(groups))  # noqa: S704  (every group passed through escape)
 
 
 def value_of(coupon) -> str:
@@ -25,7 +32,7 @@ def outcome_line(outcome) -> str:
     if outcome.result == "used":
         return _(
             "Already used on %(time)s at %(till)s.",
-            time=format_moment(coupon.redeemed_at, zone),
+            time=format_moment(coupon.redeemed_at, zone, named=True),
             till=coupon.redeemed_till or "?",
         )
-    return _("Expired on %(time)s.", time=format_moment(coupon.expires_at, zone))
+    return _("Expired on %(time)s.", time=format_moment(coupon.expires_at, zone, named=True))

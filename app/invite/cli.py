@@ -47,8 +47,8 @@ def import_command(slug, file):
         f" {summary['invited']} newly invited; {summary['duplicates']} duplicate rows;"
         f" {summary['bad_total']} bad rows"
     )
-    for line, reason in summary["bad"]:
-        click.echo(f"line {line}: {reason}", err=True)
+    for line, message, params in summary["bad"]:
+        click.echo(f"line {line}: {message % params if params else message}", err=True)
 
 
 @candidates_cli.command("list")

@@ -60,9 +60,9 @@ def demo_invitation(base: Conditions, now: datetime) -> int | None:
     conditions = dataclasses.replace(
         base,
         slug=SLUG,
-        title="DVD-RAM invitation campaign",
+        title="DVD-RAM ご招待キャンペーン",
         mode="invite",
-        prizes=(Prize("25 % off", 25, "percent", 1), Prize("10 % off", 10, "percent", 1)),
+        prizes=(Prize("25%オフ", 25, "percent", 1), Prize("10%オフ", 10, "percent", 1)),
         losing=1,
         tilt=500,
         merit=MeritRules(speed=1, purchases=1),

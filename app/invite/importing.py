@@ -37,9 +37,15 @@ def import_file(data: bytes, campaign_id: int | None = None, report=None) -> dic
         "updated": updated,
         "duplicates": parsed.duplicates,
         "invited": invited,
-        "bad": [[b.line, b.reason] for b in parsed.bad[:1000]],
+        # Kept untranslated (message and parameters), so the page says it in its reader's language.
+        "bad": [[b.line, *stored(b.reason)] for b in parsed.bad[:1000]],
         "bad_total": len(parsed.bad),
     }
+
+
+def stored(problem) -> list:
+    """Return a problem as [message, parameters], for a JSON summary translated when shown."""
+    return [getattr(problem, "message", str(problem)), getattr(problem, "params", {})]
 
 
 @jobs.handler(KIND)
@@ -48,5 +54,5 @@ def import_job(job, report) -> str:
     try:
         summary = import_file(job.payload.encode("utf-8"), job.campaign_id, report)
     except CandidateFileError as exc:
-        summary = {"error": str(exc)}
+        summary = {"error": stored(exc.args[0])}
     return json.dumps(summary, ensure_ascii=False)

@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
-from . import device, routes  # noqa: E402, F401
+from . import device, game, routes  # noqa: E402, F401
 
 
 def init_app(app):

@@ -212,7 +212,7 @@ def play(kiosk, campaign, ticket_id):
     """The customer's turn: the game first if there is one, then the board or the Draw button."""
     db, holder = get_db(), device.holder_of(ticket_id)
     if claims.entry_of(db, campaign.id, holder, now()) is not None:
-        return redirect(url_for(".result"), 303)
+        return redirect(url_for(".reveal"), 303)
     if gate.has_game(campaign):
         found = plays.play_of(db, campaign.id, holder)
         if found is None or not found.finished:
@@ -246,13 +246,33 @@ def draw(kiosk, campaign, ticket_id):
     except Taken:
         return redirect(url_for(".play"), 303)  # someone was quicker: pick again
     except AlreadyDrawn:
-        return redirect(url_for(".result"), 303)
+        return redirect(url_for(".reveal"), 303)
     except Closed:
         kiosks.end_turn(db, kiosk.id)
         return redirect(url_for(".attract", m="closed"), 303)
     kiosks.mark_used(db, ticket_id, kiosk.id, entry.id, moment)
     drawing.settle(db, campaign, kiosk, ticket_id, entry)
     log.info("kiosk draw", extra={"kiosk": kiosk.id, "entry": entry.id, "state": entry.state})
+    return redirect(url_for(".reveal"), 303)
+
+
+@bp.get("/reveal")
+@_in_turn
+def reveal(kiosk, campaign, ticket_id):
+    """The drawn coupon, still sealed: a big Reveal button and nothing of the outcome."""
+    db = get_db()
+    if claims.entry_of(db, campaign.id, device.holder_of(ticket_id), now()) is None:
+        return redirect(url_for(".play"), 303)
+    if kiosks.revealed(db, ticket_id):
+        return redirect(url_for(".result"), 303)
+    return _screen("kiosk/reveal.html", kiosk, campaign)
+
+
+@bp.post("/reveal")
+@_in_turn
+def open_draw(kiosk, campaign, ticket_id):
+    """Open the sealed coupon: the server notes it, then the result shows (and animates in)."""
+    kiosks.reveal(get_db(), ticket_id, now())
     return redirect(url_for(".result"), 303)
 
 
@@ -264,6 +284,8 @@ def result(kiosk, campaign, ticket_id):
     entry = claims.entry_of(db, campaign.id, device.holder_of(ticket_id), now())
     if entry is None:
         return redirect(url_for(".play"), 303)
+    if not kiosks.revealed(db, ticket_id):
+        return redirect(url_for(".reveal"), 303)  # nothing of the outcome before Reveal
     entry = drawing.settle(db, campaign, kiosk, ticket_id, entry)  # after a crash between the two
     coupon = prize = None
     if entry.state == "confirmed":

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .contact import EMAIL, email_key
+from .messages import N_, Problem
 
 REQUIRED = ("name", "email", "age", "sex", "hobby", "family", "income", "purchases")
 OPTIONAL = ("language", "address")
@@ -58,7 +59,7 @@ class Candidate:
 @dataclass(frozen=True)
 class BadRow:
     line: int  # the line number a spreadsheet shows (the header is line 1)
-    reason: str
+    reason: str  # a Problem: its English sentence, translated where shown
 
 
 @dataclass
@@ -81,7 +82,7 @@ def decode(data: bytes) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 pass
-    raise CandidateFileError("the file is neither UTF-8 nor Shift_JIS (CP932) text")
+    raise CandidateFileError(Problem(N_("the file is neither UTF-8 nor Shift_JIS (CP932) text")))
 
 
 def parse_csv(data: bytes) -> Parsed:
@@ -90,12 +91,14 @@ def parse_csv(data: bytes) -> Parsed:
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        raise CandidateFileError("the file is empty") from None
+        raise CandidateFileError(Problem(N_("the file is empty"))) from None
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        raise CandidateFileError(f"missing column(s): {', '.join(missing)}")
+        raise CandidateFileError(
+            Problem(N_("missing column(s): %(columns)s"), columns=", ".join(missing))
+        )
     if len(set(header)) != len(header):
-        raise CandidateFileError("a column name appears twice")
+        raise CandidateFileError(Problem(N_("a column name appears twice")))
     parsed = Parsed([], [])
     seen: set[str] = set()
     for row in reader:
@@ -103,12 +106,21 @@ def parse_csv(data: bytes) -> Parsed:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            parsed.bad.append(BadRow(line, f"{len(row)} cells, expected {len(header)}"))
+            parsed.bad.append(
+                BadRow(
+                    line,
+                    Problem(
+                        N_("%(cells)d cells, expected %(expected)d"),
+                        cells=len(row),
+                        expected=len(header),
+                    ),
+                )
+            )
             continue
         try:
             candidate = candidate_from(dict(zip(header, row, strict=True)))
         except ValueError as exc:
-            parsed.bad.append(BadRow(line, str(exc)))
+            parsed.bad.append(BadRow(line, exc.args[0]))
             continue
         if candidate.email_key in seen:
             parsed.duplicates += 1
@@ -123,27 +135,37 @@ def candidate_from(cells: dict[str, str]) -> Candidate:
     values = {k: unicodedata.normalize("NFKC", v).strip() for k, v in cells.items()}
     for name, text in values.items():
         if CONTROL.search(text):
-            raise ValueError(f"{name}: control characters are not allowed")
+            raise ValueError(
+                Problem(N_("%(field)s: control characters are not allowed"), field=name)
+            )
     name = values["name"]
     if not name or len(name) > 100:
-        raise ValueError("name: required, at most 100 characters")
+        raise ValueError(Problem(N_("name: required, at most 100 characters")))
     email = values["email"]
     if len(email) > 254 or not EMAIL.fullmatch(email):
-        raise ValueError(f"email: {email!r} is not a valid e-mail address")
+        raise ValueError(
+            Problem(N_("email: %(value)s is not a valid e-mail address"), value=repr(email))
+        )
     sex = SEX_WORDS.get(values["sex"].casefold())
     if sex is None:
-        raise ValueError(f"sex: {values['sex']!r} is not one of female, male, other")
+        raise ValueError(
+            Problem(
+                N_("sex: %(value)s is not one of female, male, other"), value=repr(values["sex"])
+            )
+        )
     hobbies = tuple(
         dict.fromkeys(h.strip().casefold() for h in values["hobby"].split(";") if h.strip())
     )
     if len(hobbies) > MAX_HOBBIES or any(len(h) > 40 for h in hobbies):
-        raise ValueError("hobby: at most 20 hobbies of 40 characters each")
+        raise ValueError(Problem(N_("hobby: at most 20 hobbies of 40 characters each")))
     language = (values.get("language") or "ja").casefold()
     if language not in LANGUAGES:
-        raise ValueError(f"language: {values['language']!r} is not ja or en")
+        raise ValueError(
+            Problem(N_("language: %(value)s is not ja or en"), value=repr(values["language"]))
+        )
     address = values.get("address", "")
     if len(address) > 300:
-        raise ValueError("address: at most 300 characters")
+        raise ValueError(Problem(N_("address: at most 300 characters")))
     extra = {k: v for k, v in cells.items() if k not in REQUIRED + OPTIONAL}
     return Candidate(
         name=name,
@@ -163,10 +185,23 @@ def candidate_from(cells: dict[str, str]) -> Candidate:
 def _whole(values: dict, name: str, low: int, high: int) -> int:
     text = values[name].replace(",", "").replace("円", "").replace("¥", "")
     if not text.isascii() or not text.isdigit():
-        raise ValueError(f"{name}: {values[name]!r} is not a whole number")
+        raise ValueError(
+            Problem(
+                N_("%(field)s: %(value)s is not a whole number"),
+                field=name,
+                value=repr(values[name]),
+            )
+        )
     number = int(text)
     if not low <= number <= high:
-        raise ValueError(f"{name}: must be between {low} and {high}")
+        raise ValueError(
+            Problem(
+                N_("%(field)s: must be between %(low)d and %(high)d"),
+                field=name,
+                low=low,
+                high=high,
+            )
+        )
     return number
 
 

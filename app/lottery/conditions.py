@@ -460,17 +460,21 @@ def _prizes(raw, problems) -> list[Prize]:
 
 
 def demo_conditions(now: datetime, days: int = 30) -> Conditions:
-    """Return the patent's own example: 100 sheets, open now for `days` days."""
+    """Return the patent's own example: 100 sheets, open now for `days` days.
+
+    Its words are a Japanese shop's own (the default language's), as a new user's first
+    campaign would be: a campaign's content is never translated, only the app around it.
+    """
     return Conditions(
-        title="DVD-RAM coupon campaign",
+        title="DVD-RAM クーポンキャンペーン",
         slug="demo",
-        goods="DVD-RAM by XYZ corp. — up to 25 % off",
+        goods="XYZ社の DVD-RAM — 最大25%オフ",
         opens=now - timedelta(minutes=1),
         closes=now + timedelta(days=days),
         prizes=(
-            Prize("25 % off", 25, "percent", 70),
-            Prize("20 % off", 20, "percent", 20),
-            Prize("10 % off", 10, "percent", 10),
+            Prize("25%オフ", 25, "percent", 70),
+            Prize("20%オフ", 20, "percent", 20),
+            Prize("10%オフ", 10, "percent", 10),
         ),
     )
 

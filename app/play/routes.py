@@ -54,12 +54,14 @@ def _holder(campaign) -> str:
     return holder
 
 
-def _page(campaign, play, game, status=200, message=None):
+def _page(campaign, play, game, status=200, message=None, **screen):
+    """Render the play or its score; `screen` carries a kiosk's layout and URLs."""
     counts = gate.counts(get_db(), campaign)  # does a better score improve the odds?
+    screen.setdefault("play_url", url_for("play.play", slug=campaign.slug))
     if play.finished:
         return render(
             "games/result.html", block="main", status=status, campaign=campaign, play=play,
-            game=game, message=message, counts=counts,
+            game=game, message=message, counts=counts, **screen,
         )  # fmt: skip
     return render(
         "games/play.html",
@@ -70,6 +72,7 @@ def _page(campaign, play, game, status=200, message=None):
         view=playing.view(play, game, now()),
         message=message,
         counts=counts,
+        **screen,
     )
 
 
@@ -78,8 +81,13 @@ def _page(campaign, play, game, status=200, message=None):
 def play(slug):
     """Start or resume this respondent's one play of the campaign's game, or show its score."""
     campaign = _campaign(slug)
+    _game(campaign)  # no game is a 404 before "log in first"
+    return show(campaign, _holder(campaign))
+
+
+def show(campaign, holder: str, **screen):
+    """Start or resume `holder`'s one play, or show its score (a kiosk calls this too)."""
     game, settings = _game(campaign)
-    holder = _holder(campaign)
     db = get_db()
     moment = now()
     found = plays.play_of(db, campaign.id, holder)
@@ -89,7 +97,7 @@ def play(slug):
         found, g.play_started = playing.begin(
             db, campaign, holder, game, settings, moment, secrets.SystemRandom()
         )
-    return _page(campaign, playing.settle(db, found, game, moment), game)
+    return _page(campaign, playing.settle(db, found, game, moment), game, **screen)
 
 
 @bp.post("/<slug>/play")
@@ -98,20 +106,27 @@ def move(slug):
     """Take the player's next move (an answer, a stop, …) at the server's time."""
     moment = now()  # the move's time: taken first, before any other work
     campaign = _campaign(slug)
+    _game(campaign)
+    return take(campaign, _holder(campaign), moment)
+
+
+def take(campaign, holder: str, moment, **screen):
+    """Take `holder`'s next move, made at `moment`; a kiosk calls this too."""
     game, _settings = _game(campaign)
-    holder = _holder(campaign)
     db = get_db()
+    here = screen.get("play_url") or url_for(".play", slug=campaign.slug)
     found = plays.play_of(db, campaign.id, holder)
     if found is None:
-        return go(url_for(".play", slug=slug))
+        return go(here)
     if found.finished:
-        return _page(campaign, found, game, status=409, message=_("You have already played."))
+        message = _("You have already played.")
+        return _page(campaign, found, game, status=409, message=message, **screen)
     if campaign.phase(moment) != "open":
         abort(403, _("This campaign has closed."))
     played = playing.move(db, found, game, request.form.to_dict(flat=True), moment)
     if played is None:
         found = plays.play_of(db, campaign.id, holder)
-        return _page(campaign, found, game, status=409, message=STALE)
+        return _page(campaign, found, game, status=409, message=STALE, **screen)
     if request.htmx:
-        return _page(campaign, played, game)
-    return go(url_for(".play", slug=slug))
+        return _page(campaign, played, game, **screen)
+    return go(here)

@@ -212,6 +212,22 @@ def mark_used(db: Database, ticket_id: int, kiosk_id: int, entry_id: int, now: d
         )
 
 
+def reveal(db: Database, ticket_id: int, now: datetime) -> None:
+    """Note that the customer with this (drawn) ticket pressed Reveal; the first press counts."""
+    with immediate(db, durable=False):
+        db.execute(
+            "UPDATE kiosk_tickets SET revealed_at = coalesce(revealed_at, ?)"
+            " WHERE id = ? AND entry_id IS NOT NULL",
+            [stamp(now), ticket_id],
+        )
+
+
+def revealed(db: Database, ticket_id: int) -> bool:
+    """Tell whether the customer with this ticket has revealed their draw."""
+    row = db.execute("SELECT revealed_at FROM kiosk_tickets WHERE id = ?", [ticket_id]).fetchone()
+    return bool(row and row[0])
+
+
 def free_tiles(db: Database, campaign_id: int, limit: int) -> list[int]:
     """Return the lowest free tile numbers of a board, at most `limit`."""
     rows = db.execute(

@@ -684,7 +684,22 @@ def m017_job_files(db: Database) -> None:
 
 
 @migrations()
-def m018_address_draws(db: Database) -> None:
+@both_engines  # plain SQL: the same on PostgreSQL
+def m018_kiosk_reveal(db: Database) -> None:
+    # A kiosk shows a drawn coupon only after the customer presses Reveal; the server keeps
+    # that moment, so the result page cannot be opened (or guessed at) before it.
+    db.execute("ALTER TABLE kiosk_tickets ADD COLUMN revealed_at TEXT")
+
+
+@migrations()
+@both_engines  # plain SQL: the same on PostgreSQL
+def m019_shop_notice(db: Database) -> None:
+    # The shop is told once, by e-mail, when a campaign sells out or its period ends.
+    db.execute("ALTER TABLE campaigns ADD COLUMN shop_notified_at TEXT")
+
+
+@migrations()
+def m020_address_draws(db: Database) -> None:
     # Draws counted per client address (IPv4, or IPv6 /64) and campaign, so a redraw loop
     # or a hoarder is refused whichever worker serves it; rate limits counted here too.
     _run(
@@ -714,7 +729,7 @@ def m018_address_draws(db: Database) -> None:
 
 @migrations()
 @both_engines  # plain SQL, and the keys are computed in Python: the same on PostgreSQL
-def m019_person_keys(db: Database) -> None:
+def m021_person_keys(db: Database) -> None:
     # One person, one coupon however written: e-mail keys now drop Gmail's dots and "+tags"
     # (googlemail.com is gmail.com), phone keys are E.164. The written values stay as they
     # were; the keys are recomputed. Rows that now share a key (one person already had two
@@ -745,7 +760,7 @@ def m019_person_keys(db: Database) -> None:
 
 
 @migrations()
-def m020_session_generations(db: Database) -> None:
+def m022_session_generations(db: Database) -> None:
     # A session names its account's generation; raising it ends every copy of the cookie
     # (sign-out, a new password, "sign out everywhere"). An invitee's session names the
     # generation of the password it used: a resend ends it.
@@ -755,7 +770,7 @@ def m020_session_generations(db: Database) -> None:
 
 
 @migrations()
-def m021_known_addresses(db: Database) -> None:
+def m023_known_addresses(db: Database) -> None:
     # Failures of one account from every address are counted (an account-wide limit), and
     # the addresses that signed in to an account are remembered: they are still admitted
     # while strangers' guesses keep the account locked.
@@ -775,7 +790,7 @@ def m021_known_addresses(db: Database) -> None:
 
 
 @migrations()
-def m022_binding_commitments(db: Database) -> None:
+def m024_binding_commitments(db: Database) -> None:
     # New campaigns commit to the seed and the tier counts together (kuji-draw-v2), so the
     # counts stay secret until the end. Campaigns made before keep the commitment they
     # published, SHA-256 of the seed alone (kuji-draw-v1).

@@ -13,6 +13,21 @@
     if (ticket) { ticket.reset(); }
   });
 
+  // Reveal: the envelope opens, then the form is sent; the outcome comes only from the server.
+  var opener = document.querySelector("form[data-open]");
+  if (opener) {
+    opener.addEventListener("submit", function (event) {
+      var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      var envelope = document.querySelector(".envelope");
+      if (still || !envelope || opener.getAttribute("data-sent")) { return; }
+      event.preventDefault();
+      opener.setAttribute("data-sent", "1");
+      opener.querySelector("button").disabled = true;
+      envelope.classList.add("opening");
+      setTimeout(function () { opener.submit(); }, 700);
+    });
+  }
+
   var idle = parseInt(body.getAttribute("data-idle") || "0", 10);
   var reset = document.getElementById("kiosk-reset");
   var shown = document.querySelector("[data-countdown]");
@@ -26,15 +41,20 @@
   }
   reset.addEventListener("submit", function (event) { event.preventDefault(); startOver(); });
 
+  function show(seconds) {
+    if (!shown) { return; }
+    var sentence = shown.getAttribute(seconds === 1 ? "data-one" : "data-many") || "";
+    shown.textContent = sentence.replace("{n}", String(seconds));
+  }
   var left = idle;
   function tick() {
-    if (shown) { shown.textContent = String(left); }
+    show(left);
     if (left <= 0) { clearInterval(timer); startOver(); return; }
     left -= 1;
   }
   var timer = setInterval(tick, 1000);
   tick();
   ["pointerdown", "keydown"].forEach(function (name) {
-    document.addEventListener(name, function () { left = idle; if (shown) { shown.textContent = String(left); } });
+    document.addEventListener(name, function () { left = idle; show(left); });
   });
 })();

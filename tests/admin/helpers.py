@@ -146,3 +146,11 @@ def seed_destinations(app, slug: str, rows: list[dict] | int):
                     ],
                 )
     return rows
+
+
+def beside(html: str, name: str, text: str) -> bool:
+    """Tell whether the campaign form shows `text` under its input called `name`."""
+    import re
+
+    found = re.search(rf'<p class="error" id="e-{re.escape(name)}">([^<]*)</p>', html)
+    return bool(found) and text in found.group(1)

@@ -1,5 +1,7 @@
 """Times in the admin are on the campaign's clock, and say which clock that is."""
 
+import re
+
 from app.jobs import run_pending
 from tests.factories import make_campaign
 from tests.invite.conftest import CSV
@@ -16,9 +18,12 @@ def test_the_list_and_the_audit_log_use_the_campaigns_zone(app, admin):
     assert "Dec 9, 2026, 12:00 PM to Jan 9, 2027, 12:00 PM" in html  # London in winter
     admin.post("/admin/campaigns/spring/close", {"confirm": "yes"})  # at 2026-12-10 12:00 UTC
     html = admin.get("/admin/audit").get_data(as_text=True)
-    assert "Dec 10, 2026, 9:00 PM<br><small>Asia/Tokyo</small>" in html
-    # Signing in belongs to no campaign: its time is UTC, and says so.
-    assert "Dec 10, 2026, 12:00 PM<br><small>UTC</small>" in html
+    # ISO 8601 in the campaign's zone, with the offset and whole seconds.
+    assert '<time datetime="2026-12-10T21:00:00+09:00">2026-12-10T21:00:00+09:00</time>' in html
+    # Signing in belongs to no campaign: its time is in the shop's zone (TIMEZONE), not UTC.
+    assert "+00:00" not in html and not re.search(r"\d\d:\d\d:\d\d\.\d", html)
+    assert html.count("2026-12-10T21:00:00+09:00</time>") == 2  # the close and the sign-in
+    assert ">opened now<" not in html and ">closed early<" in html
 
 
 def test_the_japanese_admin_writes_times_the_japanese_way(app, admin):

@@ -9,7 +9,7 @@ from app.store import campaigns, get_db
 from tests.factories import START, make_campaign
 from tests.unit.test_conditions import GAME
 
-from .helpers import form_fields
+from .helpers import beside, form_fields
 from .test_campaigns import form
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -126,16 +126,16 @@ def test_the_form_checks_the_new_fields_as_the_file_does(admin):
     )
     assert admin.post("/admin/campaigns/new", bad).status_code == 422
     html = admin.text()
-    for line in (
-        "mode: a batch draw has no board; use mode = &#34;speed&#34;",
-        "tilt: must be between 0 and 1000",
-        "reveal: one of scratch, roulette",
-        "game settings: game.questions: between 1 and 20 questions",
-        "timezone: an IANA time zone name",
-        "merit.speed: a whole number between 0 and 100",
-        "merit.speed_hours_full: a number between 0 and 8760",
+    for name, line in (
+        ("mode", "A batch draw has no board: choose the speed mode."),
+        ("tilt", "must be between 0 and 1000"),
+        ("reveal", "one of scratch, roulette"),
+        ("game", "game.questions: between 1 and 20 questions"),
+        ("timezone", "an IANA time zone name"),
+        ("merit-speed", "a whole number between 0 and 100"),
+        ("merit-speed_hours_full", "a number between 0 and 8760"),
     ):
-        assert line in html, line
+        assert beside(html, name, line), line
 
 
 def upload(admin, text):

@@ -9,7 +9,7 @@ from app.store import audit, campaigns, get_db
 from tests.factories import START, Terminal, make_campaign
 from tests.unit.test_conditions import GOOD
 
-from .helpers import form_fields
+from .helpers import beside, form_fields
 
 OPENS = (START - timedelta(hours=1)).isoformat()
 CLOSES = (START + timedelta(days=7)).isoformat()
@@ -99,14 +99,17 @@ def test_the_form_gives_the_files_own_messages(app, admin):
     response = admin.post("/admin/campaigns/new", bad)
     html = admin.text()
     assert response.status_code == 422
-    for line in (
-        "slug: required, 1-64 characters of a-z, 0-9 and &#39;-&#39;",
-        "closes: must be after opens",
-        "prizes[1].count: must be between 1 and 100000",
-        "prizes[2].value: must be a whole number",
-        "prizes[2].unit: one of percent, yen, points",
+    # Each beside its own field, without the file's key; the summary names the form's label.
+    for name, line in (
+        ("slug", "required, 1-64 characters of a-z, 0-9 and &#39;-&#39;"),
+        ("closes", "Must be after the opening time."),
+        ("prize-1-count", "must be between 1 and 100000"),
+        ("prize-2-value", "must be a whole number"),
+        ("prize-2-unit", "one of percent, yen, points"),
     ):
-        assert line in html, line
+        assert beside(html, name, line), line
+    assert '<a href="#p2-value">Prize 2: Value</a>: must be a whole number' in html
+    assert "prizes[" not in html
     # What was typed stays in the form.
     assert 'value="Bad Slug"' in html
     with app.app_context():
@@ -117,16 +120,16 @@ def test_a_form_without_prizes_or_dates_is_refused(admin):
     blank = {k: "" for k in form()}
     admin.post("/admin/campaigns/new", {**blank, "action": "save"})
     html = admin.text()
-    assert "title: required text" in html
-    assert "opens: required date and time" in html
-    assert "prizes: at least one [[prizes]] table is required" in html
+    assert beside(html, "title", "required text")
+    assert beside(html, "opens", "required date and time")
+    assert beside(html, "prize-1-label", "Fill in at least one prize.")
 
 
 def test_a_taken_slug_is_refused_like_the_command_line(app, admin):
     make_campaign(app, slug="autumn")
     response = admin.post("/admin/campaigns/new", form(action="save"))
     assert response.status_code == 422
-    assert "slug: a campaign called &#39;autumn&#39; already exists" in admin.text()
+    assert beside(admin.text(), "slug", "a campaign called &#39;autumn&#39; already exists")
 
 
 def test_uploading_a_file_previews_it_and_saving_keeps_its_text(app, admin):
@@ -192,7 +195,7 @@ def test_prizes_are_fixed_once_a_tile_was_claimed(app, admin):
     data = edit_form(admin, **{"prize-1-count": "5", "action": "save"})
     response = admin.post("/admin/campaigns/spring/edit", data)
     assert response.status_code == 422
-    assert "prizes: cannot change once a tile has been claimed" in admin.text()
+    assert beside(admin.text(), "prize-1-label", "cannot change once a tile has been claimed")
     with app.app_context():
         assert campaigns.by_slug(get_db(), "spring").tile_count == 100
 
@@ -204,7 +207,7 @@ def test_the_period_can_be_extended_after_claims_but_not_shortened(app, admin):
     sooner = (START + timedelta(days=2)).isoformat()
     data = edit_form(admin, closes=sooner, action="save")
     assert admin.post("/admin/campaigns/spring/edit", data).status_code == 422
-    assert "closes: can only be extended once a tile has been claimed" in admin.text()
+    assert beside(admin.text(), "closes", "can only be extended once a tile has been claimed")
     data = edit_form(admin, closes=later, action="save")
     assert admin.post("/admin/campaigns/spring/edit", data).status_code == 303
     with app.app_context():

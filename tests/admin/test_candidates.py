@@ -76,7 +76,7 @@ def test_sending_runs_in_the_background_and_lands_in_the_outbox(app, admin):
     admin.post(f"/admin/campaigns/vip/invitations/{invitation}/resend")
     run_pending(app)
     assert "4 messages" in admin.get("/admin/outbox").get_data(as_text=True)
-    assert "resent invitation" in admin.get("/admin/audit").get_data(as_text=True)
+    assert "sent an invitation again" in admin.get("/admin/audit").get_data(as_text=True)
 
 
 def test_only_invitation_campaigns_take_invitations(app, admin, campaign):
@@ -107,3 +107,22 @@ def test_without_public_url_nothing_is_sent(app, admin):
     assert refused.status_code == 409 and "Set PUBLIC_URL" in refused.get_data(as_text=True)
     assert run_pending(app) == 0
     assert "0 messages" in admin.get("/admin/outbox").get_data(as_text=True)
+
+
+def test_bad_lines_and_files_are_reported_in_the_admins_language(app, admin):
+    admin.client.set_cookie("lang", "ja")
+    bad = CSV + "Nobody,not-an-email,30,male,,1,0,0,,\nShort,row\n"
+    answer = upload(admin, bad.encode("utf-8"))
+    job = int(re.search(r"job=(\d+)", answer.location).group(1))
+    run_pending(app)
+    done = admin.get(f"/admin/jobs/{job}").get_data(as_text=True)
+    assert "は正しいメールアドレスではありません" in done
+    assert "セルが 2 個あります（10 個のはずです）" in done
+    assert "is not a valid e-mail address" not in done
+    admin.client.set_cookie("lang", "en")
+    assert "is not a valid e-mail address" in admin.get(f"/admin/jobs/{job}").get_data(True)
+    answer = upload(admin, b"name\nx\n")
+    job = int(re.search(r"job=(\d+)", answer.location).group(1))
+    run_pending(app)
+    admin.client.set_cookie("lang", "ja")
+    assert "列がありません" in admin.get(f"/admin/jobs/{job}").get_data(as_text=True)

@@ -8,13 +8,25 @@ import openpyxl
 from fpdf import FPDF  # noqa: F401  (the PDF library the coupons come from)
 
 from app.lottery.coupons import check_code, coupon_code
-from app.store import audit, get_db
+from app.store import audit, campaigns, get_db
 from tests.factories import START, Terminal, make_campaign
 
 from .conftest import EMAIL, PASSWORD
 from .helpers import HTMX, seed_destinations
 
+# The admin's downloads name their columns in the admin's language (English here).
 HEADER = [
+    "Tile no.",
+    "Name",
+    "Postal code",
+    "Address",
+    "Phone",
+    "E-mail",
+    "Coupon",
+    "Confirmed at",
+    "Issued at",
+]
+KEYS = [
     "issue_no",
     "name",
     "postal_code",
@@ -61,7 +73,10 @@ def labels(app, slug="spring"):
 
 
 def expected_rows(app, seeded):
-    stamp = START.isoformat(timespec="microseconds")
+    with app.app_context():
+        zone = campaigns.by_slug(get_db(), "spring").tz
+    stamp = START.astimezone(zone).isoformat(timespec="seconds")  # the campaign's clock
+    assert "." not in stamp
     label = labels(app)
     return [
         [
@@ -124,7 +139,17 @@ def test_an_export_of_a_real_flow_matches_the_command_line(app, admin, runner):
     t.confirm()
     ours = admin.get("/admin/campaigns/spring/destinations.csv").data.decode("utf-8-sig")
     cli = runner.invoke(args=["campaign", "export", "spring"]).output
-    assert [r[:8] for r in csv.reader(io.StringIO(ours))] == list(csv.reader(io.StringIO(cli)))
+    ours, cli = list(csv.reader(io.StringIO(ours))), list(csv.reader(io.StringIO(cli)))
+    assert cli[0] == KEYS[:8] and ours[0] == HEADER  # the command line keeps the keys
+    assert [r[:8] for r in ours[1:]] == cli[1:]
+
+
+def test_the_japanese_admin_downloads_japanese_headers(app, admin):
+    make_campaign(app)
+    admin.client.set_cookie("lang", "ja")
+    ours = admin.get("/admin/campaigns/spring/destinations.csv").data.decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(ours)))
+    assert header[0] == "タイル番号" and header[-1] == "発行日時" and "email" not in header
 
 
 def test_exports_are_in_the_audit_log(app, admin):

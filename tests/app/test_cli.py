@@ -52,3 +52,15 @@ def test_demo_is_the_patents_example_and_is_created_once(runner):
     # The invitation demo: three sample candidates invited, their mail in the outbox once sent.
     sent = runner.invoke(args=["invitations", "send", "demo-invite"])
     assert sent.exit_code == 0 and "sent=3" in sent.stdout
+
+
+def test_the_demo_campaigns_speak_japanese_like_a_first_shop(app, runner):
+    runner.invoke(args=["campaign", "demo"])
+    with app.app_context():
+        from app.store import campaigns, get_db
+
+        db = get_db()
+        for slug in ("demo", "demo-invite"):
+            campaign = campaigns.by_slug(db, slug)
+            labels = [p.label for p in campaigns.prizes(db, campaign.id).values()]
+            assert "キャンペーン" in campaign.title and all("オフ" in label for label in labels)

@@ -89,7 +89,7 @@ def test_the_migration_rekeys_what_was_stored(tmp_path):
     from app.store.schema import migrations
 
     db = connect(str(tmp_path / "old.sqlite"), "NORMAL")
-    migrations.apply(db, stop_before="m019_person_keys")
+    migrations.apply(db, stop_before="m021_person_keys")
     _old_rows(db)
     migrations.apply(db)
     keys = db.execute("SELECT email, email_key, phone_key FROM destinations ORDER BY id").fetchall()

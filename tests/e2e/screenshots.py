@@ -3,7 +3,10 @@
 Starts Kuji on a throw-away database, makes a campaign in Tokyo time with a few tiles
 already drawn, and writes docs/screenshot-board.png (Japanese, desktop),
 docs/screenshot-board-en.png (English, desktop) and docs/screenshot-phone.png (Japanese,
-320 px). Only this script writes into docs/; the tests never do.
+320 px); then a shop kiosk on a tablet: docs/screenshot-kiosk.png (its attract screen),
+docs/screenshot-kiosk-reveal.png (the sealed draw) and docs/screenshot-kiosk-result.png
+(the coupon and its QR code, on a phone). Only this script writes into docs/ (or the
+folder given as its argument); the tests never do.
 """
 
 import shutil
@@ -16,8 +19,9 @@ from playwright.sync_api import sync_playwright
 
 from app import create_app
 from app.campaigns import create_campaign
+from app.keys import derive
 from app.lottery.conditions import Conditions, Prize
-from app.store import campaigns, claims, get_db
+from app.store import campaigns, claims, get_db, kiosks
 from tests.server import ROOT, serve
 
 DOCS = ROOT / "docs"
@@ -77,12 +81,60 @@ def make_campaigns(db_path: Path, secret: str) -> None:
                 claims.hold(db, row, f"board:shot-{no}", now, no=no)
 
 
+TABLET = {"viewport": {"width": 1180, "height": 820}, "has_touch": True}
+KIOSK_PHONE = {
+    "viewport": {"width": 375, "height": 667},
+    "device_scale_factor": 2,
+    "has_touch": True,
+}
+
+
+def make_kiosk(db_path: Path, secret: str) -> tuple[str, str]:
+    """Register a kiosk for the Japanese campaign; return its setup path and a ticket code."""
+    app = create_app({"DATABASE": str(db_path), "SECRET_KEY": secret})
+    now = datetime.now(UTC)
+    with app.app_context():
+        db = get_db()
+        campaign = campaigns.by_slug(db, "haru")
+        kiosk_id, token = kiosks.register(
+            db, campaign.id, "入口", "銀座店", derive("kiosk-setup"), now
+        )
+        batch = kiosks.make_tickets(db, campaign.id, 1, now)
+        return f"/kiosk/setup/{kiosk_id}/{token}", kiosks.batch_codes(db, campaign.id, batch)[0]
+
+
+def kiosk_shots(browser, server, out: Path) -> None:
+    """Bind a tablet as a kiosk and photograph the attract screen, the reveal and the result."""
+    setup, code = make_kiosk(server.db_path, server.env["FLASK_SECRET_KEY"])
+    context = browser.new_context(locale="ja-JP", base_url=server.url, **TABLET)
+    page = context.new_page()
+    page.goto(setup)
+    page.locator("form button[type=submit]").click()
+    page.locator("#ticket-code").wait_for()
+    page.screenshot(path=out / "screenshot-kiosk.png")
+    page.locator("#ticket-code").fill(code)
+    page.locator("#ticket-form button[type=submit]").click()
+    page.locator(".kiosk-tiles .tile").first.click()
+    page.locator("form[data-open]").wait_for()
+    page.screenshot(path=out / "screenshot-kiosk-reveal.png")
+    page.locator("form[data-open] button").click()
+    page.locator(".kiosk-result").wait_for()
+    page.wait_for_timeout(1000)  # the reveal's animation
+    page.screenshot(path=out / "screenshot-kiosk-result-tablet.png")
+    page.set_viewport_size(KIOSK_PHONE["viewport"])
+    page.screenshot(path=out / "screenshot-kiosk-result.png")
+    context.close()
+    for name in ("kiosk", "kiosk-reveal", "kiosk-result-tablet", "kiosk-result"):
+        print(out / f"screenshot-{name}.png")
+
+
 def main() -> int:
     chromium = shutil.which("chromium")
     if chromium is None:
         print("screenshots need Debian's chromium: make chromium", file=sys.stderr)
         return 1
-    DOCS.mkdir(exist_ok=True)
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else DOCS
+    out.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "kuji.sqlite"
         create_app({"DATABASE": str(db_path), "SECRET_KEY": "x"})  # migrate before workers
@@ -99,9 +151,10 @@ def main() -> int:
                 page = context.new_page()
                 page.goto(f"/c/{slug}")
                 page.locator("button.tile").first.wait_for()
-                page.screenshot(path=DOCS / name, full_page=device is DESKTOP)
+                page.screenshot(path=out / name, full_page=device is DESKTOP)
                 context.close()
-                print(DOCS / name)
+                print(out / name)
+            kiosk_shots(browser, server, out)
             browser.close()
     return 0
 

@@ -111,6 +111,7 @@ def test_before_the_end_the_page_shows_the_commitment_and_no_seed(live, page):
     page.goto(f"/c/{slug}/fairness")
     expect(page.locator("#commitment")).to_have_text(document["commitment"])
     expect(page.get_by_role("button", name="Verify in this browser")).to_have_count(0)
+    page.locator("summary").click()  # the technical text is folded below the summary
     expect(page.get_by_role("heading", name="What is committed, and when")).to_be_visible()
 
 
@@ -121,6 +122,7 @@ def test_without_javascript_the_text_and_the_document_link_remain(live, ended, b
     )
     page = context.new_page()
     page.goto(f"/c/{slug}/fairness")
+    page.locator("summary").click()  # <details> opens without JavaScript too
     expect(page.get_by_role("heading", name="The replay")).to_be_visible()
     expect(page.get_by_role("link", name="The fairness document (fairness.json)")).to_be_visible()
     expect(page.get_by_role("button", name="Verify in this browser")).to_be_hidden()
@@ -132,6 +134,7 @@ def test_a_japanese_browser_reads_the_japanese_text(live, browser):
     context = browser.new_context(base_url=live.server.url, locale="ja-JP")
     page = context.new_page()
     page.goto(f"/c/{slug}/fairness")
+    page.locator("summary").click()
     expect(page.get_by_role("heading", name="何を、いつ約束するのか")).to_be_visible()
     context.close()
 
@@ -161,3 +164,24 @@ def test_the_command_line_verifies_the_same_campaign(live, ended, tmp_path):
     )
     assert done.returncode == 1
     assert done.stderr.splitlines()[0].startswith("error: draw 1 (seq 1): logged tier ")
+
+
+def test_the_page_never_scrolls_sideways_on_a_320_px_phone(live, ended, browser):
+    slug, _ = ended
+    context = browser.new_context(
+        base_url=live.server.url, viewport={"width": 320, "height": 640}, locale="en-US"
+    )
+    page = context.new_page()
+    page.goto(f"/c/{slug}/fairness")
+    verify = page.get_by_role("button", name="Verify in this browser")
+    assert verify.bounding_box()["y"] < 640  # the button first, on the first screen
+    verify.click()
+    expect(page.locator(".verify-passed")).to_be_visible()  # a badge that says Passed
+    page.locator("summary").click()
+    wide = page.evaluate(
+        "[...document.querySelectorAll('main *')].filter(e => e.scrollWidth > e.clientWidth + 1"
+        " && getComputedStyle(e).overflowX !== 'visible').length"
+    )
+    assert wide == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()

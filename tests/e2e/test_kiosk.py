@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 from app import create_app
 from app.admin.passwords import hash_password
 from app.campaigns import create_campaign
+from app.lottery.conditions import parse_conditions, to_toml
 from app.store import admins, get_db
-from tests.factories import conditions
+from tests.factories import QUIZ, conditions
 from tests.server import serve
 
 pytestmark = [pytest.mark.e2e]
@@ -31,7 +32,7 @@ def shop(tmp_path_factory):
         yield server, app
 
 
-def _campaign(app, **kwargs) -> str:
+def _campaign(app, game: str = "", **kwargs) -> str:
     moment = datetime.now(UTC)
     c = conditions(
         slug=f"kiosk-{next(_numbers)}",
@@ -40,8 +41,10 @@ def _campaign(app, **kwargs) -> str:
         prizes=((30, 10), (10, 10)),
         **kwargs,
     )
+    c = replace(c, issue="electronic")
     with app.app_context():
-        create_campaign(replace(c, issue="electronic"), moment)
+        text = to_toml(c) + "\n" + game
+        create_campaign(parse_conditions(text), moment, source=text)
     return c.slug
 
 
@@ -104,6 +107,7 @@ def test_a_kiosk_draws_with_a_ticket_shows_the_qr_code_and_forgets_the_customer(
     page.get_by_label("Type the code on your draw ticket").fill(ticket)
     page.get_by_role("button", name="Start").click()
     page.locator(".kiosk-tiles .tile").first.click()
+    page.get_by_role("button", name="Reveal").click()
     expect(page.get_by_role("heading", name="You won!")).to_be_visible()
     expect(page.locator(".kiosk-result svg")).to_be_visible()
     with app.app_context():
@@ -120,7 +124,7 @@ def test_a_kiosk_draws_with_a_ticket_shows_the_qr_code_and_forgets_the_customer(
     html = page.content()
     assert coupon[:6] not in html and codes[0] not in html
     assert page.get_by_label("Type the code on your draw ticket").input_value() == ""
-    assert page.evaluate("history.length") <= start_length + 2
+    assert page.evaluate("history.length") <= start_length + 3  # play, reveal, result
     page.go_back()
     page.wait_for_load_state()
     assert coupon[:6] not in page.content()
@@ -153,8 +157,72 @@ def test_a_portrait_kiosk_speed_draw_and_start_over(shop, browser, playwright):
     box = draw.bounding_box()
     assert box["height"] >= 48 and box["width"] >= 48  # a finger's target
     draw.click()
+    page.get_by_role("button", name="Reveal").click()
     expect(page.get_by_role("heading", name="You won!")).to_be_visible()
     page.get_by_role("button", name="Start over").click()
     expect(page.get_by_role("heading", name="Coupons to win")).to_be_visible()
     assert "You won" not in page.content()
+    context.close()
+
+
+# Phones, tablets and desktops, either way up.
+SIZES = [(375, 667), (820, 1180), (1366, 1024)]
+
+
+def _inside(box, width, height) -> bool:
+    return (
+        box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= width
+        and box["y"] + box["height"] <= height
+    )
+
+
+@pytest.mark.parametrize("language", ["en-US", "ja-JP"])
+def test_a_kiosk_game_draw_reveal_and_start_over_stay_on_the_kiosk(
+    shop, browser, playwright, language
+):
+    server, app = shop
+    slug = _campaign(app, game=QUIZ, mode="speed")
+    link, _pdf = _admin_sets_up(browser, server.url, slug, tickets=1)
+    code = _codes(app, slug)[0]
+    context = browser.new_context(viewport={"width": 375, "height": 667}, locale=language)
+    page = context.new_page()
+    visited = []
+    page.on("framenavigated", lambda frame: visited.append(frame.url))
+    page.goto(link)
+    page.locator("form button[type=submit]").click()
+    page.locator("#ticket-code").fill(code)
+    page.locator("#ticket-form button[type=submit]").click()
+    page.locator(".kiosk-panel a.button-link").click()  # Play the game
+    while page.locator("form.quiz").count():
+        page.locator("form.quiz input[type=radio]").first.check()
+        page.locator("form.quiz button[type=submit]").click()
+        page.wait_for_load_state()
+    expect(page.locator(".game-score")).to_be_visible()
+    assert page.locator(".kiosk-reset").count() == 1  # Start over and the countdown are here
+    page.locator("a.game-next").click()
+    page.locator("button.kiosk-go").click()  # Draw
+    expect(page.locator("form[data-open]")).to_be_visible()
+    sealed = page.content()
+    assert "ecoupon" not in sealed and "<svg" not in sealed  # nothing of the outcome yet
+    page.locator("form[data-open] button").click()
+    qr = page.locator(".kiosk-result .qr svg")
+    expect(qr).to_be_visible()
+    for width, height in SIZES:
+        for w, h in ((width, height), (height, width)):
+            page.set_viewport_size({"width": w, "height": h})
+            box = qr.bounding_box()
+            assert _inside(box, w, h), (w, h, box)
+    with app.app_context():
+        coupon = get_db().execute("SELECT code FROM ecoupons ORDER BY id DESC").fetchone()[0]
+    assert coupon[:6] in page.content()
+    page.locator(".kiosk-reset button").click()
+    expect(page.locator("#ticket-code")).to_be_visible()
+    assert coupon[:6] not in page.content()
+    page.goto(server.url + "/kiosk/result")
+    assert page.url == server.url + "/kiosk/"  # nothing of the customer is left
+    paths = [u.split(server.url, 1)[1] for u in visited if u.startswith(server.url)]
+    assert all(p.startswith("/kiosk/") for p in paths), paths
+    assert "/kiosk/game" in paths and "/kiosk/reveal" in paths and "/kiosk/result" in paths
     context.close()

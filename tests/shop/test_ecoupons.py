@@ -1,5 +1,6 @@
 """E-coupons: made with the destination, shown at their own URL, mailed in the background."""
 
+import re
 from datetime import timedelta
 
 from app import jobs
@@ -156,3 +157,39 @@ def test_guessing_coupon_pages_is_limited_across_workers(app, client):
     for _ in range(3):
         assert client.get("/coupon/" + "A" * 18).status_code == 404
     assert client.get(f"/coupon/{code}").status_code == 429  # counted in the database
+
+
+def test_a_used_or_expired_coupon_says_so_and_offers_no_qr_code(app, client, accounts, clock):
+    from tests.admin.helpers import Admin
+
+    from .conftest import CASHIER
+
+    campaign = make(app, coupon_expires=1, timezone="Asia/Tokyo")
+    used, lapsed = draw_and_confirm(app, campaign, 1, no=1), draw_and_confirm(app, campaign, 2, 2)
+    client.set_cookie("lang", "en")
+    fresh = client.get(f"/coupon/{code_of(app, used.id)}").get_data(as_text=True)
+    assert "<svg" in fresh and "Show this code at the till" in fresh
+    assert "Japan Standard Time" in fresh and "2026" in fresh  # the year and the zone
+    cashier = Admin(app.test_client())
+    cashier.login(*CASHIER)
+    code = code_of(app, used.id)
+    cashier.get("/redeem/")
+    cashier.post("/redeem/check", {"code": code, "till": "Register 1"})
+    key = re.search(r'name="key" value="([^"]+)"', cashier.text()).group(1)
+    cashier.post("/redeem/use", {"code": code, "key": key, "till": "Register 1"})
+    page = client.get(f"/coupon/{code}").get_data(as_text=True)
+    assert 'class="ecoupon-stamp"' in page and ">Used<" in page
+    assert "<svg" not in page and "Show this code at the till" not in page
+    clock.advance(days=3)
+    client.set_cookie("lang", "ja")
+    page = client.get(f"/coupon/{code_of(app, lapsed.id)}").get_data(as_text=True)
+    assert ">期限切れ<" in page and "<svg" not in page and "JST" in page
+
+
+def test_a_code_wraps_between_its_groups_never_inside_one(app, client):
+    campaign = make(app)
+    code = code_of(app, draw_and_confirm(app, campaign).id)
+    page = client.get(f"/coupon/{code}").get_data(as_text=True)
+    groups = re.findall(r'<span class="code-group">([0-9A-Z]+)</span>', page)
+    assert "".join(groups) == code and len(groups) == 3
+    assert '</span>-<wbr><span class="code-group">' in page

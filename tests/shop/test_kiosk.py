@@ -1,5 +1,6 @@
 """Kiosks: a one-time setup link, tickets that draw once, refusals that change nothing."""
 
+import io
 import json
 import re
 
@@ -34,6 +35,7 @@ def register(app, owner, slug, name="Front"):
     page = owner.post(f"/admin/campaigns/{slug}/kiosks", {"name": name, "store": "Ginza"})
     assert page.status_code == 201
     link = LINK.search(owner.text()).group(1)
+    assert '<figure class="qr setup-qr"><svg' in owner.text()  # the link as a QR code too
     tablet = Admin(app.test_client())
     path = link.split("localhost", 1)[1]
     tablet.get(path)
@@ -68,6 +70,11 @@ def test_a_kiosk_draws_once_per_ticket_and_shows_the_e_coupon(app, owner):
     assert tablet.post("/kiosk/ticket", {"code": codes[0].lower()}).status_code == 303
     assert "Pick a tile" in tablet.get("/kiosk/play").get_data(as_text=True)
     assert tablet.post("/kiosk/draw", {"tile": "7"}).status_code == 303
+    sealed = tablet.get("/kiosk/reveal")
+    assert sealed.headers["Cache-Control"] == "no-store"
+    assert "You won" not in sealed.get_data(as_text=True) and "<svg" not in tablet.text()
+    assert tablet.get("/kiosk/result").status_code == 303  # not before Reveal
+    assert tablet.post("/kiosk/reveal").status_code == 303
     result = tablet.get("/kiosk/result")
     text = result.get_data(as_text=True)
     assert result.headers["Cache-Control"] == "no-store"
@@ -95,6 +102,7 @@ def test_a_speed_kiosk_draws_the_next_sheet(app, owner):
     tablet.post("/kiosk/ticket", {"code": code})
     assert "Draw" in tablet.get("/kiosk/play").get_data(as_text=True)
     tablet.post("/kiosk/draw")
+    tablet.post("/kiosk/reveal")
     assert "You won" in tablet.get("/kiosk/result").get_data(as_text=True)
 
 
@@ -180,7 +188,9 @@ def test_a_kiosk_game_weights_the_draw_as_the_speed_lottery_does(app, owner, clo
     tablet, _ = register(app, owner, "quick")
     tablet.post("/kiosk/ticket", {"code": tickets_for(app, owner, "quick", 1)[0]})
     assert "Play the game" in tablet.get("/kiosk/play").get_data(as_text=True)
-    tablet.get("/c/quick/play")
+    game = tablet.get("/kiosk/game")
+    assert game.headers["Cache-Control"] == "no-store"
+    assert "Start over" in game.get_data(as_text=True)  # the kiosk's own screen
     with app.app_context():
         db = get_db()
         holder, questions = db.execute(
@@ -190,8 +200,55 @@ def test_a_kiosk_game_weights_the_draw_as_the_speed_lottery_does(app, owner, clo
     for index, q in enumerate(json.loads(questions)["questions"]):
         clock.advance(seconds=3)
         answer = {"q": str(index), "choice": str(q["answer"])}
-        assert tablet.post("/c/quick/play", answer).status_code == 303
+        moved = tablet.post("/kiosk/game", answer)
+        assert moved.status_code == 303 and moved.headers["Location"].endswith("/kiosk/game")
+    scored = tablet.get("/kiosk/game").get_data(as_text=True)
+    assert 'href="/kiosk/play"' in scored and "/c/quick" not in scored  # on to the kiosk's draw
     assert ">Draw<" in tablet.get("/kiosk/play").get_data(as_text=True)
     assert tablet.post("/kiosk/draw").status_code == 303
     assert held_with == [1000]
+    assert tablet.post("/kiosk/reveal").status_code == 303
     assert "You won" in tablet.get("/kiosk/result").get_data(as_text=True)
+    assert tablet.post("/kiosk/reset").status_code == 303
+    for path in ("/kiosk/game", "/kiosk/play", "/kiosk/reveal", "/kiosk/result"):
+        gone = tablet.get(path)  # nothing of the customer is left
+        assert gone.status_code == 303 and gone.headers["Location"].endswith("/kiosk/")
+
+
+def test_the_reveal_is_refused_before_a_draw(app, owner):
+    campaign = make(app)
+    tablet, _ = register(app, owner, campaign.slug)
+    tablet.post("/kiosk/ticket", {"code": tickets_for(app, owner, campaign.slug, 1)[0]})
+    assert tablet.post("/kiosk/reveal").status_code == 303
+    assert tablet.get("/kiosk/result").headers["Location"].endswith("/kiosk/play")
+    with app.app_context():
+        assert get_db().execute("SELECT revealed_at FROM kiosk_tickets").fetchone()[0] is None
+
+
+def test_ticket_text_stays_clear_of_the_qr_code(app):
+    import pdfplumber
+
+    from app.admin.tickets_pdf import CARD, COLUMNS, qr_box, tickets_pdf
+
+    title = "とても長いキャンペーンの名前が入る春の大感謝祭キャンペーン" * 2
+    goods = "DVD-RAM 最大40%オフ、さらに長い商品の説明がここに続きます。" * 3
+    with app.test_request_context(headers={"Accept-Language": "ja"}):
+        pdf = tickets_pdf(title, goods, ["ABCD-EFGH", "WWWW-MMMM", "QRST-UVWX"])
+    to_pt = 72 / 25.4
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        chars = page.chars
+        assert len(chars) > 100
+        for i in range(3):
+            col, row = i % COLUMNS, i // COLUMNS
+            left, top, right, bottom = (
+                v * to_pt for v in qr_box(col * CARD[0], row * CARD[1] + 0.5)
+            )
+            inside = [
+                c["text"]
+                for c in chars
+                if c["x1"] > left and c["x0"] < right and c["bottom"] > top and c["top"] < bottom
+            ]
+            assert inside == [], inside
+            dark = [r for r in page.rects if r["x0"] >= left - 0.01 and r["x1"] <= right + 0.01]
+            assert dark, "the QR code is drawn inside its box"

@@ -154,3 +154,20 @@ def test_admin_create_staff(app, runner):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert get_db().execute("SELECT role FROM admins").fetchone()[0] == "staff"
+
+
+def test_the_till_signs_out_and_its_main_actions_are_primary(app, cashier):
+    page = cashier.get("/redeem/").get_data(as_text=True)
+    assert 'action="/admin/logout"' in page
+    assert re.search(r'<button type="submit" class="big primary">Check</button>', page)
+    code = code_of(app, draw_and_confirm(app, make(app)).id)
+    _check(cashier, code)
+    assert re.search(r'class="big primary">Redeem<', cashier.text())
+    cashier.post("/admin/logout")
+    assert cashier.get("/redeem/").status_code == 302  # signed out: back to the sign-in
+
+
+def test_admin_create_staff_says_it_made_a_staff_account(app, runner):
+    args = ["admin", "create", "t3@example.jp", "--staff", "--password", "long enough pass 1"]
+    result = runner.invoke(args=args)
+    assert "staff account" in result.output and "administrator" not in result.output

@@ -1,0 +1,35 @@
+"""Which campaigns the shop must be told about: sold out or ended, and told only once."""
+
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from .db import immediate, stamp
+
+
+def due(db: Database, now: datetime) -> list[int]:
+    """Return the published campaigns that sold out or ended and the shop was not told of."""
+    rows = db.execute(
+        "SELECT id FROM campaigns WHERE published_at IS NOT NULL AND shop_notified_at IS NULL"
+        " AND (free = 0 OR ended_at IS NOT NULL OR closes <= ?) ORDER BY id",
+        [stamp(now)],
+    )
+    return [r[0] for r in rows]
+
+
+def claim(db: Database, campaign_id: int, now: datetime) -> bool:
+    """Take the one notice of a campaign: True for exactly one caller, whatever the workers."""
+    with immediate(db):
+        return bool(
+            db.execute(
+                "UPDATE campaigns SET shop_notified_at = ? WHERE id = ?"
+                " AND shop_notified_at IS NULL RETURNING id",
+                [stamp(now), campaign_id],
+            ).fetchone()
+        )
+
+
+def release(db: Database, campaign_id: int) -> None:
+    """Give a notice back (the mail server refused it): the next tick tries again."""
+    with immediate(db):
+        db.execute("UPDATE campaigns SET shop_notified_at = NULL WHERE id = ?", [campaign_id])
