@@ -82,6 +82,35 @@ def test_the_tag_domains_come_from_the_settings(app, terminal, new_terminal):
     )
 
 
+@pytest.mark.both_engines  # the backfill is Python through the store's connection on both
+def test_the_rekeying_runs_on_either_engine(app, terminal, new_terminal):
+    from app.store.db import immediate
+    from app.store.schema import m021_person_keys
+
+    terminal.claim(1)
+    assert terminal.confirm(**FIRST).status_code == 303
+    again = new_terminal()
+    again.claim(2)
+    assert again.confirm(email="someone.else@example.jp", phone="03-9999-0000").status_code == 303
+    with app.app_context():
+        db = get_db()
+        with immediate(db):
+            # As stored before the change: the second row is the same person written another
+            # way, under keys of its own.
+            db.execute(
+                "UPDATE destinations SET email = ?, phone = ?, email_key = 'old-e', phone_key"
+                " = 'old-p' WHERE tile_no = 2",
+                ["hanakoyamada+x@googlemail.com", "+81 90 1234 5678"],
+            )
+            m021_person_keys(db)
+        rows = db.execute(
+            "SELECT id, email_key, phone_key FROM destinations ORDER BY tile_no"
+        ).fetchall()
+    (first, *keys), (second, *other) = rows
+    assert keys == ["hanakoyamada@gmail.com", "+819012345678"]
+    assert other == [f"hanakoyamada@gmail.com#{second}", f"+819012345678#{second}"]
+
+
 def test_the_migration_rekeys_what_was_stored(tmp_path):
     from sqlite_utils import Database
 

@@ -35,8 +35,9 @@ def test_a_limit_per_family_or_for_both():
     assert per_family(None, "ipv4") is None
 
 
-def test_a_rate_window_opens_at_the_first_hit_and_refuses_past_its_amount(tmp_path):
-    db = connect(str(tmp_path / "k.sqlite"), "NORMAL")
+@pytest.mark.both_engines  # one conditional upsert per window: refused alike on both engines
+def test_a_rate_window_opens_at_the_first_hit_and_refuses_past_its_amount(database):
+    db = connect(database, "NORMAL")
     migrate(db)
     limits = rates.windows("3 per minute;5 per hour")
     start = datetime(2026, 12, 10, 12, 0, 59, tzinfo=UTC)
