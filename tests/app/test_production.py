@@ -213,7 +213,7 @@ def test_rate_limit_headers_come_with_limited_routes_only(app, client):
     # Claims are counted in the database (app.limiting.counted), without these headers.
     assert "X-RateLimit-Limit" not in Terminal(client).post("/claim", {"tile": "1"}).headers
     response = Admin(app.test_client()).login("nobody@example.jp", "wrong password")
-    assert response.status_code == 200
+    assert response.status_code == 401
     assert int(response.headers["X-RateLimit-Remaining"]) < int(
         response.headers["X-RateLimit-Limit"]
     )
