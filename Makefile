@@ -38,6 +38,8 @@ $(CONFETTI): $(HTMX)
 PORT ?= 5000
 
 ## Start the app on the demo campaign at http://127.0.0.1:$(PORT) (default 5000)
+# Links in mail (invitations, e-coupons) point at PUBLIC_URL; here, the development server.
+run: export FLASK_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	-@$(MAKE) --no-print-directory fonts || echo "No Japanese font: names on printed coupons need fonts-ipaexfont-gothic."
 	$(BIN)/flask --app wsgi campaign demo

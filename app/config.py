@@ -6,6 +6,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.lottery.contact import TAG_DOMAINS
+
 
 def defaults(instance_path: str) -> dict:
     """Return the settings every Kuji instance starts from."""
@@ -26,13 +28,27 @@ def defaults(instance_path: str) -> dict:
         "REDIS_URL": None,
         # Per IP address: generous, since a shop's or a family's devices share one.
         "CLAIM_LIMIT": "60 per minute;600 per hour",
+        # Draws counted per client address and campaign, in the database (so across workers
+        # and restarts): an IPv4 address, or an IPv6 /64, which is one customer's network.
+        # Live holds at once: generous for IPv4, which a mobile carrier's NAT shares between
+        # many phones; strict for IPv6. {"ipv4": n, "ipv6": m}, one number for both, or None.
+        "HOLDS_PER_ADDRESS": {"ipv4": 20, "ipv6": 2},
+        # Holds cancelled or left to lapse after which an address waits REDRAW_PAUSE_MINUTES
+        # (from its latest one) before it draws again in that campaign: a redraw loop stops
+        # at the third draw, while an honest person rarely cancels even once.
+        "REDRAWS_PER_ADDRESS": 2,
+        "REDRAW_PAUSE_MINUTES": 60,
         "POLL_SECONDS": 2,
         # Boards of more tiles show one page of this many at a time (about 110 bytes a tile).
         "BOARD_PAGE_SIZE": 1500,
-        # Confirms: per address, and per holder (the draw cookie or session); flask-limiter's
-        # storage, so per worker unless RATELIMIT_STORAGE_URI is shared.
-        "CONFIRM_LIMIT": "20 per minute;200 per hour",
+        # Confirms: per address, and per holder (the draw cookie or session). These and
+        # CLAIM_LIMIT are counted in the database, shared by every worker and host.
+        # Per address as generous as claims: many phones share one IPv4 address (NAT).
+        "CONFIRM_LIMIT": "60 per minute;600 per hour",
         "CONFIRM_HOLDER_LIMIT": "6 per minute;30 per hour",
+        # E-mail providers whose "name+tag@" reaches "name@": the tag is ignored when matching
+        # one person to one coupon ("*": every domain). Gmail's dots and tags always are.
+        "EMAIL_TAG_DOMAINS": sorted(TAG_DOMAINS),
         # "Already has a coupon" refusals of one hold (counted in the database) that release it.
         "CONFIRM_DUPLICATES": 3,
         # Old secrets, newest first, still accepted by every verifier after SECRET_KEY changed.

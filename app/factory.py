@@ -32,12 +32,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     check_hosts(app.config)
-    if not is_postgres(app.config["DATABASE"]):
-        os.makedirs(os.path.dirname(os.path.abspath(app.config["DATABASE"])), exist_ok=True)
+    # A PostgreSQL server keeps its own files: only the instance folder is Kuji's then.
+    database = app.config["DATABASE"]
+    security.private_files(None if is_postgres(database) else database, app.instance_path)
     # In a checkout, the repository's translations/; in a wheel, the package's copy.
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", paths.data("translations"))
     if not app.config.get("SECRET_KEY"):
-        os.makedirs(app.instance_path, exist_ok=True)
+        os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
 
     logs.init_app(app)

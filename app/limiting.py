@@ -7,11 +7,18 @@ build an empty per-request context on requests that no limit saw; and limits' `m
 storage starting a thread to expire keys whenever ten quiet milliseconds have passed.
 """
 
+import functools
+import logging
 import time
+from collections.abc import Callable
 
 import flask_limiter
+from flask import make_response, request
 from flask.globals import request_ctx
 from limits.storage import MemoryStorage
+from werkzeug.exceptions import TooManyRequests
+
+from app.lottery.addresses import client_of
 
 SWEEP_SECONDS = 1.0
 CONTEXT = "_limiter_request_context"  # where flask-limiter 4 keeps a request's limit state
@@ -68,3 +75,48 @@ class SweptMemoryStorage(MemoryStorage):
         if now >= self._next_sweep:
             self._next_sweep = now + SWEEP_SECONDS
             self._MemoryStorage__expire_events()
+
+
+@functools.lru_cache(maxsize=64)
+def _windows(text: str):
+    from app.store import rates
+
+    return tuple(rates.windows(text))
+
+
+def client_key() -> str:
+    """Name the client a limit counts: its IPv4 address or IPv6 /64 (not one of 2^64)."""
+    client = client_of(request.remote_addr)
+    return client.key if client else (request.remote_addr or "-")
+
+
+def counted(
+    scope: str, limit: Callable[[], str], key: Callable[[], str] = client_key, on_breach=None
+):
+    """Limit a route by counts kept in the database: shared by every worker and host.
+
+    `limit` returns the setting's text ("60 per minute;600 per hour"), `key` names who is
+    counted; over the limit the route answers `on_breach()`, else 429 with Retry-After.
+    """
+
+    def decorate(view):
+        @functools.wraps(view)
+        def limited(*args, **kwargs):
+            from app.store import get_db, rates
+            from app.views import now
+
+            wait = rates.hit(get_db(), scope, key(), list(_windows(limit())), now())
+            if wait is None:
+                return view(*args, **kwargs)
+            logging.getLogger(__name__).info(
+                "rate limited", extra={"endpoint": request.endpoint, "limit": limit()}
+            )
+            if on_breach is None:
+                raise TooManyRequests(retry_after=wait)
+            response = make_response(on_breach(None))
+            response.headers["Retry-After"] = str(wait)
+            return response
+
+        return limited
+
+    return decorate

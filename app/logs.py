@@ -11,6 +11,7 @@ import os
 import time
 from urllib.parse import quote
 
+from flask import has_request_context, request
 from flask.logging import default_handler
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -74,7 +75,7 @@ class RequestLines:
             log.info(
                 "request method=%s path=%s status=%s ms=%.1f pid=%d addr=%s",
                 environ.get("REQUEST_METHOD"),
-                quote(b"/" + path.lstrip(b"/")),
+                _redacted(quote(b"/" + path.lstrip(b"/"))),
                 status[:3],
                 (time.perf_counter() - started) * 1000,
                 os.getpid(),
@@ -83,3 +84,19 @@ class RequestLines:
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, answered)
+
+
+# URL parts that are secrets by themselves: an e-coupon's code, a kiosk's setup token.
+SECRET_ARGS = {"coupons.show": ("code",), "kiosk.setup": ("token",)}
+
+
+def _redacted(path: str) -> str:
+    """Return the request path with its secret parts replaced by [redacted]."""
+    # The request context is still there when Flask starts its response.
+    if not has_request_context():
+        return path
+    for name in SECRET_ARGS.get(request.endpoint or "", ()):
+        value = (request.view_args or {}).get(name)
+        if value:
+            path = path.replace(quote(str(value)), "[redacted]")
+    return path

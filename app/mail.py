@@ -22,6 +22,22 @@ class MailError(Exception):
     """The mail server refused the message or could not be reached."""
 
 
+class NoPublicUrl(MailError):
+    """PUBLIC_URL is not set: a link in a mail would point at whatever Host a request named."""
+
+
+def public_url() -> str:
+    """Return the site's public address for links in mail (PUBLIC_URL), without a final /.
+
+    Never the request's Host header, which a client chooses. `make run` sets it to
+    http://127.0.0.1:5000; a deployment must set its own.
+    """
+    url = (current_app.config.get("PUBLIC_URL") or "").strip().rstrip("/")
+    if not url.startswith(("https://", "http://")):
+        raise NoPublicUrl("PUBLIC_URL is not set (e.g. FLASK_PUBLIC_URL=https://kuji.example.jp)")
+    return url
+
+
 def send(recipient: str, subject: str, body: str) -> None:
     """Send one plain-text message, or keep it in the outbox; raise MailError on refusal."""
     config = current_app.config

@@ -1,10 +1,12 @@
 """What every response carries for the browser's safety, and trust in one's own proxy."""
 
+import os
 from functools import cache
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 # Every script and style comes from static/; htmx reads its settings from a <meta> tag and
 # is told not to inject its indicator <style>, and nothing uses hx-on or eval.
@@ -52,7 +54,20 @@ def headers(response):
     h = response.headers
     if "Content-Security-Policy" not in h:  # a view may set its own
         h.extend(_headers(ancestors, admin, request.is_secure))
+    if admin or request.blueprint in PRIVATE_BLUEPRINTS or g.get("private_page"):
+        # Destinations, exports, passwords in the outbox, a person's coupon or confirmed
+        # address: never kept by a shared browser's cache or a proxy.
+        h["Cache-Control"] = "no-store"
     return response
+
+
+# Blueprints whose every page is someone's own (an e-coupon, a till's redemptions).
+PRIVATE_BLUEPRINTS = {"coupons", "redeem"}
+
+
+def private_page() -> None:
+    """Mark this response as one person's (their entry, their destination): no-store."""
+    g.private_page = True
 
 
 @cache
@@ -70,6 +85,37 @@ def _headers(ancestors: str, admin: bool, secure: bool) -> tuple[tuple[str, str]
     return tuple(found)
 
 
+class BoundedInt(IntegerConverter):
+    """An <int:…> URL part that fits a database integer: larger numbers are a 404, not a 500."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app) -> None:
     app.session_interface = SessionInterface()
+    app.url_map.converters["int"] = BoundedInt
     app.after_request(headers)
+
+
+# Files the app makes hold personal data, password hashes and every campaign's seed: the
+# database (and its -wal and -shm, which SQLite creates with the database's mode), job
+# files, exports and backups. Only the account the app runs as may read them.
+PRIVATE_UMASK = 0o077
+
+
+def private_files(database: str | None, instance_path: str) -> None:
+    """Create every file from now on 0600 (folders 0700); tighten what is there already.
+
+    `database` is the SQLite file, or None when the database is a server's.
+    """
+    os.umask(PRIVATE_UMASK)
+    if database is not None:
+        folder = os.path.dirname(os.path.abspath(database))
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        for path in (database, database + "-wal", database + "-shm"):
+            if os.path.exists(path):
+                os.chmod(path, 0o600)
+    if os.path.isdir(instance_path):
+        os.chmod(instance_path, 0o700)

@@ -45,7 +45,12 @@ CHANGES = 20
 # terminals as it makes claims; a run that uses them all up stops early and says so.
 TERMINALS = int(os.environ.get("BENCH_TERMINALS", "16384"))
 # Claims must never be refused by the per-IP limit: every wrk connection comes from 127.0.0.1.
-SETTINGS = {"CLAIM_LIMIT": "1000000 per minute", "CONFIRM_LIMIT": "1000000 per minute"}
+SETTINGS = {
+    "CLAIM_LIMIT": "1000000 per minute",
+    "CONFIRM_LIMIT": "1000000 per minute",
+    "HOLDS_PER_ADDRESS": "null",
+    "REDRAWS_PER_ADDRESS": "null",
+}
 HX = "HX-Request: true"
 GROUPS = ("versus", "draws", "pages", "polls", "claims")
 ONLY = [g for g in os.environ.get("BENCH_ONLY", ",".join(GROUPS)).split(",") if g]

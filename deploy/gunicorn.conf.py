@@ -20,6 +20,9 @@ accesslog = None
 errorlog = "-"
 # gunicorn 27 opens a control socket in $HOME by default; nothing here uses it.
 control_socket_disable = True
+# Files made by the workers (the database, its WAL, job files, exports) are private; the
+# app sets the same umask itself, for `flask` commands and `make run` too.
+umask = 0o077
 # One proxy (nginx) in front: trust its X-Forwarded-For, -Proto and -Host, and no more.
 # With none (gunicorn facing browsers), remove this line: PROXY_HOPS defaults to 0.
 raw_env = ["FLASK_PROXY_HOPS=1"]

@@ -87,6 +87,11 @@ def app(database, clock):
             "SECRET_KEY": "test-secret",
             "CLOCK": clock,
             "SQLITE_SYNCHRONOUS": "NORMAL",
+            # Every test client shares 127.0.0.1: tests of the per-address rules set them.
+            "HOLDS_PER_ADDRESS": None,
+            "REDRAWS_PER_ADDRESS": None,
+            # Links in mail: the test client's own address.
+            "PUBLIC_URL": "http://localhost",
         }
     )
     with app.app_context():

@@ -70,6 +70,8 @@ def make_server(db_path: Path, workers: int = 2, threads: int = 1, **settings) -
     """Describe a gunicorn server over db_path; settings become FLASK_* variables."""
     port = free_port()
     env = {**os.environ, "FLASK_DATABASE": str(db_path), "FLASK_SECRET_KEY": "live-test-secret"}
+    # Links in mail point at this very server, unless a test says otherwise.
+    env.setdefault("FLASK_PUBLIC_URL", f"http://127.0.0.1:{port}")
     env.update({f"FLASK_{k}": str(v) for k, v in settings.items()})
     args = [
         sys.executable,

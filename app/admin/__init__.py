@@ -30,6 +30,10 @@ def init_app(app):
     # address over all accounts. A lock lasts as long as the window.
     app.config.setdefault("ADMIN_LOGIN_LIMIT", "5 per 10 minutes")
     app.config.setdefault("ADMIN_LOGIN_ADDRESS_LIMIT", "20 per 10 minutes")
+    # Failures of one account from every address together: past this, only addresses that
+    # signed in to it within ADMIN_KNOWN_DAYS are admitted, until the window has passed.
+    app.config.setdefault("ADMIN_ACCOUNT_LIMIT", "100 per hour")
+    app.config.setdefault("ADMIN_KNOWN_DAYS", 90)
     # Every sign-in attempt per address (each costs an argon2 hash): flask-limiter's storage.
     app.config.setdefault("ADMIN_LOGIN_THROTTLE", "30 per minute")
     app.config.setdefault("ADMIN_IDLE_MINUTES", 60)

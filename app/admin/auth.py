@@ -12,6 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import UserMixin, current_user, login_user, logout_user
 
 from app.extensions import limiter, login_manager
+from app.limiting import client_key
 from app.store import admins, attempts, audit, get_db
 from app.store.db import stamp, unstamp
 from app.views import local_path, now, render
@@ -35,12 +36,24 @@ class User(UserMixin):
     def __init__(self, admin: admins.Admin):
         self.id = admin.id
         self.email = admin.email
+        self.session_gen = admin.session_gen
+
+    def get_id(self) -> str:
+        # The session names the account's session generation too: raising it (sign-out,
+        # a new password, "sign out everywhere") ends every copy of every cookie at once.
+        return f"{self.id}.{self.session_gen}"
 
 
 @login_manager.user_loader
 def _load(user_id: str):
-    admin = admins.by_id(get_db(), int(user_id)) if user_id.isdigit() else None
-    return User(admin) if admin else None
+    """Load the signed-in account, checked against the database on every request."""
+    admin_id, _dot, generation = user_id.partition(".")
+    if not (admin_id.isdigit() and generation.isdigit()):
+        return None  # a session from before generations, or forged: sign in again
+    admin = admins.by_id(get_db(), int(admin_id))
+    if admin is None or admin.session_gen != int(generation):
+        return None
+    return User(admin)
 
 
 @login_manager.unauthorized_handler
@@ -83,6 +96,11 @@ def _address() -> str:
     return request.remote_addr or "unknown"
 
 
+def _network() -> str:
+    """Name the client's network as the draw limits do: an IPv4 address, or an IPv6 /64."""
+    return client_key()
+
+
 def _locked(db, email: str, moment: datetime) -> datetime | None:
     """Return until when this address may not try `email`, if it is locked out now.
 
@@ -96,7 +114,24 @@ def _locked(db, email: str, moment: datetime) -> datetime | None:
         attempts.locked_until(db, SCOPE, key, address, moment, attempts.rule(config[name]))
         for key, name in ((email, "ADMIN_LOGIN_LIMIT"), (None, "ADMIN_LOGIN_ADDRESS_LIMIT"))
     )
-    return max(filter(None, locks), default=None)
+    return max(filter(None, locks), default=None) or _account_locked(db, email, moment)
+
+
+def _account_locked(db, email: str, moment: datetime) -> datetime | None:
+    """Lock an account guessed at from many addresses, except to addresses that know it.
+
+    Per-address locks cannot stop a botnet, or one IPv6 client with 2^64 addresses; past
+    ADMIN_ACCOUNT_LIMIT failures in its window the account admits only addresses (an IPv6
+    address's /64) that signed in to it within ADMIN_KNOWN_DAYS.
+    """
+    config = current_app.config
+    rule = attempts.rule(config["ADMIN_ACCOUNT_LIMIT"])
+    if attempts.account_failures(db, SCOPE, email, moment - rule.window) < rule.limit:
+        return None
+    since = moment - timedelta(days=config["ADMIN_KNOWN_DAYS"])
+    if attempts.known(db, SCOPE, email, _network(), since):
+        return None
+    return moment + rule.window
 
 
 def _login_throttle() -> str:
@@ -137,6 +172,7 @@ def login():
         )
         return render("admin/login.html", status=401, next=target, message=WRONG, email=email)
     attempts.clear(db, SCOPE, email, _address())
+    attempts.remember_success(db, SCOPE, email, _network(), moment)
     admins.signed_in(db, admin.id, moment, new_hash)
     session.clear()  # a fresh session: nothing from before sign-in carries over
     login_user(User(admin), remember=False)
@@ -148,10 +184,26 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out and forget the session."""
+    """Sign out: this session and every copy of it end, on this device and any other."""
+    _end_sessions("signed out")
+    return redirect(url_for("admin.login"), 303)
+
+
+@bp.post("/sessions/end")
+def end_sessions():
+    """Sign this account out everywhere: every browser and device signed in with it."""
+    _end_sessions("signed out everywhere")
+    return redirect(url_for("admin.login"), 303)
+
+
+def _end_sessions(action: str) -> None:
+    db = get_db()
+    if current_user.is_authenticated:
+        admins.end_sessions(db, current_user.id)
+        audit.record(db, current_user.email, action, now())
+        log.info(action, extra={"admin": current_user.id})
     logout_user()
     session.clear()
-    return redirect(url_for("admin.login"), 303)
 
 
 def rate_limited(error):

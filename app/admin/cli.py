@@ -29,7 +29,7 @@ def create(email, password, staff=False):
     email = email.strip().casefold()
     if "@" not in email or len(email) > 254:
         _fail(_("email: not a valid e-mail address"))
-    problem = password_problem(password)
+    problem = password_problem(password, email)
     if problem:
         _fail(problem)
     now = current_app.config["CLOCK"]()
@@ -50,3 +50,27 @@ def create(email, password, staff=False):
 def _fail(line: str):
     click.echo(_("error: %(problem)s", problem=line), err=True)
     sys.exit(1)
+
+
+@admin_cli.command("password")
+@click.argument("email")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Prompted for, hidden, when left out.",
+)
+def change_password(email, password):
+    """Give the account EMAIL a new password; every session it had ends."""
+    email = email.strip().casefold()
+    problem = password_problem(password, email)
+    if problem:
+        _fail(problem)
+    db = get_db()
+    if not admins.set_password(db, email, hash_password(password)):
+        _fail(_("email: no administrator '%(email)s'", email=email))
+    audit.record(
+        db, "command line", "changed password", current_app.config["CLOCK"](), detail=email
+    )
+    click.echo(_("changed the password of %(email)s", email=email))

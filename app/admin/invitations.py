@@ -3,6 +3,7 @@
 from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 
+from app import mail
 from app.invite import sending
 from app.store import audit, get_db, jobs, outbox
 from app.store import invitations as invites
@@ -45,7 +46,8 @@ def send_invitations(slug):
     """Start sending every queued invitation in the background."""
     campaign = _invite_campaign(slug)
     db = get_db()
-    jobs.enqueue(db, sending.KIND, campaign.id, now(), payload=request.host_url)
+    _require_public_url()
+    jobs.enqueue(db, sending.KIND, campaign.id, now(), payload="")
     audit.record(db, actor(), "sent invitations", now(), campaign.id, "")
     return go(url_for(".invitations", slug=slug))
 
@@ -58,9 +60,10 @@ def resend(slug, invitation_id):
     found = invites.by_id(db, invitation_id)
     if found is None or found.campaign_id != campaign.id:
         abort(404, _("There is no such invitation."))
+    _require_public_url()
     if not invites.requeue(db, invitation_id):
         abort(409, _("This invitation is being sent right now."))
-    jobs.enqueue(db, sending.KIND, campaign.id, now(), payload=request.host_url)
+    jobs.enqueue(db, sending.KIND, campaign.id, now(), payload="")
     audit.record(db, actor(), "resent invitation", now(), campaign.id, found.login_id)
     return go(url_for(".invitations", slug=slug))
 
@@ -71,3 +74,17 @@ def outbox_page():
     before = request.args.get("before", type=int)
     rows = outbox.page(get_db(), before, PAGE_SIZE)
     return render("admin/outbox.html", rows=rows, total=outbox.count(get_db()))
+
+
+def _require_public_url() -> None:
+    """Refuse to send mail whose links would come from the request's Host header."""
+    try:
+        mail.public_url()
+    except mail.NoPublicUrl:
+        abort(
+            409,
+            _(
+                "Set PUBLIC_URL (the site's address, e.g. https://kuji.example.jp) before"
+                " sending invitations: their links use it."
+            ),
+        )

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 
 import games
 from app.i18n import translate
-from app.store import batch, claims, get_db, plays
+from app.store import accounting, batch, claims, get_db, plays
 from app.store import monitor as figures
 from app.views import now, render
 
@@ -93,6 +93,7 @@ def read(db, campaign, moment) -> dict:
             empty=_("No draws yet"),
         ),
         "game": game_figures(db, campaign),
+        "refused": accounting.refused_addresses(db, campaign.id),
     }
 
 

@@ -3,12 +3,16 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
+from zxcvbn import zxcvbn
 
 _hasher = PasswordHasher()
 # Verified when the e-mail is unknown, so both refusals take the same time.
 _DUMMY = _hasher.hash("kuji: not a real password")
 
-MIN_LENGTH = 10
+MIN_LENGTH = 12
+# zxcvbn's estimate of the guesses a password takes: 3 is "safely unguessable" (about 10^8
+# guesses online); below it dictionary words, names, dates and keyboard walks are refused.
+MIN_SCORE = 3
 
 
 def hash_password(password: str) -> str:
@@ -27,8 +31,12 @@ def verify(stored: str | None, password: str) -> tuple[bool, str | None]:
     return True, hash_password(password) if _hasher.check_needs_rehash(stored) else None
 
 
-def password_problem(password: str) -> str | None:
+def password_problem(password: str, email: str = "") -> str | None:
     """Return why a new password is refused, or None."""
     if len(password) < MIN_LENGTH:
         return _("password: at least %(count)d characters", count=MIN_LENGTH)
+    # Only the first 100 characters are scored: zxcvbn's time grows fast with length.
+    inputs = [email, *email.replace("@", " ").replace(".", " ").split()] if email else []
+    if zxcvbn(password[:100], user_inputs=inputs)["score"] < MIN_SCORE:
+        return _("password: too easy to guess; use a few unrelated words or a password manager")
     return None

@@ -1,10 +1,15 @@
 """A campaign's fairness page and its public fairness document (the commitment, then the log)."""
 
+import gzip
+import hashlib
 import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask import abort, current_app
+from flask import abort, current_app, request
 from flask_babel import get_locale, gettext
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -21,23 +26,72 @@ DOCS = Path(paths.data("docs"))
 TEXTS = {"ja": "fairness.ja.md", "en": "fairness.md"}
 
 
-def _document(campaign) -> dict | None:
-    return fairness_store.document(get_db(), campaign, now())
+@dataclass(frozen=True)
+class Built:
+    """A fairness document serialised once: its body, gzipped body and their ETags."""
+
+    body: bytes
+    gzipped: bytes
+    tag: str
+
+
+# Documents of ended campaigns never change again: each worker builds one once (the log of
+# 100,000 draws takes about a second) and keeps the last few, keyed by database, campaign
+# and commitment, so a new campaign under a reused id never meets an old document.
+_BUILT: OrderedDict[tuple, Built] = OrderedDict()
+_BUILT_LOCK = threading.Lock()
+KEEP_BUILT = 16
+
+
+def _build(document: dict) -> Built:
+    body = (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()
+    tag = hashlib.sha256(body).hexdigest()[:32]
+    return Built(body, gzip.compress(body, compresslevel=6, mtime=0), tag)
+
+
+def _built(campaign) -> Built | None:
+    """Return the campaign's document, built once after the end, or cheaply before it."""
+    db, moment = get_db(), now()
+    if campaign.commitment is None:
+        return None
+    if not fairness_store.finished(campaign, moment):
+        return _build(fairness_store.document(db, campaign, moment))
+    key = (current_app.config["DATABASE"], campaign.id, campaign.commitment)
+    with _BUILT_LOCK:
+        found = _BUILT.get(key)
+        if found is not None:
+            _BUILT.move_to_end(key)
+            return found
+    found = _build(fairness_store.document(db, campaign, moment))
+    with _BUILT_LOCK:
+        _BUILT[key] = found
+        while len(_BUILT) > KEEP_BUILT:
+            _BUILT.popitem(last=False)
+    return found
 
 
 @bp.get("/<slug>/fairness.json")
 def fairness_json(slug):
     """Send the campaign's fairness document: the commitment, and after the end the seed and log."""
-    document = _document(_campaign(slug))
-    if document is None:
+    built = _built(_campaign(slug))
+    if built is None:
         abort(404, gettext("This campaign was set up before draws were recorded for checking."))
-    body = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    zipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    tag = built.tag + ("-gz" if zipped else "")
     headers = {
-        # The seed appears the moment the campaign ends: never serve a stale copy.
+        # The seed appears the moment the campaign ends: always ask whether it changed (the
+        # ETag makes that a 304 of no body).
         "Cache-Control": "no-cache",
+        "ETag": f'"{tag}"',
+        "Vary": "Accept-Encoding",
         # Public data: let anyone's verifier, on any site, fetch it.
         "Access-Control-Allow-Origin": "*",
     }
+    if request.if_none_match.contains(tag):
+        return current_app.response_class(status=304, headers=headers)
+    if zipped:
+        headers["Content-Encoding"] = "gzip"
+    body = built.gzipped if zipped else built.body
     return current_app.response_class(body, mimetype="application/json", headers=headers)
 
 
@@ -45,7 +99,8 @@ def fairness_json(slug):
 def fairness_page(slug):
     """Show how the draw can be checked, the commitment, and a verifier once it has ended."""
     campaign = _campaign(slug)
-    document = _document(campaign)
+    # The page shows the commitment and whether the campaign ended: never the log.
+    document = fairness_store.summary(campaign, now())
     return render(
         "board/fairness.html",
         campaign=campaign,

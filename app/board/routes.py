@@ -7,15 +7,17 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import limiter
 from app.i18n import current_language
+from app.limiting import counted
 from app.lottery.contact import ContactError, clean_contact
 from app.lottery.pages import page_number, page_of
+from app.security import private_page
 from app.store import (
     AlreadyDrawn,
     Closed,
     Duplicate,
     NotHeld,
+    Refused,
     Taken,
     campaigns,
     claims,
@@ -26,7 +28,7 @@ from app.store import (
 from app.store import board as board_store
 from app.views import go, now, render, to_main
 
-from . import bp, confirming, speed, terminal, tiles
+from . import addresses, bp, confirming, speed, terminal, tiles
 from .revealing import COVERED, context
 
 log = logging.getLogger(__name__)
@@ -109,7 +111,7 @@ def poll(slug):
 
 
 @bp.post("/<slug>/claim")
-@limiter.limit(_claim_limit)
+@counted("claim", _claim_limit)
 def claim(slug):
     """Hold the tile the respondent picked for this terminal."""
     campaign = _campaign(slug)
@@ -131,7 +133,11 @@ def claim(slug):
     holder = terminal.holder()
     shown = page_number(request.form.get("page"))
     try:
-        entry = claims.hold(get_db(), campaign, holder, moment, no=no)
+        entry = claims.hold(get_db(), campaign, holder, moment, no=no, counted=addresses.counted())
+    except Refused as exc:
+        fresh = campaigns.by_slug(get_db(), slug)
+        message = addresses.refused_message(exc.reason)
+        return to_main(_board_page(fresh, message=message, status=429))
     except Taken:
         log.info("claim refused: taken", extra={"campaign": slug, "tile": no})
         # Read the board as it is now: the version from before the claim could show the
@@ -169,6 +175,7 @@ def _entry_page(campaign, status=200, errors=None, form=None, message=None, just
     entry = None if campaign.strategy == "batch" or campaign.mode == "invite" else _drawn(campaign)
     if entry is None:
         return go(url_for(".show", slug=slug))
+    private_page()  # this person's coupon, and after confirming their address
     prize = campaigns.prizes(db, campaign.id).get(entry.prize_id)
     return render(
         "board/entry.html",
@@ -187,8 +194,13 @@ def _entry_page(campaign, status=200, errors=None, form=None, message=None, just
 
 
 @bp.post("/<slug>/confirm")
-@limiter.limit(confirming.address_limit, on_breach=confirming.slowed)
-@limiter.limit(confirming.holder_limit, key_func=confirming.holder_key, on_breach=confirming.slowed)
+@counted("confirm", confirming.address_limit, on_breach=confirming.slowed)
+@counted(
+    "confirm-holder",
+    confirming.holder_limit,
+    key=confirming.holder_key,
+    on_breach=confirming.slowed,
+)
 def confirm(slug):
     """Record the respondent's destination for the tile they hold."""
     campaign, entry = _holder(slug)
@@ -196,7 +208,7 @@ def confirm(slug):
         log.info("confirm refused: not revealed", extra={"campaign": slug, "entry": entry.id})
         return _entry_page(campaign, status=409, message=COVERED)
     try:
-        contact = clean_contact(request.form)
+        contact = clean_contact(request.form, current_app.config["EMAIL_TAG_DOMAINS"])
     except ContactError as exc:
         return _entry_page(campaign, status=422, errors=exc.errors, form=request.form)
     try:

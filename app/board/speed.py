@@ -5,14 +5,15 @@ import logging
 from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 
-from app.extensions import limiter
 from app.i18n import current_language
+from app.limiting import counted
 from app.lottery.contact import ContactError, clean_contact
 from app.play import gate
 from app.store import (
     AlreadyDrawn,
     Closed,
     Duplicate,
+    Refused,
     Taken,
     batch,
     campaigns,
@@ -22,7 +23,7 @@ from app.store import (
 )
 from app.views import go, now, render, to_main
 
-from . import bp, terminal
+from . import addresses, bp, terminal
 from .reveal import has_losing
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def speed_page(campaign, message=None, status=200):
 
 
 @bp.post("/<slug>/draw")
-@limiter.limit(_claim_limit)
+@counted("claim", _claim_limit)
 def draw(slug):
     """Draw the next sheet of a speed lottery for this terminal."""
     from .routes import _entry_page, drawn_entry, public_campaign
@@ -67,7 +68,12 @@ def draw(slug):
     # The game's score, fixed now (an unfinished play counts as it stands), is the merit.
     merit = gate.game_merit(get_db(), campaign, holder, moment)
     try:
-        entry = claims.hold(get_db(), campaign, holder, moment, merit=merit)
+        entry = claims.hold(
+            get_db(), campaign, holder, moment, merit=merit, counted=addresses.counted()
+        )
+    except Refused as exc:
+        message = addresses.refused_message(exc.reason)
+        return to_main(speed_page(campaign, message=message, status=429))
     except Taken:
         return to_main(speed_page(campaign, status=409))
     except AlreadyDrawn:
@@ -120,7 +126,7 @@ def batch_page(campaign, status=200, errors=None, form=None, message=None, just=
 
 
 @bp.post("/<slug>/apply")
-@limiter.limit(_claim_limit)
+@counted("claim", _claim_limit)
 def apply(slug):
     """Register this terminal's request, with its destination, for the batch draw."""
     from .routes import public_campaign
@@ -134,7 +140,7 @@ def apply(slug):
     if terminal.drawn(campaign) is not None:
         return to_main(batch_page(campaign, status=403))
     try:
-        contact = clean_contact(request.form)
+        contact = clean_contact(request.form, current_app.config["EMAIL_TAG_DOMAINS"])
     except ContactError as exc:
         return batch_page(campaign, status=422, errors=exc.errors, form=request.form)
     holder = terminal.holder()

@@ -87,8 +87,12 @@ def _old_cookie(campaign: Campaign, raw: str) -> tuple[int, str] | None:
 
 
 def remember(response, campaign: Campaign, entry_id: int, holder: str, now: datetime):
-    """Mark this terminal as having drawn, until well after the campaign closes."""
-    max_age = int((campaign.closes - now).total_seconds()) + 90 * 24 * 3600
+    """Mark this terminal as having drawn, until the campaign closes.
+
+    Not a day longer: on a shared browser the cookie leads to the person's entry page and
+    e-coupon, and once the campaign is over no draw needs refusing (the coupon went by mail).
+    """
+    max_age = max(0, int((campaign.closes - now).total_seconds()))
     payload = f"{entry_id}.{holder}"
     response.set_cookie(
         _cookie(campaign),

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -32,7 +32,7 @@ def send_all(job, report) -> str:
     """Mail every e-coupon of the job's campaign that waits for it."""
     db = get_db()
     campaign = campaigns.by_id(db, job.campaign_id)
-    base_url = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    base_url = mail.public_url()  # before any coupon is taken off the queue
     sent = failed = 0
     while (coupon := ecoupons.next_to_mail(db, campaign.id)) is not None:
         subject, body = compose(campaign, coupon, base_url)

@@ -72,7 +72,9 @@ def send_command(slug, url):
     """Send every queued invitation of SLUG; exit 0 when every one was sent."""
     campaign = _campaign(slug)
     db = get_db()
-    base = url or current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    base = url or current_app.config.get("PUBLIC_URL")
+    if not base:
+        _fail("PUBLIC_URL is not set: give the site's address with --url or FLASK_PUBLIC_URL")
     job_id = job_store.enqueue(db, sending.KIND, campaign.id, now(), payload=base)
     job = job_store.claim_this(db, job_id, jobs.now(), jobs.lease(current_app))
     if job is None:

@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from app.board import confirming
 from app.board.reveal import has_losing
 from app.board.revealing import COVERED, context
-from app.extensions import limiter
 from app.i18n import current_language
 from app.keys import candidates
+from app.limiting import counted
 from app.lottery.codes import same_digest, typed
 from app.lottery.contact import ContactError, clean_contact
 from app.play import gate, holders
+from app.security import private_page
 from app.store import (
     AlreadyDrawn,
     Closed,
@@ -51,12 +52,17 @@ def _session_key(campaign) -> str:
 
 def invitee(campaign):
     """Return the invitation this browser logged in with, or None."""
-    invitation_id = session.get(_session_key(campaign))
-    if not isinstance(invitation_id, int):
+    remembered = session.get(_session_key(campaign))
+    if not (isinstance(remembered, list) and len(remembered) == 2):
+        return None
+    invitation_id, generation = remembered
+    if not (isinstance(invitation_id, int) and isinstance(generation, int)):
         return None
     found = invitations.by_id(get_db(), invitation_id)
     if found is None or found.campaign_id != campaign.id or found.status != "sent":
-        return None  # a resent invitation logs the old password's sessions out
+        return None
+    if found.password_gen != generation:
+        return None  # a resent invitation ends the sessions the old password opened
     g.candidate_language = found.language  # their pages speak the list's language
     return found
 
@@ -114,7 +120,7 @@ def login(slug):
         log.info("invite login failed", extra={"campaign": slug})
         return _login_page(campaign, wrong, 401)
     attempts.clear(db, SCOPE, login_id, _address())
-    session[_session_key(campaign)] = found.id
+    session[_session_key(campaign)] = [found.id, found.password_gen]
     log.info("invite login", extra={"campaign": slug, "invitation": found.id})
     return go(url_for(".invited", slug=slug))
 
@@ -153,6 +159,7 @@ def invited(slug, status=200, errors=None, form=None, message=None, just=False):
     found = invitee(campaign)
     if found is None:
         return go(url_for(".login", slug=slug))
+    private_page()  # the invitee's name, address and coupon
     db = get_db()
     moment = now()
     entry = claims.entry_of(db, campaign.id, holder_of(found), moment)
@@ -216,8 +223,13 @@ def draw(slug):
 
 
 @bp.post("/<slug>/invited/confirm")
-@limiter.limit(confirming.address_limit, on_breach=confirming.slowed)
-@limiter.limit(confirming.holder_limit, key_func=confirming.holder_key, on_breach=confirming.slowed)
+@counted("confirm", confirming.address_limit, on_breach=confirming.slowed)
+@counted(
+    "confirm-holder",
+    confirming.holder_limit,
+    key=confirming.holder_key,
+    on_breach=confirming.slowed,
+)
 def confirm(slug):
     """Record where to send the coupon: the invitee may change the address."""
     campaign, found, db, entry = _drawn(slug)
@@ -225,7 +237,7 @@ def confirm(slug):
         log.info("invite confirm refused: not revealed", extra={"campaign": slug})
         return invited(slug, status=409, message=COVERED)
     try:
-        contact = clean_contact(request.form)
+        contact = clean_contact(request.form, current_app.config["EMAIL_TAG_DOMAINS"])
     except ContactError as exc:
         return invited(slug, status=422, errors=exc.errors, form=request.form)
     try:

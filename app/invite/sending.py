@@ -3,7 +3,7 @@
 import logging
 import secrets
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -44,7 +44,7 @@ def send_all(job, report) -> None:
     """Send every queued invitation of the job's campaign; payload is the site's base URL."""
     db = get_db()
     campaign = campaigns.by_id(db, job.campaign_id)
-    base_url = job.payload or current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    base_url = job.payload or mail.public_url()  # before any invitation is claimed
     cut = invitations.interrupted(db, campaign.id)
     if cut:
         log.warning("invitations cut off mid-way", extra={"campaign": campaign.slug, "n": cut})

@@ -100,12 +100,45 @@ class Conditions:
         return sum(p.count for p in self.prizes) + self.losing
 
 
+# A condition file is a page of settings; anything far larger or deeper is not one, and
+# Python's TOML parser recurses once per level (5,000 levels overflowed its stack: a 500).
+MAX_SOURCE = 1_000_000
+MAX_NESTING = 32
+
+
+def _nesting(text: str) -> int:
+    """Return the deepest run of open brackets and braces, strings and comments included.
+
+    An over-count (brackets inside a string) only refuses a file no shop would write.
+    """
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
 def parse_conditions(text: str) -> Conditions:
     """Parse and validate a TOML condition set, raising ConditionsError."""
+    if len(text) > MAX_SOURCE:
+        raise ConditionsError(
+            [Problem(N_("the file is over %(limit)d characters"), limit=MAX_SOURCE)]
+        )
+    if _nesting(text) > MAX_NESTING:
+        raise ConditionsError(
+            [Problem(N_("lists and tables nest deeper than %(limit)d levels"), limit=MAX_NESTING)]
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConditionsError([Problem(N_("not valid TOML: %(error)s"), error=str(exc))]) from None
+    except RecursionError:  # a nesting the count above missed (inside strings it does not)
+        raise ConditionsError(
+            [Problem(N_("lists and tables nest deeper than %(limit)d levels"), limit=MAX_NESTING)]
+        ) from None
     return conditions_from_dict(data)
 
 

@@ -2,7 +2,10 @@
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import phonenumbers
 
 from .messages import N_, Problem
 
@@ -10,8 +13,25 @@ from .messages import N_, Problem
 LIMITS = {"name": 100, "postal_code": 20, "address": 300, "phone": 30, "email": 254}
 EMAIL = re.compile(r"[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?\.[A-Za-z]{2,63}")
 PHONE = re.compile(r"\+?[0-9(][0-9 ()-]*")
-# Numbers written in international form ("+81 90…", "0081 90…") are keyed in national form.
-COUNTRY_CODE = "81"
+# Phone numbers without a country code are Japanese; every number is keyed in E.164.
+REGION = "JP"
+# "00" (most of the world) and "010" (from Japan) before a country code mean "+".
+INTERNATIONAL_PREFIXES = ("010", "00")
+GMAIL_ALIASES = {"googlemail.com": "gmail.com"}
+# Providers that deliver "name+tag@…" to "name@…", so the tag is ignored when matching (the
+# EMAIL_TAG_DOMAINS setting replaces this list; "*" means every domain). Gmail always.
+TAG_DOMAINS = frozenset(
+    {
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "icloud.com",
+        "me.com",
+        "fastmail.com",
+        "proton.me",
+        "protonmail.com",
+    }
+)
 # Characters a spreadsheet would run as a formula when they start a cell.
 FORMULA_START = ("=", "+", "-", "@")
 # Joiners are part of some scripts and emoji in names and addresses; every other format
@@ -63,10 +83,12 @@ class Contact:
     phone: str
     email: str
     postal_code: str = ""
+    tag_domains: frozenset[str] = field(default=TAG_DOMAINS, repr=False, compare=False)
 
     @property
     def email_key(self) -> str:
-        return email_key(self.email)
+        """The key under which one person has one coupon (the stored e-mail stays as written)."""
+        return person_email_key(self.email, self.tag_domains)
 
     @property
     def phone_key(self) -> str:
@@ -74,23 +96,48 @@ class Contact:
 
 
 def email_key(email: str) -> str:
-    """Return the form of an e-mail address used to spot the same person twice."""
+    """Return the form of an e-mail address used to spot the same candidate twice."""
     return unicodedata.normalize("NFKC", email).strip().casefold()
 
 
-def phone_key(phone: str) -> str:
-    """Return the digits of a phone number in national form (full-width digits count)."""
+def person_email_key(email: str, tag_domains: Iterable[str] = TAG_DOMAINS) -> str:
+    """Return the e-mail key that makes one person one coupon, however the address is written.
+
+    Case never matters. Gmail ignores dots and a "+tag" in the local part, and
+    googlemail.com is gmail.com; the providers in `tag_domains` deliver "+tag" mail too.
+    """
+    key = email_key(email)
+    local, at, domain = key.rpartition("@")
+    if not at:
+        return key
+    domain = GMAIL_ALIASES.get(domain, domain)
+    if domain == "gmail.com":
+        local = local.replace(".", "")
+    if domain == "gmail.com" or domain in tag_domains or "*" in tag_domains:
+        local = local.split("+", 1)[0] or local
+    return f"{local}@{domain}"
+
+
+def phone_key(phone: str, region: str = REGION) -> str:
+    """Return a phone number in E.164 ("+819012345678"), however it was written.
+
+    090…, +81 90…, +81 (0)90…, 81-90…, 0081 90…, full-width digits, spaces, dashes and
+    brackets all give the same key; a number that does not parse keys as its digits.
+    """
     text = unicodedata.normalize("NFKC", phone).strip()
     digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
-    if text.startswith("+"):
-        international = digits
-    elif digits.startswith("00"):
-        international = digits[2:]
-    else:
+    if not text.startswith("+"):
+        for prefix in INTERNATIONAL_PREFIXES:  # dialled from abroad or from Japan
+            if digits.startswith(prefix) and len(digits) > len(prefix) + 6:
+                text = "+" + digits[len(prefix) :]
+                break
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
         return digits
-    if international.startswith(COUNTRY_CODE):
-        return "0" + international[len(COUNTRY_CODE) :]
-    return "00" + international
+    if not phonenumbers.is_possible_number(number):
+        return digits
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def postal_code(text: str) -> str | None:
@@ -101,8 +148,11 @@ def postal_code(text: str) -> str | None:
     return f"{digits[:3]}-{digits[3:]}"
 
 
-def clean_contact(fields) -> Contact:
-    """Validate and normalise name, postal code, address, phone and e-mail (ContactError)."""
+def clean_contact(fields, tag_domains: Iterable[str] = TAG_DOMAINS) -> Contact:
+    """Validate and normalise name, postal code, address, phone and e-mail (ContactError).
+
+    `tag_domains`: the e-mail providers whose "+tag" is ignored when matching people.
+    """
     errors: dict[str, Problem] = {}
     values = {}
     for name, limit in LIMITS.items():
@@ -120,7 +170,7 @@ def clean_contact(fields) -> Contact:
         values[name] = value
     if errors:
         raise ContactError(errors)
-    return Contact(**values)
+    return Contact(**values, tag_domains=frozenset(tag_domains))
 
 
 def _problem(name: str, value: str, limit: int) -> str | None:

@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from . import draw
 
 ALGORITHM = "kuji-draw-v1"
+# The same draws; the commitment binds the tier counts too, so they may stay secret until
+# the end and still be proven unchanged (docs/fairness.md, "The commitment").
+ALGORITHM_V2 = "kuji-draw-v2"
+ALGORITHMS = (ALGORITHM, ALGORITHM_V2)
 SEED_BYTES = 32
 _SPAN = 2**64
 
@@ -26,6 +30,21 @@ def new_seed() -> bytes:
 def commitment(seed: bytes) -> str:
     """Return SHA-256(seed) in lowercase hex: published before the first draw."""
     return hashlib.sha256(seed).hexdigest()
+
+
+def commitment_bytes(seed: bytes, counts: dict[int, int]) -> bytes:
+    """Return the exact bytes a kuji-draw-v2 commitment hashes: algorithm, seed, counts.
+
+    Three lines of ASCII, each ending in a line feed: the algorithm name, the seed in
+    lowercase hex, and every tier as "number=count", by number ascending, joined by commas.
+    """
+    tiers = ",".join(f"{n}={counts[n]}" for n in sorted(counts))
+    return f"{ALGORITHM_V2}\n{seed.hex()}\n{tiers}\n".encode("ascii")
+
+
+def binding_commitment(seed: bytes, counts: dict[int, int]) -> str:
+    """Return SHA-256 of commitment_bytes() in lowercase hex: binds the seed and the counts."""
+    return hashlib.sha256(commitment_bytes(seed, counts)).hexdigest()
 
 
 class Stream:
@@ -138,10 +157,9 @@ def _verify(doc, problems: _Problems) -> tuple[int, int | None]:
             problems.add(f"{key}: missing")
     if problems.lines:
         return 0, None
-    if doc["algorithm"] != ALGORITHM:
-        problems.add(
-            f"algorithm: unknown {_show(doc['algorithm'])}, this verifier knows {ALGORITHM}"
-        )
+    if doc["algorithm"] not in ALGORITHMS:
+        known = ", ".join(ALGORITHMS)
+        problems.add(f"algorithm: unknown {_show(doc['algorithm'])}, this verifier knows {known}")
         return 0, None
     if doc["seed"] is None:
         problems.add("not ended yet: nothing to verify")
@@ -164,7 +182,14 @@ def _verify(doc, problems: _Problems) -> tuple[int, int | None]:
     if fatal or tiers is None or not isinstance(log, list):
         return 0, None
     seed = bytes.fromhex(seed_hex)
-    if commitment(seed) != published:
+    if doc["algorithm"] == ALGORITHM_V2:
+        actual = binding_commitment(seed, {n: row[0] for n, row in tiers.items()})
+        if actual != published:
+            problems.add(
+                f"commitment: SHA-256 of the seed and the tier counts is {actual},"
+                f" not the published {published}"
+            )
+    elif commitment(seed) != published:
         problems.add(
             f"commitment: SHA-256(seed) is {commitment(seed)}, not the published {published}"
         )

@@ -1,7 +1,7 @@
 """Storage: every SQL statement Kuji runs lives in this package."""
 
 from .db import get_db, immediate
-from .errors import AlreadyDrawn, ClaimError, Closed, Duplicate, NotHeld, Taken
+from .errors import AlreadyDrawn, ClaimError, Closed, Duplicate, NotHeld, Refused, Taken
 
 __all__ = [
     "AlreadyDrawn",
@@ -9,6 +9,7 @@ __all__ = [
     "Closed",
     "Duplicate",
     "NotHeld",
+    "Refused",
     "Taken",
     "get_db",
     "immediate",

@@ -13,6 +13,7 @@ class Admin:
     id: int
     email: str
     password_hash: str
+    session_gen: int = 0  # raised to end every session of the account
 
 
 class EmailTaken(ValueError):
@@ -35,7 +36,7 @@ def create(db: Database, email: str, password_hash: str, now: datetime, role: st
 def by_email(db: Database, email: str) -> Admin | None:
     """Return the administrator with this (normalised) e-mail address, or None."""
     row = db.execute(
-        "SELECT id, email, password_hash FROM admins WHERE email = ?", [email]
+        "SELECT id, email, password_hash, session_gen FROM admins WHERE email = ?", [email]
     ).fetchone()
     return Admin(*row) if row else None
 
@@ -43,7 +44,7 @@ def by_email(db: Database, email: str) -> Admin | None:
 def by_id(db: Database, admin_id: int) -> Admin | None:
     """Return the administrator with this id, or None."""
     row = db.execute(
-        "SELECT id, email, password_hash FROM admins WHERE id = ?", [admin_id]
+        "SELECT id, email, password_hash, session_gen FROM admins WHERE id = ?", [admin_id]
     ).fetchone()
     return Admin(*row) if row else None
 
@@ -62,3 +63,24 @@ def role_of(db: Database, admin_id: int) -> str | None:
     """Return an account's role: 'admin', or 'staff' (who may only redeem coupons)."""
     row = db.execute("SELECT role FROM admins WHERE id = ?", [admin_id]).fetchone()
     return row[0] if row else None
+
+
+def end_sessions(db: Database, admin_id: int) -> int:
+    """End every session of an account, wherever its cookie was copied; return the new one."""
+    with immediate(db):
+        return db.execute(
+            "UPDATE admins SET session_gen = session_gen + 1 WHERE id = ? RETURNING session_gen",
+            [admin_id],
+        ).fetchone()[0]
+
+
+def set_password(db: Database, email: str, password_hash: str) -> bool:
+    """Replace an account's password and end its sessions; tell whether the account exists."""
+    with immediate(db):
+        return bool(
+            db.execute(
+                "UPDATE admins SET password_hash = ?, session_gen = session_gen + 1"
+                " WHERE email = ? RETURNING id",
+                [password_hash, email],
+            ).fetchone()
+        )

@@ -78,3 +78,32 @@ def clear(db: Database, scope: str, key: str, address: str) -> None:
             "DELETE FROM attempts WHERE scope = ? AND address = ? AND key = ?",
             [scope, address, key],
         )
+
+
+def account_failures(db: Database, scope: str, key: str, since: datetime) -> int:
+    """Count failures of `key` from every address since `since`."""
+    return db.execute(
+        "SELECT count(*) FROM attempts WHERE scope = ? AND key = ? AND at >= ?",
+        [scope, key, stamp(since)],
+    ).fetchone()[0]
+
+
+def remember_success(db: Database, scope: str, key: str, address: str, now: datetime) -> None:
+    """Remember that `address` signed in to `key`: it is admitted when the account is locked."""
+    with immediate(db, durable=False):
+        db.execute(
+            "INSERT INTO known_addresses (scope, key, address, last_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (scope, key, address) DO UPDATE SET last_at = excluded.last_at",
+            [scope, key, address, stamp(now)],
+        )
+
+
+def known(db: Database, scope: str, key: str, address: str, since: datetime) -> bool:
+    """Tell whether `address` signed in to `key` since `since`."""
+    return bool(
+        db.execute(
+            "SELECT 1 FROM known_addresses WHERE scope = ? AND key = ? AND address = ?"
+            " AND last_at >= ?",
+            [scope, key, address, stamp(since)],
+        ).fetchone()
+    )

@@ -8,7 +8,7 @@ from sqlite_utils import Database
 from app.lottery import period
 from app.lottery.conditions import Conditions, zone_info
 from app.lottery.draw import LOSING, ranks
-from app.lottery.fairness import commitment
+from app.lottery.fairness import ALGORITHM_V2, binding_commitment, commitment
 from app.lottery.settings import Settings, from_json, settings_of, to_json
 
 from .db import immediate, stamp, unstamp
@@ -161,6 +161,14 @@ def lay_tiles(db: Database, campaign_id: int, c: Conditions, version: int = 0) -
     db.conn.executemany(
         "INSERT INTO tiles (campaign_id, no, version) VALUES (?, ?, ?)",
         ((campaign_id, no, version) for no in range(1, c.tile_count + 1)),
+    )
+    # The commitment binds the seed and these counts: the breakdown stays secret until the
+    # end, yet cannot change unseen. A re-layout (before any draw) commits afresh.
+    seed = db.execute("SELECT seed FROM campaigns WHERE id = ?", [campaign_id]).fetchone()[0]
+    counts = {n: count for n, _, count in tiers}
+    db.execute(
+        "UPDATE campaigns SET commitment = ?, algorithm = ? WHERE id = ?",
+        [binding_commitment(bytes.fromhex(seed), counts), ALGORITHM_V2, campaign_id],
     )
 
 

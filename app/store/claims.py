@@ -4,6 +4,7 @@ Every instant draw (open board, speed lottery, invitation, kiosk) goes through t
 functions; only the `holder` text, the campaign's strategy and the merit differ.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,10 +12,13 @@ from sqlite_utils import Database
 
 from app.lottery.contact import Contact
 
-from . import ecoupons, engine
+from . import accounting, ecoupons, engine
+from .accounting import Counted
 from .campaigns import Campaign
 from .db import IntegrityError, changed, immediate, retried, stamp, unstamp
-from .errors import NotHeld, Taken, refusal
+from .errors import NotHeld, Refused, Taken, refusal
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -36,26 +40,56 @@ def hold(
     now: datetime,
     no: int | None = None,
     merit: int = 0,
+    counted: Counted | None = None,
 ) -> Entry:
     """Draw a coupon for a holder's one draw and hold it on a tile.
 
     The campaign's strategy chooses the tile: tile `no` on a board, the next free tile
     in a speed lottery. The coupon is drawn from what remains, weighted by `merit`.
     Raises Closed outside the period, Taken when the tile was gone, AlreadyDrawn when
-    this holder drew before.
+    this holder drew before, Refused when `counted` (the client's address and its limits)
+    may not draw now: that refusal is counted, and audited the first time.
     """
     # A hold never outlives the receipt period: the list is final when the campaign ends.
     until = stamp(min(now + timedelta(minutes=campaign.hold_minutes), campaign.closes))
-    choose = engine.get_strategy(campaign.strategy)
+    refused = None
     with immediate(db, durable=False, campaign=campaign.id):
         engine.return_holds(db, campaign.id, now, due_by=now)
-        opened = engine.open_for_draw(db, campaign.id, now, draw=True)
-        no = choose(db, campaign.id, no)
-        entry_id, prize_id = _draw(db, campaign.id, opened, holder, no, merit, now, until)
-        if prize_id is None:
-            _lose(db, campaign.id, entry_id, now)
-            return Entry(entry_id, no, "lost", None, None)
+        if counted is not None and not accounting.count_draw(db, campaign.id, counted, now):
+            # The refusal's count (and audit) commits; nothing else was written.
+            refused = _refuse(db, campaign, counted, now)
+        else:
+            entry = _claim(db, campaign, holder, now, no, merit, counted, until)
+    if refused:
+        raise Refused(refused)
+    return entry
+
+
+def _claim(db, campaign, holder, now, no, merit, counted, until) -> Entry:
+    """Hold a tile and draw its coupon, inside the caller's transaction."""
+    choose = engine.get_strategy(campaign.strategy)
+    opened = engine.open_for_draw(db, campaign.id, now, draw=True)
+    no = choose(db, campaign.id, no)
+    address = counted.address if counted else None
+    entry_id, prize_id = _draw(db, campaign.id, opened, holder, no, merit, now, until, address)
+    if prize_id is None:
+        _lose(db, campaign.id, entry_id, now)
+        return Entry(entry_id, no, "lost", None, None)
     return Entry(entry_id, no, "held", prize_id, unstamp(until))
+
+
+def _refuse(db: Database, campaign: Campaign, counted: Counted, now: datetime) -> str:
+    reason, times = accounting.refuse(db, campaign.id, counted, now)
+    log.info(
+        "claim refused: address limit",
+        extra={"campaign": campaign.slug, "reason": reason, "refusals": times},
+    )
+    if times == 1:  # the first refusal of an address in a campaign goes to the audit log
+        db.execute(
+            "INSERT INTO audit (at, actor, action, campaign_id, detail) VALUES (?, ?, ?, ?, ?)",
+            [stamp(now), counted.address, f"draws refused: {reason}", campaign.id, ""],
+        )
+    return reason
 
 
 @dataclass(frozen=True)
@@ -102,13 +136,18 @@ def draw_many(db: Database, campaign: Campaign, draws: list[Draw], now: datetime
     return drawn
 
 
-def _draw(db, campaign_id, opened, holder, no, merit, now, until) -> tuple[int, int | None]:
-    """Enter `holder` on tile `no`, draw its tier and hold it; return (entry id, prize id)."""
+def _draw(
+    db, campaign_id, opened, holder, no, merit, now, until, address=None
+) -> tuple[int, int | None]:
+    """Enter `holder` on tile `no`, draw its tier and hold it; return (entry id, prize id).
+
+    `address`: the client network the draw counts against (store.accounting), if any.
+    """
     try:
         entry_id = db.execute(
-            "INSERT INTO entries (campaign_id, tile_no, holder, state, created_at)"
-            " VALUES (?, ?, ?, 'held', ?) RETURNING id",
-            [campaign_id, no, holder, stamp(now)],
+            "INSERT INTO entries (campaign_id, tile_no, holder, state, created_at, address)"
+            " VALUES (?, ?, ?, 'held', ?, ?) RETURNING id",
+            [campaign_id, no, holder, stamp(now), address],
         ).fetchone()[0]
     except IntegrityError as exc:  # raised out: PostgreSQL has ended the transaction
         raise refusal(exc) from None
@@ -156,6 +195,7 @@ def confirm(
         _destine(db, campaign.id, no, entry_id, prize_id, contact, now, candidate_id, language)
         ecoupons.issue(db, campaign.id, entry_id, now)
         _end_entry(db, entry_id, "confirmed", now)
+        accounting.end_hold(db, entry_id, now, redraw=False)
         engine.end_if_done(db, campaign.id, now)
     return Entry(entry_id, no, "confirmed", prize_id, None)
 
@@ -246,6 +286,7 @@ def _destine(
 def _lose(db: Database, campaign_id: int, entry_id: int, now: datetime) -> None:
     db.execute("UPDATE tiles SET state = 'lost', held_until = NULL WHERE entry_id = ?", [entry_id])
     _end_entry(db, entry_id, "lost", now)
+    accounting.end_hold(db, entry_id, now, redraw=False)
     engine.end_if_done(db, campaign_id, now)
 
 

@@ -14,6 +14,7 @@ from app.lottery import period
 from app.lottery.draw import EmptyPool, Tier, pick_tier
 from app.lottery.fairness import uniform_for_draw
 
+from . import accounting
 from .db import changed, stamp
 from .errors import Closed, Taken
 
@@ -211,6 +212,8 @@ def return_holds(
             "UPDATE entries SET state = ?, ended_at = ? WHERE id = ?",
             [state, stamp(now), held_by],
         )
+        # A hold given back (cancelled or lapsed) lets its address draw again: a redraw.
+        accounting.end_hold(db, held_by, now, redraw=True)
         log(db, campaign_id, "return", tier, no, held_by, now)
     return freed
 

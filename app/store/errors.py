@@ -39,6 +39,14 @@ class Closed(ClaimError):
         self.phase = phase
 
 
+class Refused(ClaimError):
+    """This client's address may not draw now; `reason` says why (holds, redraws)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 # The unique constraints that refuse a second draw or a second destination for one person.
 _REFUSALS = {
     "entries_one_per_holder": AlreadyDrawn,

@@ -1,11 +1,10 @@
-"""The public fairness document: commitment always, seed and log only after the end."""
+"""The public fairness document: the commitment, then (after the end) counts, seed and log."""
 
 from datetime import datetime
 
 from sqlite_utils import Database
 
 from app.lottery.draw import walk_order
-from app.lottery.fairness import ALGORITHM
 
 from .campaigns import Campaign
 
@@ -18,12 +17,33 @@ def finished(campaign: Campaign, now: datetime) -> bool:
     return campaign.draw != "batch" or campaign.batch_drawn_at is not None
 
 
+def summary(campaign: Campaign, now: datetime) -> dict | None:
+    """Return what the fairness page shows: the commitment and whether it ended; no log."""
+    if campaign.commitment is None:
+        return None
+    return {"commitment": campaign.commitment, "ended": finished(campaign, now)}
+
+
 def document(db: Database, campaign: Campaign, now: datetime) -> dict | None:
     """Return the campaign's fairness document, or None for one made before the engine."""
     if campaign.commitment is None:
         return None
-    done = finished(campaign, now)
-    seed = db.execute("SELECT seed FROM campaigns WHERE id = ?", [campaign.id]).fetchone()[0]
+    seed, algorithm = db.execute(
+        "SELECT seed, algorithm FROM campaigns WHERE id = ?", [campaign.id]
+    ).fetchone()
+    if not finished(campaign, now):
+        # Before the end only the commitment: how many of each value exist (and how many
+        # lose) is the shop's secret until no draw can follow.
+        return {
+            "algorithm": algorithm,
+            "campaign": campaign.slug,
+            "commitment": campaign.commitment,
+            "seed": None,
+            "tilt": None,
+            "ended": False,
+            "tiers": None,
+            "log": None,
+        }
     rows = db.execute(
         "SELECT t.number, p.label, p.value, p.unit, t.count, t.rank FROM tiers t"
         " LEFT JOIN prizes p ON p.id = t.prize_id WHERE t.campaign_id = ?",
@@ -42,14 +62,14 @@ def document(db: Database, campaign: Campaign, now: datetime) -> dict | None:
         for n, label, value, unit, count, rank in (by_number[n] for n in walk_order(by_number))
     ]
     return {
-        "algorithm": ALGORITHM,
+        "algorithm": algorithm,
         "campaign": campaign.slug,
         "commitment": campaign.commitment,
-        "seed": seed if done else None,
+        "seed": seed,
         "tilt": campaign.tilt,
-        "ended": done,
+        "ended": True,
         "tiers": tiers,
-        "log": log(db, campaign.id) if done else None,
+        "log": log(db, campaign.id),
     }
 
 

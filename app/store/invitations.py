@@ -31,17 +31,18 @@ class Invitation:
     purchases: int
     sent_at: datetime | None
     password_hash: str | None
+    password_gen: int = 0  # raised by every mail sent: a resend ends the old sessions
 
 
 _SELECT = (
     "SELECT i.id, i.campaign_id, i.candidate_id, i.login_id, i.status, c.name, c.email,"
-    " c.language, c.address, c.purchases, i.sent_at, i.password_hash"
+    " c.language, c.address, c.purchases, i.sent_at, i.password_hash, i.password_gen"
     " FROM invitations i JOIN candidates c ON c.id = i.candidate_id"
 )
 
 
 def _invitation(row) -> Invitation:
-    return Invitation(*row[:10], unstamp(row[10]) if row[10] else None, row[11])
+    return Invitation(*row[:10], unstamp(row[10]) if row[10] else None, row[11], row[12])
 
 
 def attach(
@@ -99,8 +100,8 @@ def mark_sent(db: Database, invitation_id: int, password_hash: str, now: datetim
     """Record a delivered mail and the hash of the password it carried."""
     with immediate(db):
         db.execute(
-            "UPDATE invitations SET status = 'sent', password_hash = ?, sent_at = ?, reason = ''"
-            " WHERE id = ? AND status = 'sending'",
+            "UPDATE invitations SET status = 'sent', password_hash = ?, sent_at = ?, reason = '',"
+            " password_gen = password_gen + 1 WHERE id = ? AND status = 'sending'",
             [password_hash, stamp(now), invitation_id],
         )
 

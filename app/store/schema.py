@@ -699,7 +699,106 @@ def m019_shop_notice(db: Database) -> None:
 
 
 @migrations()
-def m020_images(db: Database) -> None:
+def m020_address_draws(db: Database) -> None:
+    # Draws counted per client address (IPv4, or IPv6 /64) and campaign, so a redraw loop
+    # or a hoarder is refused whichever worker serves it; rate limits counted here too.
+    _run(
+        db,
+        """
+    ALTER TABLE entries ADD COLUMN address TEXT;
+    CREATE TABLE address_draws (
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        address TEXT NOT NULL,
+        draws INTEGER NOT NULL DEFAULT 0,
+        holds INTEGER NOT NULL DEFAULT 0,
+        redraws INTEGER NOT NULL DEFAULT 0,
+        redrawn_at TEXT,
+        refused INTEGER NOT NULL DEFAULT 0,
+        refused_at TEXT,
+        PRIMARY KEY (campaign_id, address)
+    );
+    CREATE TABLE rate_counts (
+        key TEXT PRIMARY KEY,
+        hits INTEGER NOT NULL,
+        until TEXT NOT NULL
+    );
+    CREATE INDEX rate_counts_until ON rate_counts (until)
+    """,
+    )
+
+
+@migrations()
+@both_engines  # plain SQL, and the keys are computed in Python: the same on PostgreSQL
+def m021_person_keys(db: Database) -> None:
+    # One person, one coupon however written: e-mail keys now drop Gmail's dots and "+tags"
+    # (googlemail.com is gmail.com), phone keys are E.164. The written values stay as they
+    # were; the keys are recomputed. Rows that now share a key (one person already had two
+    # coupons) keep theirs apart with their id appended, so nothing is lost.
+    from app.lottery.contact import person_email_key, phone_key
+
+    # Kiosk destinations carry a key per printed ticket, not a person's: left alone.
+    person = "email_key NOT LIKE 'kiosk:%'"
+    for table in ("destinations", "requests"):
+        rows = db.execute(
+            f"SELECT id, campaign_id, email, phone FROM {table} WHERE {person} ORDER BY id"  # noqa: S608
+        ).fetchall()
+        db.execute(
+            f"UPDATE {table} SET email_key = '#' || id, phone_key = '#' || id WHERE {person}"  # noqa: S608
+        )
+        seen: set[tuple] = set()
+        for row_id, campaign_id, email, phone in rows:
+            keys = []
+            for kind, key in (("e", person_email_key(email)), ("p", phone_key(phone))):
+                if (campaign_id, kind, key) in seen:
+                    key = f"{key}#{row_id}"
+                seen.add((campaign_id, kind, key))
+                keys.append(key)
+            db.execute(
+                f"UPDATE {table} SET email_key = ?, phone_key = ? WHERE id = ?",  # noqa: S608
+                [*keys, row_id],
+            )
+
+
+@migrations()
+def m022_session_generations(db: Database) -> None:
+    # A session names its account's generation; raising it ends every copy of the cookie
+    # (sign-out, a new password, "sign out everywhere"). An invitee's session names the
+    # generation of the password it used: a resend ends it.
+    db.execute("ALTER TABLE admins ADD COLUMN session_gen INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE invitations ADD COLUMN password_gen INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE invitations SET password_gen = 1 WHERE status = 'sent'")
+
+
+@migrations()
+def m023_known_addresses(db: Database) -> None:
+    # Failures of one account from every address are counted (an account-wide limit), and
+    # the addresses that signed in to an account are remembered: they are still admitted
+    # while strangers' guesses keep the account locked.
+    _run(
+        db,
+        """
+    CREATE INDEX attempts_key ON attempts (scope, key, at);
+    CREATE TABLE known_addresses (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        address TEXT NOT NULL,
+        last_at TEXT NOT NULL,
+        PRIMARY KEY (scope, key, address)
+    )
+    """,
+    )
+
+
+@migrations()
+def m024_binding_commitments(db: Database) -> None:
+    # New campaigns commit to the seed and the tier counts together (kuji-draw-v2), so the
+    # counts stay secret until the end. Campaigns made before keep the commitment they
+    # published, SHA-256 of the seed alone (kuji-draw-v1).
+    db.execute("ALTER TABLE campaigns ADD COLUMN algorithm TEXT NOT NULL DEFAULT 'kuji-draw-v1'")
+
+
+@migrations()
+def m025_images(db: Database) -> None:
     # A campaign's uploaded pictures (prize art per tier, its logo), kept in the database so a
     # backup holds them and every worker serves them; named as the condition file names them.
     _run(

@@ -26,6 +26,9 @@
   "use strict";
 
   const ALGORITHM = "kuji-draw-v1";
+  // The same draws; the commitment binds the tier counts too (docs/fairness.md).
+  const ALGORITHM_V2 = "kuji-draw-v2";
+  const ALGORITHMS = [ALGORITHM, ALGORITHM_V2];
   const MAX_PROBLEMS = 20;
   const LOSING = 0;
   const MAX_MERIT = 1000;
@@ -60,6 +63,19 @@
   /** SHA-256(seed) in lowercase hex: published before the first draw. */
   async function commitment(seed) {
     return bytesToHex(new Uint8Array(await subtle().digest("SHA-256", seed)));
+  }
+
+  /** The exact bytes a kuji-draw-v2 commitment hashes: algorithm, seed, "n=count" by n. */
+  function commitmentBytes(seed, counts) {
+    const numbers = Array.from(counts.keys()).sort((a, b) => a - b);
+    const tiers = numbers.map((n) => `${n}=${counts.get(n)}`).join(",");
+    return new TextEncoder().encode(`${ALGORITHM_V2}\n${bytesToHex(seed)}\n${tiers}\n`);
+  }
+
+  /** SHA-256 of commitmentBytes in lowercase hex: binds the seed and the tier counts. */
+  async function bindingCommitment(seed, counts) {
+    const digest = await subtle().digest("SHA-256", commitmentBytes(seed, counts));
+    return bytesToHex(new Uint8Array(digest));
   }
 
   /** The HMAC key of a seed, imported once for every draw's stream. */
@@ -195,8 +211,9 @@
       if (!has(doc, key)) problems.add(`${key}: missing`);
     }
     if (problems.lines.length) return [0, null];
-    if (doc.algorithm !== ALGORITHM) {
-      problems.add(`algorithm: unknown ${show(doc.algorithm)}, this verifier knows ${ALGORITHM}`);
+    if (!ALGORITHMS.includes(doc.algorithm)) {
+      const known = ALGORITHMS.join(", ");
+      problems.add(`algorithm: unknown ${show(doc.algorithm)}, this verifier knows ${known}`);
       return [0, null];
     }
     if (doc.seed === null) {
@@ -220,9 +237,20 @@
     else if (!Array.isArray(log)) problems.add("log: not a list");
     if (fatal || tiers === null || !Array.isArray(log)) return [0, null];
     const seed = hexToBytes(seedHex);
-    const actual = await commitment(seed);
-    if (actual !== published) {
-      problems.add(`commitment: SHA-256(seed) is ${actual}, not the published ${published}`);
+    if (doc.algorithm === ALGORITHM_V2) {
+      const counts = new Map(Array.from(tiers, ([n, t]) => [n, t.count]));
+      const actual = await bindingCommitment(seed, counts);
+      if (actual !== published) {
+        problems.add(
+          `commitment: SHA-256 of the seed and the tier counts is ${actual},` +
+            ` not the published ${published}`,
+        );
+      }
+    } else {
+      const actual = await commitment(seed);
+      if (actual !== published) {
+        problems.add(`commitment: SHA-256(seed) is ${actual}, not the published ${published}`);
+      }
     }
     return replay(await streamKey(seed), tilt, tiers, log, problems);
   }
@@ -455,7 +483,9 @@
 
   return {
     ALGORITHM,
+    ALGORITHM_V2,
     MAX_PROBLEMS,
+    bindingCommitment,
     EmptyPool,
     Stream,
     bytesToHex,

@@ -277,3 +277,49 @@ def test_the_lock_holds_for_a_new_app_on_the_same_database(app, admin_account, c
         Admin(app.test_client()).login(EMAIL, "wrong password")
     restarted = create_app({**app.config, "TESTING": True})
     assert Admin(restarted.test_client()).login(*admin_account).status_code == 429
+
+
+def _sign_in(app, email, password, address):
+    """Sign in from `address`, the login page and the form both read from there."""
+    browser = Admin(app.test_client())
+    browser.get("/admin/login", environ_base={"REMOTE_ADDR": address})
+    return browser.post(
+        "/admin/login",
+        {"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_guesses_from_many_addresses_lock_the_account_for_strangers(app, admin_account):
+    """30 addresses × 4 wrong passwords, then the right one from a 31st: refused."""
+    email, password = admin_account
+    assert _sign_in(app, email, password, "192.0.2.200").status_code == 303
+    for n in range(30):
+        for _ in range(4):
+            answer = _sign_in(app, email, "wrong password", f"198.51.100.{n}")
+            assert answer.status_code in (401, 429)
+    thirty_first = _sign_in(app, email, password, "203.0.113.31")
+    assert thirty_first.status_code == 429
+    # The administrator's own address, which signed in before, is still admitted.
+    again = _sign_in(app, email, password, "192.0.2.200")
+    assert again.status_code == 303
+
+
+def test_an_ipv6_administrator_is_known_by_their_64(app, admin_account):
+    email, password = admin_account
+    app.config["ADMIN_ACCOUNT_LIMIT"] = "10 per hour"
+    assert _sign_in(app, email, password, "2001:db8:6::1").status_code == 303
+    for n in range(12):
+        _sign_in(app, email, "wrong password", f"2001:db8:5::{n + 1:x}")
+    assert _sign_in(app, email, password, "2001:db8:7::1").status_code == 429
+    # Privacy addresses change the low 64 bits: the same network is still known.
+    assert _sign_in(app, email, password, "2001:db8:6::beef").status_code == 303
+
+
+@pytest.mark.parametrize(
+    "weak", ["password1234", "qwertyuiop123", "owner@example.jp1", "short pw 1"]
+)
+def test_weak_or_short_admin_passwords_are_refused(runner, weak):
+    result = runner.invoke(args=["admin", "create", "owner@example.jp", "--password", weak])
+    assert result.exit_code == 1
+    assert "password:" in result.output

@@ -84,6 +84,31 @@ def test_only_invitation_campaigns_take_invitations(app, admin, campaign):
     assert admin.post("/admin/candidates/invite", {"campaign": "spring"}).status_code == 400
 
 
+def test_invitation_links_use_public_url_never_the_host_header(app, admin):
+    app.config["PUBLIC_URL"] = "https://kuji.example.jp/"
+    make_campaign(app, slug="vip", mode="invite", prizes=((25, 3),))
+    upload(admin, CSV.encode())
+    run_pending(app)
+    admin.post("/admin/candidates/invite", {"campaign": "vip"})
+    # The admin's request reached http://localhost/; the links name the configured site.
+    assert admin.post("/admin/campaigns/vip/invitations/send").status_code == 303
+    run_pending(app)
+    outbox = admin.get("/admin/outbox").get_data(as_text=True)
+    assert "https://kuji.example.jp/c/vip/login" in outbox and "http://localhost/c/" not in outbox
+
+
+def test_without_public_url_nothing_is_sent(app, admin):
+    app.config["PUBLIC_URL"] = None
+    make_campaign(app, slug="vip", mode="invite", prizes=((25, 3),))
+    upload(admin, CSV.encode())
+    run_pending(app)
+    admin.post("/admin/candidates/invite", {"campaign": "vip"})
+    refused = admin.post("/admin/campaigns/vip/invitations/send")
+    assert refused.status_code == 409 and "Set PUBLIC_URL" in refused.get_data(as_text=True)
+    assert run_pending(app) == 0
+    assert "0 messages" in admin.get("/admin/outbox").get_data(as_text=True)
+
+
 def test_bad_lines_and_files_are_reported_in_the_admins_language(app, admin):
     admin.client.set_cookie("lang", "ja")
     bad = CSV + "Nobody,not-an-email,30,male,,1,0,0,,\nShort,row\n"

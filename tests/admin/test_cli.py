@@ -28,7 +28,7 @@ def test_create_prompts_hidden_twice_when_no_password_is_given(app, runner):
 
 def test_short_passwords_bad_emails_and_duplicates_are_refused(app, runner):
     short = runner.invoke(args=["admin", "create", "a@example.jp", "--password", "short"])
-    assert short.exit_code == 1 and "password: at least 10 characters" in short.output
+    assert short.exit_code == 1 and "password: at least 12 characters" in short.output
     bad = runner.invoke(args=["admin", "create", "nobody", "--password", "long enough pw"])
     assert bad.exit_code == 1 and "email:" in bad.output
     runner.invoke(args=["admin", "create", "a@example.jp", "--password", "long enough pw"])

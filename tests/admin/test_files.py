@@ -105,4 +105,4 @@ def test_a_file_made_on_one_host_is_downloaded_from_another(app, admin):
     )  # the same signed session: the hosts share SECRET_KEY
     response = elsewhere.get(link)
     assert response.status_code == 200 and response.data == admin.get(link).data
-    assert response.data.decode("utf-8-sig").startswith("Tile no.,")
+    assert response.data.decode("utf-8-sig").startswith("Tile no.,")  # the asker's language

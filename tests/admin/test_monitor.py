@@ -147,3 +147,17 @@ def test_time_left_counts_down(app, admin, clock):
     assert "0 d 0 h 30 min left" in admin.get("/admin/campaigns/spring").get_data(True)
     clock.advance(minutes=31)
     assert "min left" not in admin.get("/admin/campaigns/spring").get_data(True)
+
+
+def test_the_monitor_shows_addresses_refused_a_draw(app, admin, new_terminal):
+    app.config.update(REDRAWS_PER_ADDRESS=1, HOLDS_PER_ADDRESS={"ipv4": 20, "ipv6": 2})
+    first = new_terminal()
+    assert first.claim(1, environ_base={"REMOTE_ADDR": "198.51.100.3"}).status_code == 303
+    assert first.cancel().status_code == 303
+    refused = new_terminal().claim(2, environ_base={"REMOTE_ADDR": "198.51.100.3"})
+    assert refused.status_code == 429
+    assert "Draws from your network are paused" in refused.get_data(as_text=True)
+    html = admin.get("/admin/campaigns/spring").get_data(as_text=True)
+    assert "Addresses refused a draw" in html
+    assert "<td>198.51.100.3</td>" in html
+    assert "draws refused: redraws" in admin.get("/admin/audit").get_data(as_text=True)

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.lottery.fairness import verify
+from app.lottery.fairness import binding_commitment, verify
 from tests.factories import START, Terminal, make_campaign
 
 # The proof a campaign drawn on either engine publishes verifies the same way.
@@ -43,7 +43,13 @@ def test_before_the_end_no_response_holds_the_seed(app, clock):
     bodies.append(json.dumps(doc))
     assert status == 200 and doc["seed"] is None and doc["log"] is None and not doc["ended"]
     assert all(seed not in body for body in bodies)
-    assert [t["count"] for t in doc["tiers"]] == [3, 3, 2]
+    # The breakdown is secret until the end: only the algorithm and the commitment.
+    assert {k for k, v in doc.items() if v not in (None, False)} == {
+        "algorithm",
+        "campaign",
+        "commitment",
+    }
+    assert doc["algorithm"] == "kuji-draw-v2"
 
 
 def test_after_the_end_the_seed_and_log_are_published_and_verify(app, clock, runner):
@@ -71,6 +77,15 @@ def test_after_the_end_the_seed_and_log_are_published_and_verify(app, clock, run
     assert doc["commitment"] == before["commitment"]
     assert [e["event"] for e in doc["log"]].count("return") == 1
     assert verify(doc).ok
+    # The commitment published before the end binds the counts shown after it.
+    counts = {t["number"]: t["count"] for t in doc["tiers"]}
+    assert counts == {1: 3, 2: 3, 0: 2}
+    assert doc["commitment"] == binding_commitment(bytes.fromhex(doc["seed"]), counts)
+    fewer_losing = json.loads(json.dumps(doc))
+    fewer_losing["tiers"][-1]["count"] = 1
+    fewer_losing["tiers"][0]["count"] = 4
+    report = verify(fewer_losing)
+    assert not report.ok and "the tier counts" in report.problems[0]
     text = json.dumps(doc, ensure_ascii=False)
     # Words that cannot occur in the hex of the seed or the commitment.
     assert not any(w in text for w in ("Hanako", "hanako@example.jp", "Ginza", "090-1234-5678"))

@@ -145,7 +145,7 @@ def invitee_browser(app, slug, now):
         get_db().execute("UPDATE invitations SET status = 'sent', sent_at = ?", [now.isoformat()])
     t = Terminal(app.test_client(), slug)
     with t.client.session_transaction() as s:
-        s[f"invite.{campaign.id}"] = people[1].id
+        s[f"invite.{campaign.id}"] = [people[1].id, 0]  # (id, password generation)
     return t, people[1]
 
 

@@ -176,6 +176,9 @@ def test_a_host_killed_mid_load_loses_nothing(cluster, monkeypatch):
         "CLAIM_LIMIT": "100000 per minute",
         "CONFIRM_LIMIT": "100000 per minute",
         "CONFIRM_HOLDER_LIMIT": "100000 per minute",
+        # Every terminal of the load comes from the one client host: one address.
+        "HOLDS_PER_ADDRESS": "null",
+        "REDRAWS_PER_ADDRESS": "null",
         "JOB_LEASE_SECONDS": LEASE,
         "SQLITE_SYNCHRONOUS": "NORMAL",
     }

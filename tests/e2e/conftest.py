@@ -89,6 +89,8 @@ def live(tmp_path_factory):
         POLL_SECONDS=1,
         CLAIM_LIMIT="1000 per minute",
         CONFIRM_LIMIT="1000 per minute",
+        HOLDS_PER_ADDRESS="null",
+        REDRAWS_PER_ADDRESS="null",
     ) as server:
         yield Live(server, app)
 

@@ -91,7 +91,7 @@ def test_the_command_line_speaks_japanese_by_default(app, monkeypatch):
         args=["admin", "create", "a@example.jp", "--password", "short"]
     )
     assert result.exit_code == 1
-    assert "エラー: password: パスワードは10文字以上にしてください" in result.output
+    assert "エラー: password: パスワードは12文字以上にしてください" in result.output
 
 
 def test_the_switch_sets_the_cookie_and_goes_back(client):

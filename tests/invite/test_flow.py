@@ -135,3 +135,28 @@ def test_losing_tickets_are_drawn_too_and_the_breakdown_is_exact(app, en_runner,
         outcomes.append("No prize this time" in page)
         assert t.post("/invited/draw").status_code == 403  # one draw, won or lost
     assert sorted(outcomes) == [False, True, True]
+
+
+def test_a_resend_ends_the_session_the_old_password_opened(
+    app, invite_campaign, en_runner, tmp_path
+):
+    from app.store import get_db, invitations
+
+    path = tmp_path / "list.csv"
+    path.write_text(CSV, encoding="utf-8")
+    en_runner.invoke(args=["candidates", "import", "vip", str(path)])
+    send(app, en_runner)
+    old_id, old_password = credentials(
+        next(m for m in mails(app) if "taro" in m["recipient"])["body"]
+    )
+    t = Terminal(app.test_client(), "vip")
+    t.get("/login")
+    assert t.post("/login", {"id": old_id, "password": old_password}).status_code == 303
+    assert t.get("/invited").status_code == 200
+    with app.app_context():
+        found = invitations.by_login(get_db(), 1, old_id.replace("-", ""))
+        assert invitations.requeue(get_db(), found.id)
+    send(app, en_runner)
+    # The old session reaches neither the draw page nor the draw.
+    assert t.get("/invited").status_code == 303
+    assert t.post("/invited/draw").status_code == 401

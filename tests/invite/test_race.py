@@ -57,7 +57,7 @@ def test_one_invitee_in_two_browsers_at_once_draws_once(database):
     for _ in range(2):
         t = Terminal(app.test_client(), "vip")
         with t.client.session_transaction() as s:
-            s[f"invite.{campaign.id}"] = person.id
+            s[f"invite.{campaign.id}"] = [person.id, 0]  # (id, password generation)
         t.get("/invited")
         browsers.append(t)
     barrier = threading.Barrier(2)

@@ -29,6 +29,8 @@ def smtp_app(tmp_path, clock, port):
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": port,
             "MAIL_DEFAULT_SENDER": "shop@example.jp",
+            # Links in mail: without PUBLIC_URL nothing is sent.
+            "PUBLIC_URL": "http://localhost",
         }
     )
 

@@ -41,7 +41,12 @@ def live(tmp_path_factory):
     # Migrate before the workers start, so they never race to create the schema.
     app = create_app({"DATABASE": str(db_path), "SECRET_KEY": "x"})
     with serve(
-        db_path, workers=2, CLAIM_LIMIT="100000 per minute", CONFIRM_LIMIT="100000 per minute"
+        db_path,
+        workers=2,
+        CLAIM_LIMIT="100000 per minute",
+        CONFIRM_LIMIT="100000 per minute",
+        HOLDS_PER_ADDRESS="null",
+        REDRAWS_PER_ADDRESS="null",
     ) as server:
         server.app = app
         yield server

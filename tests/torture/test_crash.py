@@ -205,6 +205,8 @@ def test_acknowledged_confirmations_survive_sigkill(tmp_path):
         workers=4,
         CLAIM_LIMIT="100000 per minute",
         CONFIRM_LIMIT="100000 per minute",
+        HOLDS_PER_ADDRESS="null",
+        REDRAWS_PER_ADDRESS="null",
         # One page of 10,000 tiles: the poller stands for every open board, whatever page.
         BOARD_PAGE_SIZE=SHEETS,
         SQLITE_SYNCHRONOUS="FULL",

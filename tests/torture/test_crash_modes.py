@@ -109,6 +109,8 @@ def test_speed_lottery_survives_sigkill_with_an_exact_breakdown(database):
         workers=4,
         CLAIM_LIMIT="100000 per minute",
         CONFIRM_LIMIT="100000 per minute",
+        HOLDS_PER_ADDRESS="null",
+        REDRAWS_PER_ADDRESS="null",
         SQLITE_SYNCHRONOUS="FULL",
     )
     run = SpeedRun(server.url)
@@ -182,7 +184,12 @@ def test_a_batch_draw_killed_mid_way_runs_exactly_once_later(database):
     app = create_app({"DATABASE": str(db_path), "SECRET_KEY": "x"})
     open_campaign(app, "batch", prizes=PRIZES, losing=LOSING, mode="speed", draw="batch")
     server = make_server(
-        db_path, workers=2, CLAIM_LIMIT="100000 per minute", CONFIRM_LIMIT="100000 per minute"
+        db_path,
+        workers=2,
+        CLAIM_LIMIT="100000 per minute",
+        CONFIRM_LIMIT="100000 per minute",
+        HOLDS_PER_ADDRESS="null",
+        REDRAWS_PER_ADDRESS="null",
     )
     server.start()
     accepted = []

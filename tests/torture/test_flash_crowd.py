@@ -57,6 +57,8 @@ def test_a_thousand_terminals_rush_a_hundred_tiles(database):
         workers=4,
         CLAIM_LIMIT="100000 per minute",
         CONFIRM_LIMIT="100000 per minute",
+        HOLDS_PER_ADDRESS="null",
+        REDRAWS_PER_ADDRESS="null",
         SQLITE_SYNCHRONOUS="FULL",
     ) as server:
         browsers = [Browser(server.url, SLUG) for _ in range(TERMINALS)]

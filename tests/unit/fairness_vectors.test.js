@@ -22,6 +22,16 @@ test("commitments", async () => {
   }
 });
 
+test("binding commitments (kuji-draw-v2): seed and tier counts", async () => {
+  assert.equal(fairness.ALGORITHM_V2, vectors.algorithm_v2);
+  for (const v of vectors.binding_commitments) {
+    const counts = new Map(Object.entries(v.counts).map(([n, c]) => [Number(n), c]));
+    const bytes = `${vectors.algorithm_v2}\n${v.seed}\n${v.bytes.split("\n")[2]}\n`;
+    assert.equal(bytes, v.bytes);
+    assert.equal(await fairness.bindingCommitment(fairness.hexToBytes(v.seed), counts), v.commitment);
+  }
+});
+
 test("streams: words and uniform(n)", async () => {
   for (const v of vectors.streams) {
     const key = await fairness.streamKey(fairness.hexToBytes(v.seed));

@@ -17,7 +17,16 @@ import sys
 from pathlib import Path
 
 from app.lottery import draw
-from app.lottery.fairness import ALGORITHM, Stream, commitment, uniform_for_draw, verify
+from app.lottery.fairness import (
+    ALGORITHM,
+    ALGORITHM_V2,
+    Stream,
+    binding_commitment,
+    commitment,
+    commitment_bytes,
+    uniform_for_draw,
+    verify,
+)
 
 OUT = Path(__file__).with_name("fairness_vectors.json")
 STREAM_NS = [1, 2, 3, 10, 1_000_000, 2**32 + 1, 2**63 + 1, 2**64 - 1, 2**64]
@@ -50,6 +59,25 @@ def streams() -> list[dict]:
 def commitments() -> list[dict]:
     seeds = [bytes(32), bytes(range(32)), b"\xff" * 32, seed_of("commitment")]
     return [{"seed": s.hex(), "commitment": commitment(s)} for s in seeds]
+
+
+def binding_commitments() -> list[dict]:
+    """kuji-draw-v2: the exact bytes hashed (as text) and the commitment, for a few breakdowns."""
+    cases = [
+        (bytes(32), {1: 1}),
+        (bytes(range(32)), {1: 70, 2: 20, 3: 10}),
+        (seed_of("binding"), {1: 3, 2: 4, 0: 5}),
+        (b"\xff" * 32, {2: 0, 1: 100000, 0: 12}),
+    ]
+    return [
+        {
+            "seed": seed.hex(),
+            "counts": {str(n): c for n, c in counts.items()},
+            "bytes": commitment_bytes(seed, counts).decode("ascii"),
+            "commitment": binding_commitment(seed, counts),
+        }
+        for seed, counts in cases
+    ]
 
 
 def rank_cases() -> list[dict]:
@@ -107,7 +135,7 @@ def pick_cases() -> list[dict]:
     return out
 
 
-def campaign(name, prizes, losing, tilt, steps, returns, merits=(0,)) -> dict:
+def campaign(name, prizes, losing, tilt, steps, returns, merits=(0,), algorithm=ALGORITHM) -> dict:
     """Play a campaign as the store would and return its ended fairness document."""
     seed = seed_of(f"campaign {name}")
     rng = random.Random(name)  # noqa: S311 - picks which holder returns, not a draw
@@ -149,10 +177,13 @@ def campaign(name, prizes, losing, tilt, steps, returns, merits=(0,)) -> dict:
             {"seq": len(log) + 1, "draw": s, "event": "draw", "tier": tier, "merit": merit,
              "issue_no": issue_no}
         )  # fmt: skip
+    counts = {t["number"]: t["count"] for t in tiers}
     return {
-        "algorithm": ALGORITHM,
+        "algorithm": algorithm,
         "campaign": name,
-        "commitment": commitment(seed),
+        "commitment": (
+            binding_commitment(seed, counts) if algorithm == ALGORITHM_V2 else commitment(seed)
+        ),
         "seed": seed.hex(),
         "tilt": tilt,
         "ended": True,
@@ -264,8 +295,24 @@ def documents() -> list[dict]:
         ("weight over 2**64", changed(small, lambda d: d["tiers"][0].update(count=2**52))),
         ("many bad draws", changed(demo, lambda d: [e.update(tier=3) for e in d["log"]])),
     ]  # fmt: skip
+    bound = campaign(
+        "bound", [pct(30, 3), ("500 yen", 500, "yen", 4)], 5, 0, 20, 0.2, algorithm=ALGORITHM_V2
+    )
+    assert verify(bound).ok
+
+    def move_count(doc):
+        doc["tiers"][0]["count"] += 1
+        doc["tiers"][-1]["count"] -= 1
+
+    binding = [
+        ("v2: seed and counts committed together", bound),
+        ("v2: one lost ticket became a 30 % coupon", changed(bound, move_count)),
+        ("v2: one changed byte of the seed", changed(bound, lambda d: seed_byte(d, 7))),
+        ("v2: counts before the end are hidden", changed(bound, lambda d: d.update(
+            seed=None, tilt=None, tiers=None, log=None, ended=False))),
+    ]  # fmt: skip
     out = []
-    for label, doc in cases + malformed:
+    for label, doc in cases + malformed + binding:
         report = verify(doc)
         out.append(
             {
@@ -286,6 +333,8 @@ def documents() -> list[dict]:
         assert byname[name]["first_bad_draw"] is not None, name
         assert byname[name]["problems"][0].startswith("commitment: SHA-256(seed) is "), name
     assert byname["many bad draws"]["problems"][-1].endswith("more problems")
+    moved = byname["v2: one lost ticket became a 30 % coupon"]["problems"][0]
+    assert moved.startswith("commitment: SHA-256 of the seed and the tier counts is "), moved
     return out
 
 
@@ -296,6 +345,8 @@ def build() -> dict:
         "Integers that may pass 2**53 are decimal strings.",
         "streams": streams(),
         "commitments": commitments(),
+        "algorithm_v2": ALGORITHM_V2,
+        "binding_commitments": binding_commitments(),
         "ranks": rank_cases(),
         "picks": pick_cases(),
         "documents": documents(),

@@ -21,22 +21,22 @@ def test_a_good_destination_is_kept_as_written():
     c = clean_contact(GOOD)
     assert c.name == "山田 花子" and c.address.endswith("201号室")
     assert c.email_key == "hanako@example.jp"
-    assert c.phone_key == "09012345678"
+    assert c.phone_key == "+819012345678"
 
 
 def test_keys_ignore_case_width_spaces_and_dashes():
     assert email_key(" HANAKO@example.jp ") == email_key("hanako@EXAMPLE.JP")
-    assert phone_key("０９０ー１２３４ー５６７８") == phone_key("090 1234 5678") == "09012345678"
+    assert phone_key("０９０ー１２３４ー５６７８") == phone_key("090 1234 5678") == "+819012345678"
 
 
 def test_international_and_national_forms_are_the_same_phone():
     national = phone_key("090-1234-5678")
     assert phone_key("+81 90-1234-5678") == phone_key("0081 90 1234 5678") == national
-    assert phone_key("+1 415 555 0100") == "0014155550100" != phone_key("415 555 0100")
+    assert phone_key("+1 415 555 0100") == "+14155550100" != phone_key("415 555 0100")
 
 
 def test_brackets_are_allowed_in_phone_numbers():
-    assert clean_contact({**GOOD, "phone": "(090) 1234 5678"}).phone_key == "09012345678"
+    assert clean_contact({**GOOD, "phone": "(090) 1234 5678"}).phone_key == "+819012345678"
 
 
 def test_joiners_are_allowed_in_names_but_not_in_email():
@@ -54,7 +54,7 @@ def test_full_width_phone_and_email_are_accepted():
     c = clean_contact(
         {**GOOD, "phone": "０９０－１２３４－５６７８", "email": "ｈａｎａｋｏ@example.jp"}
     )
-    assert c.phone_key == "09012345678" and c.email == "hanako@example.jp"
+    assert c.phone_key == "+819012345678" and c.email == "hanako@example.jp"
 
 
 @pytest.mark.parametrize(

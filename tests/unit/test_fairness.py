@@ -17,7 +17,9 @@ from app.lottery.fairness import (
     MAX_PROBLEMS,
     Report,
     Stream,
+    binding_commitment,
     commitment,
+    commitment_bytes,
     uniform_for_draw,
     verify,
 )
@@ -164,7 +166,18 @@ def test_every_changed_seed_byte_breaks_the_commitment(doc):
         seed[i] ^= 0x80
         report = verify({**doc, "seed": seed.hex()})
         assert not report.ok
-        assert report.problems[0].startswith("commitment: SHA-256(seed) is ")
+        assert report.problems[0].startswith("commitment: SHA-256")
+
+
+@pytest.mark.parametrize("v", VECTORS["binding_commitments"], ids=lambda v: v["seed"][:8])
+def test_the_binding_commitment_is_sha256_of_the_documented_bytes(v):
+    seed, counts = bytes.fromhex(v["seed"]), {int(n): c for n, c in v["counts"].items()}
+    assert commitment_bytes(seed, counts).decode() == v["bytes"]
+    assert binding_commitment(seed, counts) == v["commitment"]
+    # Any count moved from one tier to another changes the commitment.
+    first, last = min(counts), max(counts)
+    moved = {**counts, first: counts[first] + 1, last: counts[last] - 1}
+    assert first == last or binding_commitment(seed, moved) != v["commitment"]
 
 
 @pytest.mark.parametrize("doc", HONEST, ids=lambda d: d["campaign"])

@@ -1,4 +1,4 @@
--- PostgreSQL side of schema.m020_images: the bytes are BYTEA here, BLOB on SQLite.
+-- PostgreSQL side of schema.m025_images: the bytes are BYTEA here, BLOB on SQLite.
 CREATE TABLE images (
     campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
     name TEXT NOT NULL,
