@@ -12,17 +12,18 @@ from app.store import admins, audit, get_db
 from .passwords import hash_password, password_problem
 
 admin_cli = AppGroup("admin", help="Manage administrator accounts.")
-
-
-@admin_cli.command("create")
-@click.argument("email")
-@click.option(
+_password = click.option(
     "--password",
     prompt=True,
     hide_input=True,
     confirmation_prompt=True,
     help="Prompted for, hidden, when left out.",
 )
+
+
+@admin_cli.command("create")
+@click.argument("email")
+@_password
 @click.option("--staff", is_flag=True, help="A till account that may only redeem coupons.")
 def create(email, password, staff=False):
     """Create an administrator (or, with --staff, a till account) who signs in with EMAIL."""
@@ -54,13 +55,7 @@ def _fail(line: str):
 
 @admin_cli.command("password")
 @click.argument("email")
-@click.option(
-    "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="Prompted for, hidden, when left out.",
-)
+@_password
 def change_password(email, password):
     """Give the account EMAIL a new password; every session it had ends."""
     email = email.strip().casefold()

@@ -94,7 +94,9 @@ def test_the_verifier_passes_a_real_log_and_names_the_draw_a_tampered_file_break
     other = tmp_path / "seed.json"
     other.write_text(json.dumps({**document, "seed": seed.hex()}), encoding="utf-8")
     page.locator("#fairness-file").set_input_files(other)
-    expect(result.locator("li").first).to_contain_text("commitment: SHA-256(seed) is ")
+    expect(result.locator("li").first).to_contain_text(
+        "commitment: SHA-256 of the seed and the tier counts is "
+    )
 
     # The untouched download passes too.
     original = tmp_path / "fairness.json"

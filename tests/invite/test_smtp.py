@@ -83,10 +83,14 @@ def test_a_sender_killed_part_way_never_mails_anyone_twice(tmp_path, clock):
             "FLASK_MAIL_SERVER": "127.0.0.1",
             "FLASK_MAIL_PORT": str(port),
             "FLASK_JOB_LEASE_SECONDS": "1",
+            "FLASK_PUBLIC_URL": "https://kuji.example.jp",  # mail links need it
         }
         command = [sys.executable, "-m", "flask", "--app", "wsgi", "invitations", "send", "vip"]
         first = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        deadline = time.monotonic() + 120
         while len(inbox.messages) < n // 3:
+            assert first.poll() is None, "the sender ended before a third was mailed"
+            assert time.monotonic() < deadline, "the sender mailed too few in 120 s"
             time.sleep(0.01)
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
