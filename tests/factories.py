@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.campaigns import create_campaign
 from app.lottery.conditions import Conditions, ConditionsError, Prize, parse_conditions
+from app.lottery.contact import clean_contact
 from app.lottery.settings import to_json
 from app.store import get_db
 from app.store.schema import settings_from_file
@@ -153,3 +154,16 @@ def create_from_file(c: Conditions, text: str, now: datetime) -> int:
         [to_json(settings_from_file(text, c.losing)), campaign_id],
     )
     return campaign_id
+
+
+def contact(n=1):
+    """A valid destination for person `n`: unique name, phone and e-mail."""
+    return clean_contact(
+        {
+            "name": f"Person {n}",
+            "postal_code": "104-0061",
+            "address": "Tokyo",
+            "phone": f"090-0000-{n:04d}",
+            "email": f"p{n}@example.jp",
+        }
+    )

@@ -8,29 +8,16 @@ from datetime import timedelta
 
 import pytest
 
-from app.lottery.contact import clean_contact
 from app.store import NotHeld, campaigns, claims, jobs, kiosks
 from app.store.db import connect
 from app.store.schema import migrate
-from tests.factories import START, conditions
+from tests.factories import START, conditions, contact
 
 pytestmark = pytest.mark.both_engines
 # spawn, not fork: a forked child would inherit the parent's open SQLite file and its locks.
 spawn = multiprocessing.get_context("spawn")
 WORKERS = 2
 TILES = 150
-
-
-def contact(n):
-    return clean_contact(
-        {
-            "name": f"Person {n}",
-            "postal_code": "104-0061",
-            "address": "Tokyo",
-            "phone": f"090-0000-{n:04d}",
-            "email": f"p{n}@example.jp",
-        }
-    )
 
 
 @pytest.fixture

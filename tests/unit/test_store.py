@@ -10,21 +10,9 @@ from app.store import AlreadyDrawn, Duplicate, NotHeld, Taken, campaigns, claims
 from app.store.board import changes_since, free_tiles
 from app.store.db import connect
 from app.store.schema import applied, migrate, names, postgres_names
-from tests.factories import START, conditions
+from tests.factories import START, conditions, contact
 
 pytestmark = pytest.mark.both_engines
-
-
-def contact(n=1):
-    return clean_contact(
-        {
-            "name": f"Person {n}",
-            "postal_code": "104-0061",
-            "address": "Tokyo",
-            "phone": f"090-0000-{n:04d}",
-            "email": f"p{n}@example.jp",
-        }
-    )
 
 
 @pytest.fixture
