@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 from . import (  # noqa: E402, F401
+    account,
     audit_log,
     auth,
     campaigns,

@@ -208,6 +208,10 @@ def _end_sessions(action: str) -> None:
 
 def rate_limited(error):
     """Answer a 429 on the login form with a sentence about sign-ins, not draws."""
+    if request.endpoint == "admin.password":
+        from .account import hurried
+
+        return hurried()
     if request.endpoint != "admin.login":
         return error
     target = safe_next(request.values.get("next"))
