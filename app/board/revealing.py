@@ -10,7 +10,7 @@ from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.store import get_db, reveals
+from app.store import contacts, get_db, reveals
 from app.views import go, now
 
 from . import bp, terminal
@@ -18,6 +18,7 @@ from .reveal import outcome_of, reveal_of
 
 log = logging.getLogger(__name__)
 COVERED = _l("Your draw is still covered, so nothing was confirmed. Uncover it first.")
+FIRST = _l("Give your contact details first: your draw is uncovered after them.")
 
 
 def context(db, campaign, entry_id: int, prize, just: bool = False) -> dict:
@@ -52,7 +53,13 @@ def reveal(slug):
     entry = drawn_entry(campaign)
     if entry is None:
         abort(409, _("You have no draw to uncover in this campaign yet."))
-    first = reveals.reveal(db, campaign.id, entry.id, now())
+    if campaign.contact_first:
+        first = contacts.reveal(db, campaign, entry.id, now())
+        if first is None:
+            log.info("reveal refused: no contact", extra={"campaign": slug, "entry": entry.id})
+            return _entry_page(campaign, status=409, message=FIRST)
+    else:
+        first = reveals.reveal(db, campaign.id, entry.id, now())
     log.info("revealed", extra={"campaign": slug, "entry": entry.id, "first": first})
     if request.htmx:
         return _entry_page(campaign, just=first)

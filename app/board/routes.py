@@ -21,6 +21,7 @@ from app.store import (
     Taken,
     campaigns,
     claims,
+    contacts,
     destinations,
     get_db,
     reveals,
@@ -177,6 +178,8 @@ def _entry_page(campaign, status=200, errors=None, form=None, message=None, just
         return go(url_for(".show", slug=slug))
     private_page()  # this person's coupon, and after confirming their address
     prize = campaigns.prizes(db, campaign.id).get(entry.prize_id)
+    # After-contact: OPEN (the details are asked for), GIVEN (ready to uncover) or LAPSED.
+    contact = contacts.status(db, campaign, entry, now()) if campaign.contact_first else None
     return render(
         "board/entry.html",
         block="main",
@@ -188,6 +191,7 @@ def _entry_page(campaign, status=200, errors=None, form=None, message=None, just
         form=form or {},
         refused=status == 403,
         message=message,
+        contact=contact,
         **context(db, campaign, entry.id, prize, just),
         destination=destinations.of_entry(db, entry.id) if entry.state == "confirmed" else None,
     )
@@ -228,6 +232,10 @@ def confirm(slug):
 def cancel(slug):
     """Give the held tile back to the board; this terminal may not draw again."""
     campaign, entry = _holder(slug)
+    if campaign.contact_first:
+        # Details given settle a draw; before them, a cancel would tell a coupon (given
+        # back) from a loss (nothing to give back). Either way there is nothing to cancel.
+        return _entry_page(campaign, status=409)
     try:
         claims.cancel(get_db(), campaign, entry.id, now())
     except NotHeld:

@@ -816,3 +816,26 @@ def m025_images(db: Database) -> None:
     CREATE INDEX images_digest ON images (campaign_id, digest)
     """,
     )
+
+
+@migrations()
+@both_engines  # plain SQL: the same on PostgreSQL
+def m026_contact_keys(db: Database) -> None:
+    # A campaign whose people give their contact details before the reveal (reveal_order =
+    # "after-contact") keeps, per draw, keyed digests of the e-mail and phone keys: one
+    # person, one draw, whatever the outcome. A win's details go to destinations as ever; a
+    # loss keeps only these digests, which write to no one.
+    _run(
+        db,
+        """
+    CREATE TABLE contact_keys (
+        entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        email_key TEXT NOT NULL,
+        phone_key TEXT NOT NULL,
+        given_at TEXT NOT NULL,
+        UNIQUE (campaign_id, email_key),
+        UNIQUE (campaign_id, phone_key)
+    )
+    """,
+    )
