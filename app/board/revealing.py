@@ -54,7 +54,8 @@ def reveal(slug):
     if entry is None:
         abort(409, _("You have no draw to uncover in this campaign yet."))
     if campaign.contact_first:
-        first = contacts.reveal(db, campaign, entry.id, now())
+        ended = campaign.phase(now()) == "ended"
+        first = contacts.reveal(db, campaign, entry.id, now(), ended=ended)
         if first is None:
             log.info("reveal refused: no contact", extra={"campaign": slug, "entry": entry.id})
             return _entry_page(campaign, status=409, message=FIRST)

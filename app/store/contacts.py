@@ -21,7 +21,7 @@ from .claims import Entry, _destine, _end_entry, _fate
 from .db import IntegrityError, immediate, retried, stamp
 from .errors import Duplicate, NotHeld, refusal
 
-OPEN, GIVEN, LAPSED = "open", "given", "lapsed"
+OPEN, GIVEN, LAPSED, ENDED = "open", "given", "lapsed", "ended"
 
 
 @retried
@@ -113,19 +113,28 @@ def status(db: Database, campaign: Campaign, entry: Entry, now: datetime) -> str
         return LAPSED
     if entry.state == "lost" and created <= stamp(now - timedelta(minutes=campaign.hold_minutes)):
         return LAPSED
+    if campaign.phase(now) == "ended":
+        # Nobody can draw again, so there is no one to stop: a loss drawn near the end (the
+        # campaign may have sold out meanwhile) is uncovered without details.
+        return ENDED
     return OPEN
 
 
-def reveal(db: Database, campaign: Campaign, entry_id: int, now: datetime) -> bool | None:
+def reveal(
+    db: Database, campaign: Campaign, entry_id: int, now: datetime, ended: bool = False
+) -> bool | None:
     """Uncover a draw whose details were given: True the first time (its e-coupon is made
-    now), False after; None while no details were given (nothing is uncovered)."""
+    now), False after; None while no details were given (nothing is uncovered).
+
+    Once the campaign has `ended`, a loss is uncovered without details (status ENDED).
+    """
     with immediate(db, campaign=campaign.id):
         row = db.execute(
             "UPDATE entries SET revealed_at = ?"
             " WHERE id = ? AND campaign_id = ? AND revealed_at IS NULL"
-            " AND EXISTS (SELECT 1 FROM contact_keys k WHERE k.entry_id = entries.id)"
-            " RETURNING id",
-            [stamp(now), entry_id, campaign.id],
+            " AND (EXISTS (SELECT 1 FROM contact_keys k WHERE k.entry_id = entries.id)"
+            " OR (state = 'lost' AND CAST(? AS INTEGER) = 1)) RETURNING id",
+            [stamp(now), entry_id, campaign.id, int(ended)],
         ).fetchone()
         if row is not None:
             ecoupons.issue(db, campaign.id, entry_id, now)  # None for a draw that won nothing

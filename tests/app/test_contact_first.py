@@ -184,3 +184,15 @@ def test_the_default_order_is_unchanged(app, campaign, terminal):
     terminal.claim(1)
     assert 'action="/c/spring/reveal"' in terminal.get("/entry").get_data(as_text=True)
     assert terminal.post("/contact", HANAKO).status_code == 409
+
+
+def test_a_loss_drawn_as_the_campaign_ends_is_uncovered_without_details(app, slug):
+    wins, losses = drawn(app, slug)
+    for n, t in enumerate(wins):
+        assert give(t, person(10 + n)).status_code == 303
+    # Every tile is confirmed or lost: the campaign has ended, nobody can draw again.
+    shown = page(losses[0])
+    assert 'action="/c/first/reveal"' in shown and 'action="/c/first/contact"' not in shown
+    assert "no prize this time" not in shown
+    losses[0].reveal()
+    assert "no prize this time" in page(losses[0])

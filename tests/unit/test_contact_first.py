@@ -186,3 +186,11 @@ def test_details_come_within_the_hold_time_for_a_coupon_and_a_loss_alike(db):
         with pytest.raises(NotHeld):
             contacts.give(db, c, e.id, contact(n), digest(contact(n)), late)
     assert db.execute("SELECT count(*) FROM contact_keys").fetchone()[0] == 0
+
+
+def test_once_the_campaign_ended_only_a_loss_is_uncovered_without_details(db):
+    c = make(db, prizes=((25, 1),), losing=1)
+    held, lost = draws(db, c, 2)
+    assert contacts.reveal(db, c, lost[0].id, START) is None
+    assert contacts.reveal(db, c, held[0].id, START, ended=True) is None
+    assert contacts.reveal(db, c, lost[0].id, START, ended=True) is True
