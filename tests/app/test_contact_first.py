@@ -83,6 +83,8 @@ def revealed(app, t) -> bool:
 
 
 def test_before_the_details_a_coupon_and_a_loss_look_the_same(app, slug):
+    board = browser(app, slug, "198.51.100.99").get().get_data(as_text=True)
+    assert "Before your result is shown, you give your name" in board
     wins, losses = drawn(app, slug)
     win, loss = page(wins[0]), page(losses[0])
     assert 'action="/c/first/contact"' in win
@@ -169,6 +171,7 @@ def test_a_draw_whose_details_never_came_lapses_the_same_either_way(app, slug, c
 def test_the_speed_lottery_asks_first_too(app):
     make_campaign(app, slug="quick", prizes=((25, 3),), mode="speed", reveal_order="after-contact")
     t = browser(app, "quick", "198.51.100.40")
+    assert "Before your result is shown" in t.get().get_data(as_text=True)
     assert t.post("/draw", environ_base=t.address).status_code == 303
     assert 'action="/c/quick/contact"' in page(t) and "25 % off" not in page(t)
     assert give(t, HANAKO).status_code == 303
@@ -181,6 +184,7 @@ def test_the_speed_lottery_asks_first_too(app):
 
 
 def test_the_default_order_is_unchanged(app, campaign, terminal):
+    assert "Before your result is shown" not in terminal.get().get_data(as_text=True)
     terminal.claim(1)
     assert 'action="/c/spring/reveal"' in terminal.get("/entry").get_data(as_text=True)
     assert terminal.post("/contact", HANAKO).status_code == 409
