@@ -50,7 +50,7 @@ def password():
     if not ok:
         attempts.record_failure(db, SCOPE, key, _address(), moment)
         log.warning("password change refused: wrong password", extra={"admin": account.id})
-        return _page(errors={"current_password": WRONG}, status=401)
+        return _page(errors={"current_password": WRONG}, status=403)
     new = request.form.get("new_password", "")
     problem = None
     if new != request.form.get("new_password_again", ""):
@@ -77,6 +77,7 @@ def _page(errors=None, message=None, status=200):
         status=status,
         errors=errors or {},
         message=message,
+        alert=status >= 400,
         email=current_user.email,
     )
 

@@ -94,7 +94,8 @@ def _refuse_older(db: Database, campaign_id: int, older: list[tuple[str, str]]) 
 
 
 def status(db: Database, campaign: Campaign, entry: Entry, now: datetime) -> str:
-    """Say where a draw stands before its reveal: OPEN for details, GIVEN, or LAPSED.
+    """Say where a draw stands before its reveal: OPEN for details, GIVEN, LAPSED, or ENDED
+    (a loss in a campaign that has ended, uncovered without details).
 
     A draw whose details did not come within the hold time has lapsed, whether it held a
     coupon (given back) or won nothing: the page says the same either way.

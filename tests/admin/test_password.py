@@ -42,7 +42,7 @@ def test_a_wrong_current_password_changes_nothing(app, campaign, admin):
     before = _hash(app)
     thief = _copy(app, admin)
     response = _change(admin, "not my password at all", NEW)
-    assert response.status_code == 401
+    assert response.status_code == 403
     assert "Your current password is not correct" in admin.text()
     assert _hash(app) == before
     # Nothing ended: both copies of the session still work.
@@ -88,7 +88,7 @@ def test_a_new_password_ends_a_copied_cookie_but_not_this_session(app, campaign,
 def test_wrong_current_passwords_are_limited_in_the_database(app, admin):
     app.config["ADMIN_LOGIN_LIMIT"] = "3 per 10 minutes"
     for _ in range(3):
-        assert _change(admin, "a wrong guess again", NEW).status_code == 401
+        assert _change(admin, "a wrong guess again", NEW).status_code == 403
     response = _change(admin, PASSWORD, NEW)  # even the right one, while locked
     assert response.status_code == 429 and "Retry-After" in response.headers
     assert not verify(_hash(app), NEW)[0]
@@ -113,3 +113,13 @@ def test_staff_may_change_their_own_password(app):
     assert _change(till, PASSWORD, NEW).status_code == 200
     with app.app_context():
         assert verify(admins.by_email(get_db(), "till@example.jp").password_hash, NEW)[0]
+
+
+def test_the_page_is_throttled_per_address_like_the_sign_in(app, admin):
+    app.config["ADMIN_LOGIN_THROTTLE"] = "2 per minute"
+    for _ in range(2):
+        assert _change(admin, "a wrong guess again", NEW).status_code == 403
+    response = _change(admin, PASSWORD, NEW)
+    assert response.status_code == 429
+    assert "Too many attempts from your network" in admin.text()
+    assert not verify(_hash(app), NEW)[0]
