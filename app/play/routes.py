@@ -7,11 +7,12 @@ from flask import abort, current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import limiter
 from app.store import campaigns, get_db, plays
-from app.views import go, now, render
+from app.web.extensions import limiter
+from app.web.responses import go, now, render
 
-from . import bp, gate, holders, playing
+from . import gate, holders, playing
+from .blueprint import bp
 
 log = logging.getLogger(__name__)
 
