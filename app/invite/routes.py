@@ -24,6 +24,7 @@ from app.store import (
     invitations,
     reveals,
 )
+from app.web.current_campaign import current_campaign
 from app.web.i18n import current_language
 from app.web.keys import candidates
 from app.web.limiting import counted
@@ -40,7 +41,7 @@ PASSWORD_KEY = "candidate-passwords"  # noqa: S105  (the name of a derived key, 
 
 def campaign_or_404(slug: str):
     """Return a published invitation campaign, or answer 404."""
-    campaign = campaigns.by_slug(get_db(), slug)
+    campaign = current_campaign(slug)
     if campaign is None or not campaign.published or campaign.mode != "invite":
         abort(404, _("There is no campaign at this address."))
     return campaign

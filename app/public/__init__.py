@@ -2,7 +2,7 @@
 
 board (tiles, poll, claim), speed (the Draw button), batch (requests for a later draw),
 entry (a terminal's draw: reveal, confirm, cancel), fairness (the proof), art (pictures).
-Their shared page building is in pages.py, below every view.
+The pages they share are built in screens.py, below every view.
 """
 
 from . import art, art_links, batch, board, entry, fairness, speed

@@ -10,7 +10,7 @@ from app.lottery.branding import text_on
 from app.lottery.images import EXTENSIONS
 from app.store import get_db, images
 
-from .pages import public_campaign
+from .screens import public_campaign
 
 bp = Blueprint("art", __name__, url_prefix="/c")
 YEAR = 365 * 24 * 3600

@@ -6,14 +6,15 @@ from flask import Blueprint, abort, current_app, request, url_for
 from flask_babel import gettext as _
 
 from app.lottery.contact import ContactError, clean_contact
-from app.store import AlreadyDrawn, Closed, Duplicate, Taken, batch, campaigns, get_db
+from app.store import AlreadyDrawn, Closed, Duplicate, Taken, batch, get_db
+from app.web.current_campaign import reload
 from app.web.i18n import current_language
 from app.web.limiting import counted
 from app.web.responses import go, now, to_main
 
 from . import terminal
 from .confirming import duplicate_message
-from .pages import batch_page, public_campaign
+from .screens import batch_page, public_campaign
 
 bp = Blueprint("batch", __name__, url_prefix="/c")
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ def _run_if_due(campaign):
     if batch.due(campaign, batch.asked(db, campaign.id), now()):
         if batch.run(db, campaign, now()) is not None:
             log.info("batch draw", extra={"campaign": campaign.slug})
-        return campaigns.by_slug(db, campaign.slug)
+        return reload(campaign.slug)
     return campaign
 
 
@@ -64,7 +65,7 @@ def apply(slug):
     except AlreadyDrawn:
         abort(403, _("You have already asked in this campaign: one request per person."))
     except Closed:
-        return to_main(batch_page(campaigns.by_slug(db, slug), status=403))
-    _run_if_due(campaigns.by_slug(db, slug))
+        return to_main(batch_page(reload(slug), status=403))
+    _run_if_due(reload(slug))
     response = current_app.make_response(go(url_for("board.show", slug=slug)))
     return terminal.remember(response, campaign, request_id, holder, moment)

@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.lottery.pages import page_number, page_of
-from app.store import AlreadyDrawn, Closed, Refused, Taken, campaigns, claims, get_db
+from app.store import AlreadyDrawn, Closed, Refused, Taken, claims, get_db
 from app.store import board as board_store
+from app.web.current_campaign import reload
 from app.web.limiting import counted
 from app.web.responses import go, now, render, to_main
 
 from . import addresses, terminal, tiles
-from .pages import (
+from .screens import (
     batch_page,
     board_page,
     drawn_entry,
@@ -57,7 +58,7 @@ def poll(slug):
     db = get_db()
     moment = now()
     if campaign.phase(moment) == "open" and claims.expire_due(db, campaign, moment):
-        campaign = campaigns.by_slug(db, slug)
+        campaign = reload(slug)
     raw = request.args.get("v", "")
     since = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
     page = page_of(campaign.tile_count, page_size(), page_number(request.args.get("page")))
@@ -116,21 +117,21 @@ def claim(slug):
     try:
         entry = claims.hold(get_db(), campaign, holder, moment, no=no, counted=addresses.counted())
     except Refused as exc:
-        fresh = campaigns.by_slug(get_db(), slug)
+        fresh = reload(slug)
         message = addresses.refused_message(exc.reason)
         return to_main(board_page(fresh, message=message, status=429))
     except Taken:
         log.info("claim refused: taken", extra={"campaign": slug, "tile": no})
         # Read the board as it is now: the version from before the claim could show the
         # very tile just refused as free, from a cached page.
-        fresh = campaigns.by_slug(get_db(), slug)
+        fresh = reload(slug)
         return board_page(fresh, message=TAKEN, status=409, block="board", page=shown)
     except AlreadyDrawn:
         log.info("claim refused: already drawn", extra={"campaign": slug})
         abort(403, _("You have already drawn in this campaign: one draw per person."))
     except Closed:
         log.info("claim refused: closed", extra={"campaign": slug})
-        return to_main(board_page(campaigns.by_slug(get_db(), slug), status=403))
+        return to_main(board_page(reload(slug), status=403))
     log.info("draw", extra={"campaign": slug, "entry": entry.id, "tile": no, "state": entry.state})
     response = current_app.make_response(go(url_for("entry.show", slug=slug)))
     return terminal.remember(response, campaign, entry.id, holder, moment)

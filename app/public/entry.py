@@ -17,8 +17,8 @@ from app.web.limiting import counted
 from app.web.responses import go, now
 
 from . import confirming, terminal
-from .pages import batch_page, drawn_entry, entry_page, held_entry, public_campaign
 from .reveal import COVERED
+from .screens import batch_page, drawn_entry, entry_page, held_entry, public_campaign
 
 bp = Blueprint("entry", __name__, url_prefix="/c")
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from app.store import get_db
 from app.web import paths
 from app.web.responses import now, render
 
-from .pages import public_campaign
+from .screens import public_campaign
 
 DOCS = Path(paths.data("docs"))
 bp = Blueprint("fairness", __name__, url_prefix="/c")

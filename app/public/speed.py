@@ -6,12 +6,13 @@ from flask import Blueprint, abort, current_app, url_for
 from flask_babel import gettext as _
 
 from app.play import gate
-from app.store import AlreadyDrawn, Closed, Refused, Taken, campaigns, claims, get_db
+from app.store import AlreadyDrawn, Closed, Refused, Taken, claims, get_db
+from app.web.current_campaign import reload
 from app.web.limiting import counted
 from app.web.responses import go, now, to_main
 
 from . import addresses, terminal
-from .pages import drawn_entry, entry_page, public_campaign, speed_page
+from .screens import drawn_entry, entry_page, public_campaign, speed_page
 
 bp = Blueprint("speed", __name__, url_prefix="/c")
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def draw(slug):
     except AlreadyDrawn:
         abort(403, _("You have already drawn in this campaign: one draw per person."))
     except Closed:
-        return to_main(speed_page(campaigns.by_slug(get_db(), slug), status=403))
+        return to_main(speed_page(reload(slug), status=403))
     log.info(
         "draw", extra={"campaign": slug, "entry": entry.id, "state": entry.state, "merit": merit}
     )

@@ -14,6 +14,7 @@ from app.lottery.pages import page_of
 from app.play import gate
 from app.store import batch, campaigns, claims, destinations, get_db, reveals
 from app.store import board as board_store
+from app.web.current_campaign import current_campaign, reload
 from app.web.responses import go, now, render
 from app.web.security import private_page
 
@@ -26,8 +27,8 @@ GONE = _l(
 
 
 def public_campaign(slug: str):
-    """Return the published campaign at `slug`, or answer 404."""
-    campaign = campaigns.by_slug(get_db(), slug)
+    """Return the published campaign at `slug` (read once per request), or answer 404."""
+    campaign = current_campaign(slug)
     if campaign is None or not campaign.published:
         abort(404, _("There is no campaign at this address."))
     return campaign
@@ -103,7 +104,7 @@ def board_page(campaign, message=None, status=200, block="main", page=None):
     )
     if phase == "open":
         if claims.expire_due(db, campaign, moment):
-            campaign = campaigns.by_slug(db, campaign.slug)
+            campaign = reload(campaign.slug)
 
         def read():
             return board_store.page_snapshot(db, campaign.id, shown.first, shown.last)
