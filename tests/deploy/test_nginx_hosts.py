@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import pytest
 
 from app import create_app
-from app.campaigns import create_campaign
+from app.new_campaign import create_campaign
 from tests.factories import conditions
 from tests.server import ROOT, free_port
 

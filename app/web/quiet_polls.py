@@ -6,7 +6,7 @@ thread sees, through store.db.data_version (SQLite's PRAGMA data_version), whene
 other connection commits (this worker's views included), and only then reads the board's
 state again; on PostgreSQL, which has no such number, every poll reads the state (one
 indexed query). With REDIS_URL (several hosts), the board's state is kept in Redis beside
-a counter every host's writes bump after their commit (app/shared.py), so such a poll
+a counter every host's writes bump after their commit (app/web/shared_state.py), so such a poll
 reaches no database. Everything else goes to Flask.
 """
 
@@ -15,10 +15,10 @@ import re
 import threading
 from urllib.parse import parse_qs
 
-from app import shared
 from app.lottery import period
 from app.store.db import borrowed, data_version, stamp
 from app.store.polls import board_state, campaign_id
+from app.web import shared_state
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class QuietPolls:
 
     def _state(self, slug: str):
         config = self.flask_app.config
-        redis = shared.client(config.get("REDIS_URL"))
+        redis = shared_state.client(config.get("REDIS_URL"))
         if redis is not None:
             return self._shared_state(redis, slug)
         with borrowed(config["DATABASE"], config["SQLITE_SYNCHRONOUS"], role="polls") as db:
@@ -90,7 +90,7 @@ class QuietPolls:
                 ids.clear()
             ids[slug] = found
         try:
-            return shared.kept_state(redis, ids[slug], lambda: self._read(board_state, slug))
+            return shared_state.kept_state(redis, ids[slug], lambda: self._read(board_state, slug))
         except Exception as exc:  # Redis away: Flask answers, from the database
             log.warning("board state unshared", extra={"error": type(exc).__name__})
             return None

@@ -19,6 +19,8 @@ from limits.storage import MemoryStorage
 from werkzeug.exceptions import TooManyRequests
 
 from app.lottery.addresses import client_of
+from app.store import get_db, rates
+from app.web.responses import now
 
 SWEEP_SECONDS = 1.0
 CONTEXT = "_limiter_request_context"  # where flask-limiter 4 keeps a request's limit state
@@ -79,8 +81,6 @@ class SweptMemoryStorage(MemoryStorage):
 
 @functools.lru_cache(maxsize=64)
 def _windows(text: str):
-    from app.store import rates
-
     return tuple(rates.windows(text))
 
 
@@ -102,9 +102,6 @@ def counted(
     def decorate(view):
         @functools.wraps(view)
         def limited(*args, **kwargs):
-            from app.store import get_db, rates
-            from app.views import now
-
             wait = rates.hit(get_db(), scope, key(), list(_windows(limit())), now())
             if wait is None:
                 return view(*args, **kwargs)

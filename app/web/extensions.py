@@ -2,12 +2,13 @@
 
 import logging
 
+from flask import request
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from htmx_flask import Htmx
 
-from app.limiting import Limiter
+from app.web.limiting import Limiter
 
 csrf = CSRFProtect()
 htmx = Htmx()
@@ -15,8 +16,6 @@ htmx = Htmx()
 
 def _breached(limit) -> None:
     """Log a request refused by a rate limit (claims, draws, sign-ins): no personal data."""
-    from flask import request
-
     logging.getLogger(__name__).info(
         "rate limited", extra={"endpoint": request.endpoint, "limit": str(limit.limit)}
     )

@@ -14,9 +14,9 @@ import logging
 from flask import current_app, make_response, request, session, url_for
 from flask_babel import gettext as _
 
-from app.errors import title_for
 from app.store import NotHeld, attempts, claims
-from app.views import now, render, to_main
+from app.web.error_pages import title_for
+from app.web.responses import now, render, to_main
 
 log = logging.getLogger(__name__)
 SCOPE = "confirm-duplicate"
@@ -92,3 +92,10 @@ def released_message() -> str:
         "This coupon has gone back to the draw: the e-mail addresses or phone numbers given"
         " already have a coupon in this campaign, and each person may have only one."
     )
+
+
+def duplicate_message(field: str) -> str:
+    """Say that this person already has a coupon, naming how we know."""
+    if field == "phone":
+        return _("This phone number already has a coupon in this campaign: one per person.")
+    return _("This e-mail address already has a coupon in this campaign: one per person.")

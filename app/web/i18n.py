@@ -14,9 +14,10 @@ from babel.numbers import format_decimal
 from flask import Blueprint, abort, g, has_request_context, redirect, request, url_for
 from flask_babel import Babel, get_locale, gettext, ngettext
 
-from .lottery.conditions import zone_info
-from .lottery.messages import Problem
-from .views import local_path
+from app.lottery.conditions import zone_info
+from app.lottery.messages import Problem
+from app.web import paths
+from app.web.responses import local_path
 
 SUPPORTED = ("ja", "en")
 DEFAULT = "ja"
@@ -26,14 +27,13 @@ COOKIE_DAYS = 365
 MOMENT = {"ja": "y年M月d日 H:mm", "en": "MMM d, y, h:mm a"}
 # With the zone named, for a customer who may read it anywhere: 2027年1月3日 0:00 JST.
 ZONED = {"ja": "y年M月d日 H:mm z", "en": "MMM d, y, h:mm a zzzz"}
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 bp = Blueprint("i18n", __name__)
 
 
 def init_app(app) -> None:
     """Bind Flask-Babel, the switch route, the Vary headers and the template helpers."""
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(ROOT, "translations"))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", paths.data("translations"))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     Babel(app, locale_selector=select_language)
     app.register_blueprint(bp)

@@ -8,10 +8,9 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from app.coupons.words import outcome_line
 from app.lottery import ecoupons as rules
 from app.store import get_db, redemptions
-
-from .words import outcome_line
 
 coupons_cli = AppGroup("coupons", help="Electronic coupons.")
 

@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from .lottery.conditions import Conditions, to_toml
-from .lottery.fairness import new_seed
-from .store import campaigns
-from .store.db import get_db
+from app.lottery.conditions import Conditions, to_toml
+from app.lottery.fairness import new_seed
+from app.store import campaigns
+from app.store.db import get_db
 
 
 def create_campaign(

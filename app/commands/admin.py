@@ -7,9 +7,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from app.admin.passwords import hash_password, password_problem
 from app.store import admins, audit, get_db
-
-from .passwords import hash_password, password_problem
 
 admin_cli = AppGroup("admin", help="Manage administrator accounts.")
 _password = click.option(

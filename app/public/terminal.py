@@ -10,8 +10,8 @@ from flask import request, session
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from app.keys import candidates, derive, secrets
 from app.store.campaigns import Campaign
+from app.web.keys import candidates, derive, secrets
 
 # "<entry id>.<holder>.<signature>": one HMAC-SHA256 over the campaign id and the rest.
 # itsdangerous signed the same in about ten times the time (a key derived on every call,

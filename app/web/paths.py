@@ -8,7 +8,7 @@ app needs no checkout.
 import os
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # app/, not app/web/
 INSTALLED = (PACKAGE / "_data").is_dir()
 DATA = PACKAGE / "_data" if INSTALLED else PACKAGE.parent
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .views import render, to_main
+from app.web.responses import render, to_main
 
 TITLES = {
     400: _l("That request could not be used"),

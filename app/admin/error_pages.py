@@ -4,10 +4,10 @@ from flask import request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.errors import CSRF, message_for, title_for
-from app.views import render
+from app.web.error_pages import CSRF, message_for, title_for
+from app.web.responses import render
 
-from . import bp
+from .blueprint import bp
 
 
 def _page(error: HTTPException, message: str | None = None):

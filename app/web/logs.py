@@ -1,6 +1,6 @@
 """Logging: the level from LOG_LEVEL, and one key=value line for every request Flask answers.
 
-Polls that find nothing new are answered before Flask (board/quiet.py) and are not logged:
+Polls that find nothing new are answered before Flask (app/web/quiet_polls.py) and are not logged:
 every open board sends one every two seconds. The request line is written by a WSGI layer
 around Flask rather than two request hooks, and the formatter renders each second's time
 stamp once: every request pays for this line (bench/versus.py).

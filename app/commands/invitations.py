@@ -7,12 +7,11 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app import jobs
+from app.invite import importing, sending
 from app.lottery.candidates import CandidateFileError
 from app.store import campaigns, get_db, invitations
 from app.store import jobs as job_store
-from app.views import now
-
-from . import importing, sending
+from app.web.responses import now
 
 candidates_cli = AppGroup("candidates", help="Import and list invitation candidates.")
 invitations_cli = AppGroup("invitations", help="Send invitations and see how they went.")
@@ -95,8 +94,3 @@ def _status(campaign):
     click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
     if counts["queued"] or counts["failed"] or counts["unknown"] or counts["sending"]:
         sys.exit(1)
-
-
-def init_app(app):
-    app.cli.add_command(candidates_cli)
-    app.cli.add_command(invitations_cli)

@@ -9,20 +9,20 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask import abort, current_app, request
+from flask import Blueprint, abort, current_app, request
 from flask_babel import get_locale, gettext
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from app import paths
 from app.store import fairness as fairness_store
 from app.store import get_db
-from app.views import now, render
+from app.web import paths
+from app.web.responses import now, render
 
-from . import bp
-from .routes import _campaign
+from .screens import public_campaign
 
 DOCS = Path(paths.data("docs"))
+bp = Blueprint("fairness", __name__, url_prefix="/c")
 TEXTS = {"ja": "fairness.ja.md", "en": "fairness.md"}
 
 
@@ -71,9 +71,9 @@ def _built(campaign) -> Built | None:
 
 
 @bp.get("/<slug>/fairness.json")
-def fairness_json(slug):
+def document(slug):
     """Send the campaign's fairness document: the commitment, and after the end the seed and log."""
-    built = _built(_campaign(slug))
+    built = _built(public_campaign(slug))
     if built is None:
         abort(404, gettext("This campaign was set up before draws were recorded for checking."))
     zipped = "gzip" in request.headers.get("Accept-Encoding", "")
@@ -96,9 +96,9 @@ def fairness_json(slug):
 
 
 @bp.get("/<slug>/fairness")
-def fairness_page(slug):
+def page(slug):
     """Show how the draw can be checked, the commitment, and a verifier once it has ended."""
-    campaign = _campaign(slug)
+    campaign = public_campaign(slug)
     # The page shows the commitment and whether the campaign ended: never the log.
     document = fairness_store.summary(campaign, now())
     return render(

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.lottery.draw import ranks
-from app.store import campaigns, images
+from app.store import campaigns, images, reveals
 
-from .art import url_of as art_url
+from .art_links import url_of as art_url
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ HUB = 14  # the centre cap's radius
 COLOURS = ("#c0392b", "#1f6f8b", "#b7791f", "#6a3d9a", "#2e7d32", "#ad1457", "#37474f")
 LOSING_COLOUR = "#8d8d8d"
 MIN_FONT = 7.0
+COVERED = _l("Your draw is still covered, so nothing was confirmed. Uncover it first.")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,17 @@ class Outcome:
     place: int  # 1 for the best coupon, 2 for the next...; 0 for no prize
     celebrate: str  # "grand", "big", "small" or "" (a loss)
     own_art: bool = False  # the shop's uploaded picture rather than a built-in medal
+
+
+def context(db, campaign, entry_id: int, prize, just: bool = False) -> dict:
+    """Return what a page needs to show a draw: covered, or its outcome once uncovered."""
+    revealed = reveals.revealed(db, entry_id)
+    return {
+        "revealed": revealed,
+        "just": just and revealed,
+        "reveal": reveal_of(db, campaign, prize, revealed),
+        "outcome": outcome_of(db, campaign, prize) if revealed else None,
+    }
 
 
 def has_losing(db, campaign) -> bool:
