@@ -100,13 +100,13 @@ def markdown(b, kill: dict, elapsed: float, before, after, c) -> str:
     keys = c.PAGES * len(c.LANGUAGES)
     top = max(seen.values(), default=0) / m.wall
     mean = sum(seen.values()) / keys / m.wall
-    lb_cpu = m.cpu["lb"]
+    per_lb = f"{rate(m) * m.result.seconds / m.cpu['lb']:,.0f}" if m.cpu["lb"] else "—"
     out += [
         "| polls/s at `lb` | p50 ms | p99 ms | errors | `lb` CPU | polls per `lb` CPU-second"
         " | reaching the app hosts, per second per page and language (highest, mean) |",
         "|--:|--:|--:|--:|--:|--:|--:|",
         f"| {rate(m):,.0f} | {m.result.p50:.1f} | {m.result.p99:.1f} | {errors(m)}"
-        f" | {pct(m.share('lb'))} | {rate(m) * m.result.seconds / lb_cpu:,.0f}"
+        f" | {pct(m.share('lb'))} | {per_lb}"
         f" | {top:.1f}, {mean:.1f} ({c.PAGES} pages × {len(c.LANGUAGES)} languages) |",
         "",
         f"One poll in {c.PAGES + 1} is a version {c.CHANGES} changes behind (a 200 with the"
