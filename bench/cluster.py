@@ -203,7 +203,7 @@ class Bench:
 def create_campaigns(database: str) -> dict[str, int]:
     """Every campaign of the run, before the app hosts start; return their tile counts."""
     boards = {"terminals": 4, WATCH: WATCH_TILES, "warm": TILES // SPREAD}
-    boards |= dict.fromkeys(("one-1", "one-2", "half", "pairs", "free-one"), TILES)
+    boards |= dict.fromkeys(("one-1", "one-2", "half", "pairs", "free-one", "free-pairs"), TILES)
     spread = [f"spread-{i}" for i in range(SPREAD)] + [f"free-{i}" for i in range(SPREAD)]
     boards |= dict.fromkeys(spread, TILES // SPREAD)
     prepare.create_campaigns(database, SECRET, boards)
@@ -234,6 +234,7 @@ def measure(b: Bench) -> None:
     b.reached = reached(b.c.folder / "nginx", b.log_from)
     free = b.hosts(2, None, lb=None, data=None)
     b.claims("claims, one, no quota", free, ["free-one"])
+    b.pairs("pairs, no quota", free, "free-pairs")
     b.claims("claims, spread, no quota", free, [f"free-{i}" for i in range(SPREAD)])
 
 
@@ -279,7 +280,8 @@ def failover(b: Bench, settings: dict, database: str) -> dict:
         acknowledged=len(load.acknowledged),
         lost=len(found.lost),
         double=found.double,
-        failed=Counter(what.split()[0] for _, what in load.failed),
+        # "home 502", "claim 502", ...; "terminal OSError": cut off mid-request.
+        failed=Counter(what.split()[0].replace("terminal", "cut off") for _, what in load.failed),
         late=sum(1 for t, _ in load.failed if not 0 <= t - killed < 3),
         odd=load.odd[:3],
     )

@@ -117,10 +117,18 @@ def markdown(b, kill: dict, elapsed: float, before, after, c) -> str:
         "| | app hosts × cores | per second | p99 ms | errors |",
         "|---|---|--:|--:|--:|",
     ]
-    for name, what in (("claims, 2 hosts", "claims"), ("pairs", "claim + confirm pairs")):
+    for name, what in (
+        ("claims, 2 hosts", "claims"),
+        ("pairs", "claim + confirm pairs"),
+        ("claims, one, no quota", "claims"),
+        ("pairs, no quota", "claim + confirm pairs"),
+    ):
         m = runs[name]
         out.append(f"| {what} | {m.setup} | {rate(m):,.0f} | {m.result.p99:,.0f} | {errors(m)} |")
     out += [
+        "",
+        "Without quotas the hosts share the whole machine with wrk: those rows are what one"
+        " campaign gets from it.",
         "",
         f"One campaign's claims take turns on its row lock; spread over {c.SPREAD} campaigns"
         " they do not. Where both rates agree, the lock is not what limits:",
