@@ -42,7 +42,7 @@ class Cluster:
     def available() -> str | None:
         """Return why namespaces and cgroups cannot be used here, or None."""
         if os.geteuid() != 0:
-            return "the cluster test needs root for network namespaces and cgroups"
+            return "network namespaces and cgroups need root (sudo)"
         if shutil.which("ip") is None:
             return "iproute2's ip is missing (make test-cluster installs it)"
         if not (V1 / "cpu.cfs_quota_us").exists() and not (V2 / "cgroup.controllers").exists():
