@@ -27,7 +27,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -51,6 +50,7 @@ from tests.deploy.nginx_site import access_log
 from tests.factories import make_campaign
 
 from . import cluster_report, prepare, wrk
+from .cluster_report import Measured
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 APP_CPU = float(os.environ.get("BENCH_APP_CPU", "0.4"))
@@ -82,33 +82,6 @@ def bypassable(site: str) -> str:
         "        proxy_no_cache $http_x_kuji_bench_bypass;\n"
     )
     return site.replace(line, line + extra)
-
-
-@dataclass
-class Measured:
-    """One wrk run, and the CPU time each host used and was allowed during it."""
-
-    name: str
-    scenario: str  # claim, pair or polls (bench/lua)
-    setup: str  # "2 × 0.4": app hosts × cores each
-    hosts: int  # app hosts behind nginx
-    result: wrk.Result
-    cpu: dict  # host -> CPU seconds used during the run
-    allowed: dict  # host -> cores (None: no quota)
-    wall: float  # seconds, wrk's start and end included
-
-    def share(self, host: str) -> float | None:
-        """The host's CPU use as a share of its quota over the run, or None with none."""
-        cores = self.allowed.get(host)
-        return self.cpu[host] / (cores * self.wall) if cores else None
-
-    def app_cpu(self) -> float:
-        return sum(self.cpu[h] for h in APPS)
-
-    def app_share(self) -> float | None:
-        """The app hosts' CPU use as a share of their quotas, or None without quotas."""
-        cores = [self.allowed[h] for h in APPS[: self.hosts]]
-        return None if None in cores else self.app_cpu() / (sum(cores) * self.wall)
 
 
 class Bench:
@@ -289,6 +262,32 @@ def failover(b: Bench, settings: dict, database: str) -> dict:
     return figures
 
 
+def run(c: Cluster) -> tuple[Bench, dict]:
+    """Start the services, make the campaigns and terminals, measure; return the results."""
+    work = c.folder / "wrk"
+    work.mkdir()
+    settings = {**LOAD_SETTINGS, "SECRET_KEY": SECRET, "REDIS_URL": start_redis(c)}
+    database = settings["DATABASE"] = start_database(c)
+    print(f"Creating campaigns on {database.split('@')[-1]}", flush=True)
+    boards = create_campaigns(database)
+    version = prepare.claim_tiles(database, SECRET, WATCH, CHANGES)
+    url = start_lb(c, tweak=bypassable)
+    for host in APPS:
+        start_app(c, host, settings, WORKERS)
+    b = Bench(c, url, work)
+    b.version, b.boards = version, boards
+    print(f"Making {TERMINALS:,} terminals on the app hosts", flush=True)
+    b.terminals = prepare.make_terminals(
+        APP_PORT, "terminals", TERMINALS, tuple(c.address(h) for h in APPS)
+    )
+    print(f"Measuring, {SECONDS:g} s each (after a short warm-up)", flush=True)
+    b.claims("warm-up", b.hosts(2, APP_CPU), ["warm"], seconds=2)
+    b.polls("warm-up polls", b.hosts(2, APP_CPU), cached=False, seconds=2)
+    measure(b)
+    print("Failover: app2 killed under load and started again", flush=True)
+    return b, failover(b, settings, database)
+
+
 def main() -> int:
     why = Cluster.available()
     if why:
@@ -299,29 +298,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="kuji-bench-cluster-") as tmp:
         folder = Path(tmp)
         os.chmod(folder, 0o755)  # noqa: S103 (PostgreSQL runs as its own user)
-        work = folder / "wrk"
-        work.mkdir()
         with Cluster(folder, dict.fromkeys(("lb", *APPS, "data"))) as c:
-            settings = {**LOAD_SETTINGS, "SECRET_KEY": SECRET, "REDIS_URL": start_redis(c)}
-            database = settings["DATABASE"] = start_database(c)
-            print(f"Creating campaigns on {database.split('@')[-1]}", flush=True)
-            boards = create_campaigns(database)
-            version = prepare.claim_tiles(database, SECRET, WATCH, CHANGES)
-            url = start_lb(c, tweak=bypassable)
-            for host in APPS:
-                start_app(c, host, settings, WORKERS)
-            b = Bench(c, url, work)
-            b.version, b.boards = version, boards
-            print(f"Making {TERMINALS:,} terminals on the app hosts", flush=True)
-            b.terminals = prepare.make_terminals(
-                APP_PORT, "terminals", TERMINALS, tuple(c.address(h) for h in APPS)
-            )
-            print(f"Measuring, {SECONDS:g} s each (after a short warm-up)", flush=True)
-            b.claims("warm-up", b.hosts(2, APP_CPU), ["warm"], seconds=2)
-            b.polls("warm-up polls", b.hosts(2, APP_CPU), cached=False, seconds=2)
-            measure(b)
-            print("Failover: app2 killed under load and started again", flush=True)
-            kill = failover(b, settings, database)
+            try:
+                b, kill = run(c)
+            except BaseException:
+                for name in ("app1", "app2", "nginx", "postgres", "redis"):
+                    print(f"--- {name}, last lines\n" + "\n".join(c.log(name).splitlines()[-8:]))
+                raise
     elapsed = time.monotonic() - started
     shape = SimpleNamespace(**{k: v for k, v in globals().items() if k.isupper()})
     text = cluster_report.markdown(b, kill, elapsed, load_before, os.getloadavg(), shape)

@@ -1,7 +1,39 @@
 """The markdown report of `make bench-cluster` (bench/cluster.py), to paste into the README."""
 
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from tests.cluster.services import APPS
+
+from . import wrk
+
+
+@dataclass
+class Measured:
+    """One wrk run, and the CPU time each host used and was allowed during it."""
+
+    name: str
+    scenario: str  # claim, pair or polls (bench/lua)
+    setup: str  # "2 × 0.4": app hosts × cores each
+    hosts: int  # app hosts behind nginx
+    result: wrk.Result
+    cpu: dict  # host -> CPU seconds used during the run
+    allowed: dict  # host -> cores (None: no quota)
+    wall: float  # seconds, wrk's start and end included
+
+    def share(self, host: str) -> float | None:
+        """The host's CPU use as a share of its quota over the run, or None with none."""
+        cores = self.allowed.get(host)
+        return self.cpu[host] / (cores * self.wall) if cores else None
+
+    def app_cpu(self) -> float:
+        return sum(self.cpu[h] for h in APPS)
+
+    def app_share(self) -> float | None:
+        """The app hosts' CPU use as a share of their quotas, or None without quotas."""
+        cores = [self.allowed[h] for h in APPS[: self.hosts]]
+        return None if None in cores else self.app_cpu() / (sum(cores) * self.wall)
 
 
 def rate(m) -> float:
