@@ -8,12 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user
 
-from app.extensions import limiter
 from app.store import admins, attempts, audit, get_db
-from app.views import now, render
+from app.web.extensions import limiter
+from app.web.responses import now, render
 
-from . import bp
-from .auth import User, _address, _login_throttle
+from .auth import THROTTLED, User, _address, _login_throttle
+from .blueprint import bp
 from .passwords import hash_password, password_problem, verify
 
 log = logging.getLogger(__name__)
@@ -87,3 +87,6 @@ def hurried():
     return _page(
         message=_l("Too many attempts from your network. Wait a minute and try again."), status=429
     )
+
+
+THROTTLED["admin.password"] = hurried

@@ -11,13 +11,13 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import UserMixin, current_user, login_user, logout_user
 
-from app.extensions import limiter, login_manager
-from app.limiting import client_key
 from app.store import admins, attempts, audit, get_db
 from app.store.db import stamp, unstamp
-from app.views import local_path, now, render
+from app.web.extensions import limiter, login_manager
+from app.web.limiting import client_key
+from app.web.responses import local_path, now, render
 
-from . import bp
+from .blueprint import bp
 from .passwords import verify
 
 WRONG = _l("That e-mail address and password do not match an administrator.")
@@ -206,12 +206,14 @@ def _end_sessions(action: str) -> None:
     session.clear()
 
 
+# Other pages throttled like the sign-in answer their own 429: endpoint → answer.
+THROTTLED: dict = {}
+
+
 def rate_limited(error):
     """Answer a 429 on the login form with a sentence about sign-ins, not draws."""
-    if request.endpoint == "admin.password":
-        from .account import hurried
-
-        return hurried()
+    if request.endpoint in THROTTLED:
+        return THROTTLED[request.endpoint]()
     if request.endpoint != "admin.login":
         return error
     target = safe_next(request.values.get("next"))
