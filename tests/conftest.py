@@ -12,7 +12,10 @@ from . import pgcluster
 os.environ.setdefault("KUJI_INSTANCE", tempfile.mkdtemp(prefix="kuji-tests-instance-"))
 os.environ.setdefault("FLASK_SECRET_KEY", "test-secret")
 
+from argon2 import PasswordHasher  # noqa: E402
+
 from app import create_app  # noqa: E402
+from app.admin import passwords  # noqa: E402
 from app.extensions import limiter  # noqa: E402
 from app.store import db as store_db  # noqa: E402
 from app.store.db import get_db  # noqa: E402
@@ -21,6 +24,16 @@ from app.store.schema import migrate  # noqa: E402
 from .factories import Clock, Terminal, make_campaign  # noqa: E402
 
 ENGINES = ("sqlite", "postgresql")
+
+# argon2's production cost (64 MiB, 3 passes, 4 lanes) is about 0.25 s of CPU per hash, and
+# about 170 tests sign an administrator in (a hash and a verify each): over a minute of a
+# run on 2 cores. In-process apps hash at argon2's lowest cost instead; the hashes are still
+# argon2id, verified the same way. tests/admin/test_auth.py proves the production parameters,
+# and the live servers (gunicorn subprocesses) keep them: a cheap hash made here is verified
+# there by the parameters it carries, and rehashed at the production cost on sign-in.
+PRODUCTION_HASHER = passwords._hasher
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+passwords._DUMMY = passwords._hasher.hash("kuji: not a real password")
 
 
 def pytest_generate_tests(metafunc):
