@@ -36,6 +36,38 @@ passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 passwords._DUMMY = passwords._hasher.hash("kuji: not a real password")
 
 
+# The longest tests first, longest first (minutes each on 2 loaded cores), in turn so that
+# the two longest land on different workers: pytest-xdist deals the first quarter of the
+# tests out in turn, so each worker starts on a long one and the short tests fill in around
+# them, instead of two kill -9 runs ending the run alone.
+CRASH_MODES = "tests/torture/test_crash_modes.py::"
+LONGEST = (
+    CRASH_MODES + "test_a_batch_draw_killed_mid_way_runs_exactly_once_later[postgresql]",
+    "tests/torture/test_crash.py::",
+    CRASH_MODES + "test_speed_lottery_survives_sigkill_with_an_exact_breakdown[postgresql]",
+    CRASH_MODES,
+    "tests/torture/test_flash_crowd.py::",
+    "tests/torture/test_race.py::",
+    "tests/torture/test_atomic.py::",
+    "tests/torture/test_address_limits.py::",
+)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest has grouped the tests by their fixtures
+def pytest_collection_modifyitems(items):
+    """Run the long tiers first: LONGEST, then the other slow tests, the browser, the rest."""
+
+    def rank(item) -> int:
+        for i, prefix in enumerate(LONGEST):
+            if item.nodeid.startswith(prefix):
+                return i
+        if item.get_closest_marker("slow"):
+            return len(LONGEST)
+        return len(LONGEST) + (1 if item.get_closest_marker("e2e") else 2)
+
+    items.sort(key=rank)  # stable: the rest of each module keeps its order
+
+
 def pytest_generate_tests(metafunc):
     """Tests marked both_engines run once on SQLite and once on PostgreSQL."""
     if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
