@@ -36,10 +36,11 @@ passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 passwords._DUMMY = passwords._hasher.hash("kuji: not a real password")
 
 
-# The longest tests first, longest first (minutes each on 2 loaded cores), in turn so that
-# the two longest land on different workers: pytest-xdist deals the first quarter of the
-# tests out in turn, so each worker starts on a long one and the short tests fill in around
-# them, instead of two kill -9 runs ending the run alone.
+# The longest tests, longest first (minutes each on 2 loaded cores). pytest-xdist keeps two
+# tests queued on each worker and, with --maxschedchunk=1 (pyproject.toml), hands out one at
+# a time as they finish: each long test is queued behind one short one, so the long ones
+# spread over the workers as they come free and the short ones fill in around them, instead
+# of two kill -9 runs ending the run alone (collected in folder order, they came last).
 CRASH_MODES = "tests/torture/test_crash_modes.py::"
 LONGEST = (
     CRASH_MODES + "test_a_batch_draw_killed_mid_way_runs_exactly_once_later[postgresql]",
@@ -55,7 +56,7 @@ LONGEST = (
 
 @pytest.hookimpl(trylast=True)  # after pytest has grouped the tests by their fixtures
 def pytest_collection_modifyitems(items):
-    """Run the long tiers first: LONGEST, then the other slow tests, the browser, the rest."""
+    """Long tests first, each followed by a short one; then the browser tier; then the rest."""
 
     def rank(item) -> int:
         for i, prefix in enumerate(LONGEST):
@@ -65,7 +66,16 @@ def pytest_collection_modifyitems(items):
             return len(LONGEST)
         return len(LONGEST) + (1 if item.get_closest_marker("e2e") else 2)
 
-    items.sort(key=rank)  # stable: the rest of each module keeps its order
+    ranked = sorted(items, key=rank)  # stable: each module keeps its order
+    long = [i for i in ranked if rank(i) <= len(LONGEST)]
+    browser = [i for i in ranked if rank(i) == len(LONGEST) + 1]
+    rest = [i for i in ranked if rank(i) > len(LONGEST) + 1]
+    # Fillers that share no module-scoped fixture (the engine parameter) with their module.
+    fillers = [i for i in rest if "engine" not in i.fixturenames][: len(long)]
+    taken = set(map(id, fillers))
+    paired = [t for pair in zip(long, fillers, strict=False) for t in pair]
+    paired += long[len(fillers) :]
+    items[:] = paired + browser + [i for i in rest if id(i) not in taken]
 
 
 def pytest_generate_tests(metafunc):
