@@ -16,10 +16,10 @@ from argon2 import PasswordHasher  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.admin import passwords  # noqa: E402
-from app.extensions import limiter  # noqa: E402
 from app.store import db as store_db  # noqa: E402
 from app.store.db import get_db  # noqa: E402
 from app.store.schema import migrate  # noqa: E402
+from app.web.extensions import limiter  # noqa: E402
 
 from .factories import Clock, Terminal, make_campaign  # noqa: E402
 
