@@ -10,7 +10,7 @@ from flask_babel import ngettext
 
 import games
 from app.i18n import format_value, translate
-from app.lottery.values import per_unit
+from app.lottery.values import STATES, per_unit
 from app.store import accounting, batch, claims, get_db, plays
 from app.store import monitor as figures
 from app.views import now, render
@@ -27,7 +27,6 @@ MEAN_PER_BAND = {
     "yen": _l("Mean yen a draw gave per score band"),
     "points": _l("Mean points a draw gave per score band"),
 }
-STATES = ("confirmed", "held", "free", "count")
 DRAWS_PER = {
     "minute": _l("Draws per minute (UTC)"),
     "hour": _l("Draws per hour (UTC)"),
