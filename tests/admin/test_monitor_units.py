@@ -3,8 +3,8 @@
 import re
 from datetime import timedelta
 
-from app.campaigns import create_campaign
 from app.lottery.conditions import parse_conditions
+from app.new_campaign import create_campaign
 from app.store import campaigns, claims, get_db, plays
 from tests.factories import QUIZ, START
 

@@ -4,10 +4,10 @@ from dataclasses import replace
 from email.header import decode_header, make_header
 
 from app import create_app
-from app.campaigns import create_campaign
 from app.jobs import run_pending
 from app.lottery.conditions import parse_conditions, to_toml
 from app.lottery.contact import Contact
+from app.new_campaign import create_campaign
 from app.store import campaigns, claims, get_db, notices
 from tests.factories import START, conditions, make_campaign
 from tests.smtp import smtp_server
