@@ -159,13 +159,18 @@ def iso_moment(moment: datetime, zone: tzinfo | None = None) -> str:
     return moment.astimezone(zone or UTC).isoformat(timespec="seconds")
 
 
-def format_value(value: int, unit: str) -> str:
-    """Render a prize value: ¥1,000 or 1,000円, 25% off or 25%オフ, 100 points or 100ポイント."""
+def format_value(value: float, unit: str) -> str:
+    """Render a prize value: ¥1,000 or 1,000円, 25% off or 25%オフ, 100 points or 100ポイント.
+
+    A mean may have a fraction (12.5 points); the plural forms know whole numbers only, and a
+    fraction reads as the plural in English.
+    """
     number = format_decimal(value, locale=current_language())
+    count = int(value) if value == int(value) else 2
     if unit == "yen":
         return gettext("¥%(number)s", number=number)
     if unit == "percent":
         return gettext("%(number)s%% off", number=number)
     if unit == "points":
-        return ngettext("%(number)s point", "%(number)s points", value, number=number)
+        return ngettext("%(number)s point", "%(number)s points", count, number=number)
     return number
