@@ -816,3 +816,11 @@ def m025_images(db: Database) -> None:
     CREATE INDEX images_digest ON images (campaign_id, digest)
     """,
     )
+
+
+@migrations()
+def m026_timestamptz(db: Database) -> None:
+    # PostgreSQL's file turns the moments m016, m018, m019 and m025 added as text into
+    # timestamptz. SQLite has no time type: its stamps stay text, whose order is time order
+    # (store.db.stamp()), so there is nothing to change here.
+    pass
