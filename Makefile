@@ -11,7 +11,7 @@ MO := $(CATALOGUES:.po=.mo)
 # so workers never share a server, a database or an instance folder.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install run test test-cluster bench-cluster system iproute2 test-fast lint format bench chromium nginx redis fonts postgresql clean translations
+.PHONY: install run test test-cluster bench-cluster system iproute2 test-fast lint format bench bench-pg chromium nginx redis fonts postgresql clean translations
 APT = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
 
 install: $(VENV)/.installed $(HTMX) $(CONFETTI) $(MO)
@@ -124,7 +124,20 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## Load Kuji under gunicorn with wrk; figures in bench/out/results.md. With
+## DATABASE=postgresql://… (an empty database) the claim runs are repeated on PostgreSQL.
 bench: install
+	$(BIN)/python -m bench.run
+
+## The claim and claim+confirm runs on SQLite and, in the same run, on a throw-away
+## PostgreSQL cluster of this machine (about 5 minutes; BENCH_ONLY=… widens it)
+bench-pg: export BENCH_POSTGRES = 1
+bench-pg: export BENCH_ONLY ?= claims
+bench-pg: export BENCH_SECONDS ?= 5
+bench-pg: export BENCH_CONNECTIONS ?= 64
+bench-pg: export BENCH_TILES ?= 30000
+bench-pg: export BENCH_TERMINALS ?= 8192
+bench-pg: install postgresql
 	$(BIN)/python -m bench.run
 
 ## The figures of Several hosts: the cluster test's hosts loaded with wrk (root; about 5 minutes)

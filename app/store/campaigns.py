@@ -158,9 +158,12 @@ def lay_tiles(db: Database, campaign_id: int, c: Conditions, version: int = 0) -
         " VALUES (?, ?, ?, ?, ?, ?)",
         ((campaign_id, n, pid, rank[n], count, count) for n, pid, count in tiers),
     )
-    db.conn.executemany(
-        "INSERT INTO tiles (campaign_id, no, version) VALUES (?, ?, ?)",
-        ((campaign_id, no, version) for no in range(1, c.tile_count + 1)),
+    # One statement, whatever the size: PostgreSQL's trigger counts the free tiles once.
+    db.execute(
+        "WITH RECURSIVE n (no) AS (SELECT 1 UNION ALL SELECT no + 1 FROM n WHERE no < ?)"
+        " INSERT INTO tiles (campaign_id, no, version)"
+        " SELECT CAST(? AS BIGINT), no, CAST(? AS INTEGER) FROM n WHERE no <= ?",
+        [c.tile_count, campaign_id, version, c.tile_count],
     )
     # The commitment binds the seed and these counts: the breakdown stays secret until the
     # end, yet cannot change unseen. A re-layout (before any draw) commits afresh.
