@@ -30,6 +30,7 @@ from app.store import campaigns, claims, get_db
 from . import prepare
 from .inproc import (
     HX,
+    LIFTED,
     SECRET,
     SEQ,
     Tiles,
@@ -53,13 +54,6 @@ BOARDS = {
 }
 TERMINALS = 4200  # claims made below, each by a terminal of its own
 CLAIMS = 100_000
-# Every request here comes from one address: lift the per-address limits, as bench.run does.
-LIFTED = {
-    "CLAIM_LIMIT": "1000000 per minute",
-    "CONFIRM_LIMIT": "1000000 per minute",
-    "HOLDS_PER_ADDRESS": "null",
-    "REDRAWS_PER_ADDRESS": "null",
-}
 
 
 def requests(db: Path, version: int):
