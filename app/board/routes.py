@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.i18n import current_language
-from app.limiting import counted
+from app.limiting import counted, pending_hit
 from app.lottery.contact import ContactError, clean_contact
 from app.lottery.pages import page_number, page_of
 from app.security import private_page
@@ -111,7 +111,7 @@ def poll(slug):
 
 
 @bp.post("/<slug>/claim")
-@counted("claim", _claim_limit)
+@counted("claim", _claim_limit, deferred=True)
 def claim(slug):
     """Hold the tile the respondent picked for this terminal."""
     campaign = _campaign(slug)
@@ -133,7 +133,15 @@ def claim(slug):
     holder = terminal.holder()
     shown = page_number(request.form.get("page"))
     try:
-        entry = claims.hold(get_db(), campaign, holder, moment, no=no, counted=addresses.counted())
+        entry = claims.hold(
+            get_db(),
+            campaign,
+            holder,
+            moment,
+            no=no,
+            counted=addresses.counted(),
+            rate=pending_hit(),
+        )
     except Refused as exc:
         fresh = campaigns.by_slug(get_db(), slug)
         message = addresses.refused_message(exc.reason)
