@@ -118,12 +118,21 @@ def switch_language_url(code: str) -> str:
     return url_for("i18n.switch", code=code, next=here if local_path(here) else None)
 
 
+VARY = "Accept-Language, Cookie"
+
+
 def vary(response):
     """Tell caches that pages depend on the language, and fragments on htmx."""
-    if response.mimetype == "text/html":
-        response.vary.update(("Accept-Language", "Cookie"))
-        if getattr(request, "htmx", None):
-            response.vary.add("HX-Request")
+    headers = response.headers
+    if headers.get("Content-Type", "").partition(";")[0].strip().lower() != "text/html":
+        return response
+    if "Vary" not in headers:  # most answers: the header written whole, not parsed and rebuilt
+        htmx = getattr(request, "htmx", None)
+        headers["Vary"] = f"{VARY}, HX-Request" if htmx else VARY
+        return response
+    response.vary.update(("Accept-Language", "Cookie"))
+    if getattr(request, "htmx", None):
+        response.vary.add("HX-Request")
     return response
 
 
