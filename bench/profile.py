@@ -16,7 +16,7 @@ import sys
 import tempfile
 import threading
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask_wtf.csrf import validate_csrf
@@ -25,7 +25,8 @@ from itsdangerous import URLSafeSerializer
 from app.board import routes, tiles
 from app.extensions import limiter
 from app.store import board as board_store
-from app.store import campaigns, claims, get_db
+from app.store import campaigns, claims, get_db, rates
+from app.store.accounting import Counted
 
 from . import prepare
 from .inproc import (
@@ -99,7 +100,7 @@ def without(app, features: tuple[str, ...], fn):
     ids = itertools.count(10**9)
     real_hold = routes.claims.hold
 
-    def stub_hold(db, campaign, holder, now, no=None, merit=0):
+    def stub_hold(db, campaign, holder, now, no=None, merit=0, **_):
         return claims.Entry(next(ids), no, "held", None, now)
 
     def switch(off: bool) -> None:
@@ -164,11 +165,22 @@ def pieces(app, db: Path, term, tile: Tiles) -> None:
                 f"tiles.board() markup, {c.tile_count:,} tiles",
                 *per_call(lambda c=c, f=free: tiles.board(c.tile_count, f), 5),
             )
-        claims = campaigns.by_slug(db_, "claims")
+        claiming = campaigns.by_slug(db_, "claims")
+        # As the app runs it: the draw counted per address, the rate-limit hit counted first.
+        address = Counted("127.0.0.1", None, None, timedelta(minutes=60))
+        limit = rates.windows(LIFTED["CLAIM_LIMIT"])
         show(
             "claims.hold() as the app runs it",
             *per_call(
-                lambda: claims.hold(db_, claims, f"p{next(SEQ)}", datetime.now(UTC), tile()),
+                lambda: claims.hold(
+                    db_,
+                    claiming,
+                    f"p{next(SEQ)}",
+                    datetime.now(UTC),
+                    tile(),
+                    counted=address,
+                    rate=rates.Hit("claim", "127.0.0.1", limit),
+                ),
                 300,
             ),
         )
