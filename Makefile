@@ -11,7 +11,7 @@ MO := $(CATALOGUES:.po=.mo)
 # so workers never share a server, a database or an instance folder.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install run test test-cluster iproute2 test-fast lint format bench chromium nginx redis fonts postgresql clean translations
+.PHONY: install run test test-cluster bench-cluster iproute2 test-fast lint format bench chromium nginx redis fonts postgresql clean translations
 APT = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
 
 install: $(VENV)/.installed $(HTMX) $(CONFETTI) $(MO)
@@ -107,6 +107,10 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+## The figures of Several hosts: the cluster test's hosts loaded with wrk (root; about 5 minutes)
+bench-cluster: install nginx redis postgresql iproute2
+	$(BIN)/python -m bench.cluster
 
 ## Retake the README's screenshots (docs/screenshot-*.png) from a throw-away server
 .PHONY: screenshots

@@ -2,7 +2,7 @@
 fairness documents inside the package, in app/_data, so `pip install .` needs no checkout.
 
 Everything else about the package is in pyproject.toml. The repository keeps these
-folders at its top level; app/paths.py finds them there in a checkout, or in app/_data.
+folders at its top level; app/web/paths.py finds them there in a checkout, or in app/_data.
 """
 
 import shutil

@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from .i18n import iso_moment
-from .lottery.contact import FORMULA_START
-from .store.db import unstamp
+from app.lottery.contact import FORMULA_START
+from app.store.db import unstamp
+from app.web.i18n import iso_moment
 
 DANGEROUS = (*FORMULA_START, "\t", "\r")
 BOM = "\ufeff"

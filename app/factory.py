@@ -4,13 +4,14 @@ import os
 
 from flask import Flask
 
-from . import cli, errors, i18n, logs, paths, security
-from .board.quiet import QuietPolls
-from .config import check_hosts, defaults, secret_key
-from .extensions import csrf, htmx, limiter, login_manager
-from .store import db as store_db
-from .store.db import get_db, is_postgres
-from .store.schema import migrate
+from app import admin, commands, coupons, home, invite, jobs, kiosk, play, public, redeem
+from app.store import db as store_db
+from app.store.db import get_db, is_postgres
+from app.store.schema import migrate
+from app.web import error_pages, i18n, logs, paths, security
+from app.web.config import check_hosts, defaults, secret_key
+from app.web.extensions import csrf, htmx, limiter, login_manager
+from app.web.quiet_polls import QuietPolls
 
 
 class Kuji(Flask):
@@ -70,27 +71,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     i18n.init_app(app)
 
-    from . import admin, home, jobs
-    from .board import bp as board_bp
-    from .invite import bp as invite_bp
-    from .invite import cli as invite_cli
-
     app.register_blueprint(home.bp)
-    app.register_blueprint(board_bp)
-    app.register_blueprint(invite_bp)
-    from .play import bp as play_bp
-
-    app.register_blueprint(play_bp)
-    from . import coupons, kiosk, redeem
-
+    public.init_app(app)
+    app.register_blueprint(invite.bp)
+    app.register_blueprint(play.bp)
     coupons.init_app(app)
     redeem.init_app(app)
     kiosk.init_app(app)
     admin.init_app(app)
     jobs.init_app(app)
-    invite_cli.init_app(app)
-    errors.init_app(app)
-    cli.init_app(app)
+    error_pages.init_app(app)
+    commands.init_app(app)
     app.wsgi_app = QuietPolls(app)
     # Outermost, so the quiet polls and Flask alike see the client's address and scheme.
     app.wsgi_app = security.behind_proxies(app.wsgi_app, int(app.config["PROXY_HOPS"]))

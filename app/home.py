@@ -4,9 +4,9 @@ import logging
 
 from flask import Blueprint
 
-from .store import campaigns, get_db
-from .store.db import DatabaseError
-from .views import now, render
+from app.store import campaigns, get_db
+from app.store.db import DatabaseError
+from app.web.responses import now, render
 
 bp = Blueprint("home", __name__)
 log = logging.getLogger(__name__)

@@ -13,11 +13,11 @@ from datetime import timedelta
 
 from flask import Flask
 
-from . import notices
-from .store import batch, get_db
-from .store import jobs as store
-from .store.db import database_now
-from .views import now as app_now
+from app import notices
+from app.store import batch, get_db
+from app.store import jobs as store
+from app.store.db import database_now
+from app.web.responses import now as app_now
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from email.utils import make_msgid
 
 from flask import current_app
 
-from .store import get_db, outbox
-from .views import now
+from app.store import get_db, outbox
+from app.web.responses import now
 
 log = logging.getLogger(__name__)
 

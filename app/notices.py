@@ -10,8 +10,8 @@ from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from . import mail
-from .store import campaigns, get_db, notices
+from app import mail
+from app.store import campaigns, get_db, notices
 
 log = logging.getLogger(__name__)
 

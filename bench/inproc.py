@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from app import create_app
-from app.extensions import limiter
+from app.web.extensions import limiter
 
 from . import prepare
 

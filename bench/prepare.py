@@ -45,9 +45,11 @@ def claim_tiles(db_path: Path, secret: str, slug: str, count: int) -> int:
         return campaigns.by_slug(db, slug).version
 
 
-def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, list, bytes]:
+def fetch(
+    port: int, path: str, headers: dict | None = None, host: str = "127.0.0.1"
+) -> tuple[int, list, bytes]:
     """GET a path; return status, headers and body."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn = http.client.HTTPConnection(host, port, timeout=60)
     try:
         conn.request("GET", path, headers=headers or {})
         r = conn.getresponse()
@@ -69,9 +71,9 @@ def raw_size(port: int, path: str, headers: dict | None = None) -> tuple[int, in
         conn.close()
 
 
-def new_terminal(port: int, slug: str) -> tuple[str, str]:
+def new_terminal(port: int, slug: str, host: str = "127.0.0.1") -> tuple[str, str]:
     """Open the board as a new browser would; return its session cookie and CSRF token."""
-    status, head, body = fetch(port, f"/c/{slug}")
+    status, head, body = fetch(port, f"/c/{slug}", host=host)
     cookie = next(SESSION.search(v) for k, v in head if k.lower() == "set-cookie")
     token = TOKEN.search(body.decode())
     if status != 200 or cookie is None or token is None:
@@ -79,10 +81,15 @@ def new_terminal(port: int, slug: str) -> tuple[str, str]:
     return cookie.group(1), token.group(1)
 
 
-def make_terminals(port: int, slug: str, count: int) -> list[tuple[str, str]]:
-    """Open the board `count` times as new browsers; return their cookies and tokens."""
+def make_terminals(
+    port: int, slug: str, count: int, hosts: tuple[str, ...] = ("127.0.0.1",)
+) -> list[tuple[str, str]]:
+    """Open the board `count` times as new browsers, spread over `hosts`; return their
+    cookies and tokens."""
     with ThreadPoolExecutor(16) as pool:
-        found = list(pool.map(lambda _: new_terminal(port, slug), range(count)))
+        found = list(
+            pool.map(lambda n: new_terminal(port, slug, hosts[n % len(hosts)]), range(count))
+        )
     if len({cookie for cookie, _ in found}) != count:
         raise RuntimeError("two terminals got the same session cookie")
     return found

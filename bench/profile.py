@@ -22,11 +22,11 @@ from pathlib import Path
 from flask_wtf.csrf import validate_csrf
 from itsdangerous import URLSafeSerializer
 
-from app.board import routes, tiles
-from app.extensions import limiter
+from app.public import board, tiles
 from app.store import board as board_store
 from app.store import campaigns, claims, get_db, rates
 from app.store.accounting import Counted
+from app.web.extensions import limiter
 
 from . import prepare
 from .inproc import (
@@ -98,7 +98,7 @@ def requests(db: Path, version: int):
 def without(app, features: tuple[str, ...], fn):
     """Return fn run with `features` switched off: headers, limiter, csrf or hold."""
     ids = itertools.count(10**9)
-    real_hold = routes.claims.hold
+    real_hold = board.claims.hold
 
     def stub_hold(db, campaign, holder, now, no=None, merit=0, **_):
         return claims.Entry(next(ids), no, "held", None, now)
@@ -111,7 +111,7 @@ def without(app, features: tuple[str, ...], fn):
         if "csrf" in features:
             app.config["WTF_CSRF_ENABLED"] = not off
         if "hold" in features:
-            routes.claims.hold = stub_hold if off else real_hold
+            board.claims.hold = stub_hold if off else real_hold
 
     def run():
         switch(True)

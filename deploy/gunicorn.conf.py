@@ -15,7 +15,7 @@ bind = "127.0.0.1:8000"
 # workers are kept in the database, the others in RATELIMIT_STORAGE_URI.
 workers = multiprocessing.cpu_count()
 worker_class = "sync"
-# The app logs every request itself, with the client's real address (app/logs.py).
+# The app logs every request itself, with the client's real address (app/web/logs.py).
 accesslog = None
 errorlog = "-"
 # gunicorn 27 opens a control socket in $HOME by default; nothing here uses it.

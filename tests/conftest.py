@@ -12,10 +12,10 @@ os.environ.setdefault("KUJI_INSTANCE", tempfile.mkdtemp(prefix="kuji-tests-insta
 os.environ.setdefault("FLASK_SECRET_KEY", "test-secret")
 
 from app import create_app  # noqa: E402
-from app.extensions import limiter  # noqa: E402
 from app.store import db as store_db  # noqa: E402
 from app.store.db import get_db  # noqa: E402
 from app.store.schema import migrate  # noqa: E402
+from app.web.extensions import limiter  # noqa: E402
 
 from .factories import Clock, Terminal, make_campaign  # noqa: E402
 

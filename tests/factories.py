@@ -4,10 +4,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from app.campaigns import create_campaign
 from app.lottery.conditions import Conditions, ConditionsError, Prize, parse_conditions
 from app.lottery.contact import clean_contact
 from app.lottery.settings import to_json
+from app.new_campaign import create_campaign
 from app.store import get_db
 from app.store.schema import settings_from_file
 

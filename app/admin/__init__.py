@@ -1,16 +1,14 @@
 """The admin: accounts, campaign setup, live monitor, destination list and coupon issue."""
 
-from flask import Blueprint
+from app.web.extensions import login_manager
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-from . import (  # noqa: E402, F401
+from . import (  # noqa: F401
     audit_log,
     auth,
     campaigns,
     candidates,
     destinations,
-    errors,
+    error_pages,
     files,
     images,
     invitations,
@@ -20,12 +18,11 @@ from . import (  # noqa: E402, F401
     redemptions,
     staff,
 )
+from .blueprint import bp  # noqa: F401  (create_app registers it)
 
 
 def init_app(app):
-    """Register the admin blueprint, its settings and its `flask admin …` commands."""
-    from . import cli
-
+    """Register the admin blueprint and its settings."""
     # Failed sign-ins, counted in the database: per account from one address, and per
     # address over all accounts. A lock lasts as long as the window.
     app.config.setdefault("ADMIN_LOGIN_LIMIT", "5 per 10 minutes")
@@ -43,7 +40,6 @@ def init_app(app):
     app.config.setdefault("EXPORT_INLINE_ROWS", 10_000)
     app.register_blueprint(bp)
     _remember_cookies_in_admin_only(app)
-    app.cli.add_command(cli.admin_cli)
 
 
 def _remember_cookies_in_admin_only(app) -> None:
@@ -53,8 +49,6 @@ def _remember_cookies_in_admin_only(app) -> None:
     on every request of the app, which then had to carry Vary: Cookie: a cost on every claim
     and health check for nothing.
     """
-    from app.extensions import login_manager
-
     hook = login_manager._update_remember_cookie
     everywhere = app.after_request_funcs[None]
     if hook in everywhere:

@@ -5,9 +5,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.lottery.conditions import zone_info
 from app.store import audit, get_db
-from app.views import render
+from app.web.responses import render
 
-from . import bp
+from .blueprint import bp
 
 # The log stores these actions as plain English keys; people read them in their language.
 ACTIONS = {

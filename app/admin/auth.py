@@ -11,13 +11,13 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import UserMixin, current_user, login_user, logout_user
 
-from app.extensions import limiter, login_manager
-from app.limiting import client_key
 from app.store import admins, attempts, audit, get_db
 from app.store.db import stamp, unstamp
-from app.views import local_path, now, render
+from app.web.extensions import limiter, login_manager
+from app.web.limiting import client_key
+from app.web.responses import local_path, now, render
 
-from . import bp
+from .blueprint import bp
 from .passwords import verify
 
 WRONG = _l("That e-mail address and password do not match an administrator.")

@@ -6,8 +6,6 @@ import tomllib
 from flask import Response, abort, request, url_for
 from flask_babel import gettext as _
 
-from app.campaigns import create_campaign
-from app.i18n import translate
 from app.lottery.conditions import (
     ConditionsError,
     conditions_from_dict,
@@ -17,12 +15,14 @@ from app.lottery.conditions import (
 )
 from app.lottery.editing import edit_problems, prizes_changed
 from app.lottery.messages import N_, Problem
+from app.new_campaign import create_campaign
 from app.store import audit, batch, campaigns, editing, get_db
 from app.store.campaigns import SlugTaken
-from app.views import go, now, render
+from app.web.i18n import translate
+from app.web.responses import go, now, render
 
-from . import bp
 from .auth import actor
+from .blueprint import bp
 from .field_errors import FieldProblem, place
 from .forms import (
     blank_values,

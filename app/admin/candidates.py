@@ -6,16 +6,16 @@ import secrets
 from flask import abort, request, url_for
 from flask_babel import gettext as _
 
-from app.i18n import translate
 from app.invite import importing
 from app.invite.sending import new_login_id
 from app.lottery.candidates import SEXES, CandidateFileError, Filter, decode, filter_from
 from app.store import audit, campaigns, get_db, invitations, jobs
 from app.store import candidates as candidate_list
-from app.views import go, now, render
+from app.web.i18n import translate
+from app.web.responses import go, now, render
 
-from . import bp
 from .auth import actor
+from .blueprint import bp
 
 MAX_SAMPLE = 1_000_000
 

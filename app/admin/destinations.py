@@ -4,19 +4,19 @@ import time
 
 from flask import Response, abort, current_app, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.export import labelled, to_csv, to_xlsx, zoned
 from app.store import audit, get_db, issue
 from app.store import destinations as destination_list
-from app.views import go, now, render
+from app.web.responses import go, now, render
 
-from . import bp, files
+from . import files
 from .auth import actor
+from .blueprint import bp
 from .campaigns import campaign_or_404
+from .files import NOT_READY
 
 PAGE_SIZE = 50
-NOT_READY = _l("Coupons can be issued once the campaign has ended: the list is final then.")
 
 
 @bp.get("/campaigns/<slug>/destinations")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.i18n import translate
+from app.web.i18n import translate
 
 from .forms import MAX_PRIZE_ROWS
 

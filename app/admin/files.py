@@ -14,22 +14,24 @@ import time
 from flask import abort, current_app, request, send_file, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import jobs
 from app.export import labelled, to_csv, to_xlsx, zoned
-from app.i18n import current_language
 from app.store import audit, campaigns, get_db, issue
 from app.store import destinations as destination_list
 from app.store import jobs as job_store
-from app.views import go, now
+from app.web.i18n import current_language
+from app.web.responses import go, now
 
-from . import bp
 from .auth import actor
+from .blueprint import bp
 from .campaigns import campaign_or_404
 from .printing import Coupon, code_for, coupons_pdf
 
 log = logging.getLogger(__name__)
 PRINT = "print-coupons"
+NOT_READY = _l("Coupons can be issued once the campaign has ended: the list is final then.")
 EXPORT = "export-destinations"
 KINDS = (PRINT, EXPORT)
 FORMATS = {
@@ -155,8 +157,6 @@ def print_run(slug):
     """Queue the print run of every coupon; the destination list shows its progress."""
     campaign = campaign_or_404(slug)
     if campaign.phase(now()) != "ended":
-        from .destinations import NOT_READY
-
         abort(409, str(NOT_READY))
     queue(PRINT, campaign, "pdf")
     return go(url_for(".destinations", slug=slug))

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfoNotFoundError
 from flask_babel import gettext as _
 
 import games
-from app.i18n import translate
 from app.lottery.conditions import DRAWS, MODES, REVEALS, Conditions, zone_info
 from app.lottery.ecoupons import ISSUES
 from app.lottery.merit import MeritRules
+from app.web.i18n import translate
 
 PRIZE_FIELDS = ("label", "value", "unit", "count")
 MAX_PRIZE_ROWS = 20

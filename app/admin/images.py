@@ -5,12 +5,12 @@ import logging
 from flask import request, url_for
 from flask_babel import gettext as _
 
-from app.board.art import url_of
 from app.lottery.images import MAX_BYTES, digest, media_type
-from app.store import get_db, images
-from app.views import go, now, render
+from app.public.art_links import url_of
+from app.store import campaigns, get_db, images
+from app.web.responses import go, now, render
 
-from . import bp
+from .blueprint import bp
 from .campaigns import campaign_or_404
 
 log = logging.getLogger(__name__)
@@ -18,8 +18,6 @@ log = logging.getLogger(__name__)
 
 def slots(db, campaign) -> list[tuple[str, str, str, images.Image | None]]:
     """Return (slot, what it is, image name, stored image) for each tier and the logo."""
-    from app.store import campaigns
-
     stored = images.named(db, campaign.id)
     found = []
     for prize in campaigns.prizes(db, campaign.id).values():

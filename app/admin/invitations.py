@@ -7,10 +7,10 @@ from app import mail
 from app.invite import sending
 from app.store import audit, get_db, jobs, outbox
 from app.store import invitations as invites
-from app.views import go, now, render
+from app.web.responses import go, now, render
 
-from . import bp
 from .auth import actor
+from .blueprint import bp
 from .campaigns import campaign_or_404
 
 PAGE_SIZE = 50

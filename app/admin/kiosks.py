@@ -4,13 +4,13 @@ from flask import Response, abort, current_app, request, url_for
 from flask_babel import gettext as _
 
 from app.coupons.qr import svg
-from app.keys import derive
 from app.lottery import ecoupons as rules
 from app.store import audit, get_db, kiosks
-from app.views import go, now, render
+from app.web.keys import derive
+from app.web.responses import go, now, render
 
-from . import bp
 from .auth import actor, forbid_unless
+from .blueprint import bp
 from .campaigns import campaign_or_404
 from .tickets_pdf import tickets_pdf
 

@@ -9,12 +9,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 import games
-from app.i18n import translate
 from app.store import accounting, batch, claims, get_db, plays
 from app.store import monitor as figures
-from app.views import now, render
+from app.web.i18n import translate
+from app.web.responses import now, render
 
-from . import bp, charts, timeline
+from . import charts, timeline
+from .blueprint import bp
 from .campaigns import campaign_or_404
 
 # The "last minute" and "time left" figures move with the clock alone, so the poll's

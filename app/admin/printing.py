@@ -11,9 +11,9 @@ import segno
 from flask_babel import gettext as _
 from fpdf import FPDF
 
-from app.i18n import current_language
-from app.keys import candidates, derive
 from app.lottery.coupons import check_code, coupon_code
+from app.web.i18n import current_language
+from app.web.keys import candidates, derive
 
 # Codes are keyed with their own derived key; coupons printed before keys were derived per
 # purpose were keyed with SECRET_KEY itself, and still verify.

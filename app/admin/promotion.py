@@ -3,12 +3,12 @@
 from flask import Response, abort, current_app, url_for
 from flask_babel import gettext as _
 
-from app.i18n import format_moment
 from app.store import audit, campaigns, get_db
-from app.views import now
+from app.web.i18n import format_moment
+from app.web.responses import now
 
-from . import bp
 from .auth import actor
+from .blueprint import bp
 from .campaigns import campaign_or_404
 from .poster import SIZES, Poster, poster_pdf
 

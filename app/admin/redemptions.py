@@ -4,10 +4,10 @@ from flask import abort, url_for
 from flask_babel import gettext as _
 
 from app.store import audit, get_db, redemptions
-from app.views import go, now, render
+from app.web.responses import go, now, render
 
-from . import bp
 from .auth import actor
+from .blueprint import bp
 from .campaigns import campaign_or_404
 
 

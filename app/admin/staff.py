@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.store import admins, get_db
 
-from . import bp
+from .blueprint import bp
 
 # Signing in and out is for everyone; everything else in /admin is for administrators.
 STAFF_ENDPOINTS = {"admin.login", "admin.logout"}

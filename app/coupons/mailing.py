@@ -6,9 +6,10 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app import i18n, jobs, mail
+from app import jobs, mail
 from app.lottery import ecoupons as rules
 from app.store import campaigns, ecoupons, get_db
+from app.web import i18n
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 
 from app.lottery import ecoupons as rules
 from app.store import attempts, campaigns, ecoupons, get_db
-from app.views import now, render
+from app.web.responses import now, render
 
-from . import bp, qr
+from . import qr
+from .blueprint import bp
 
 SCOPE = "coupon-page"
 

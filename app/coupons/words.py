@@ -3,8 +3,8 @@
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from app.i18n import format_moment, format_value
 from app.store import campaigns, get_db
+from app.web.i18n import format_moment, format_value
 
 
 def code_groups(shown: str) -> Markup:

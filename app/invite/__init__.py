@@ -1,7 +1,4 @@
 """Invitations: invited candidates log in with an e-mailed ID and password and draw once."""
 
-from flask import Blueprint
-
-bp = Blueprint("invite", __name__, url_prefix="/c")
-
-from . import routes, sending  # noqa: E402, F401
+from . import routes, sending  # noqa: F401
+from .blueprint import bp  # noqa: F401  (create_app registers it)

@@ -3,10 +3,10 @@
 import dataclasses
 from datetime import datetime
 
-from app.campaigns import create_campaign
 from app.lottery.candidates import Candidate
 from app.lottery.conditions import Conditions, Prize
 from app.lottery.merit import MeritRules
+from app.new_campaign import create_campaign
 from app.store import campaigns, candidates, get_db, invitations
 
 from .sending import new_login_id

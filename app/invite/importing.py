@@ -5,7 +5,7 @@ import json
 from app import jobs
 from app.lottery.candidates import CandidateFileError, Parsed, parse_csv
 from app.store import candidates, get_db, invitations
-from app.views import now
+from app.web.responses import now
 
 from .sending import new_login_id
 

@@ -5,16 +5,11 @@ import logging
 from flask import abort, current_app, g, request, session, url_for
 from flask_babel import gettext as _
 
-from app.board import confirming
-from app.board.reveal import has_losing
-from app.board.revealing import COVERED, context
-from app.i18n import current_language
-from app.keys import candidates
-from app.limiting import counted
 from app.lottery.codes import same_digest, typed
 from app.lottery.contact import ContactError, clean_contact
 from app.play import gate, holders
-from app.security import private_page
+from app.public import confirming
+from app.public.reveal import COVERED, context, has_losing
 from app.store import (
     AlreadyDrawn,
     Closed,
@@ -29,9 +24,15 @@ from app.store import (
     invitations,
     reveals,
 )
-from app.views import go, now, render, to_main
+from app.web.current_campaign import current_campaign
+from app.web.i18n import current_language
+from app.web.keys import candidates
+from app.web.limiting import counted
+from app.web.responses import go, now, render, to_main
+from app.web.security import private_page
 
-from . import bp, merit
+from . import chances
+from .blueprint import bp
 
 log = logging.getLogger(__name__)
 SCOPE = "invite-login"
@@ -40,7 +41,7 @@ PASSWORD_KEY = "candidate-passwords"  # noqa: S105  (the name of a derived key, 
 
 def campaign_or_404(slug: str):
     """Return a published invitation campaign, or answer 404."""
-    campaign = campaigns.by_slug(get_db(), slug)
+    campaign = current_campaign(slug)
     if campaign is None or not campaign.published or campaign.mode != "invite":
         abort(404, _("There is no campaign at this address."))
     return campaign
@@ -152,13 +153,18 @@ def _required(campaign):
 
 
 @bp.get("/<slug>/invited")
-def invited(slug, status=200, errors=None, form=None, message=None, just=False):
+def invited(slug):
     """Show the goods guide and the Draw button, or what this invitee drew (covered until
     they uncover it)."""
     campaign = campaign_or_404(slug)
     found = invitee(campaign)
     if found is None:
         return go(url_for(".login", slug=slug))
+    return _invited_page(campaign, found)
+
+
+def _invited_page(campaign, found, status=200, errors=None, form=None, message=None, just=False):
+    """Render the invitee's page: the Draw button, or their draw and what became of it."""
     private_page()  # the invitee's name, address and coupon
     db = get_db()
     moment = now()
@@ -179,7 +185,7 @@ def invited(slug, status=200, errors=None, form=None, message=None, just=False):
         invitation=found,
         entry=entry,
         prize=prize,
-        odds=merit.odds_sentence(db, campaign),
+        odds=chances.odds_sentence(db, campaign),
         losing=has_losing(db, campaign),
         before=before,
         **(context(db, campaign, entry.id, prize, just) if entry else {}),
@@ -200,7 +206,7 @@ def draw(slug):
     db = get_db()
     moment = now()
     if claims.entry_of(db, campaign.id, holder_of(found), moment) is not None:
-        return to_main(invited(slug, status=403))
+        return to_main(_invited_page(campaign, found, status=403))
     # The game's score, fixed now (an unfinished play counts as it stands), joins the merit.
     score = gate.score(db, campaign, holder_of(found), moment)
     try:
@@ -209,15 +215,15 @@ def draw(slug):
             campaign,
             holder_of(found),
             moment,
-            merit=merit.of(db, campaign, found, moment, game=score),
+            merit=chances.of(db, campaign, found, moment, game=score),
         )
     except AlreadyDrawn:
-        return to_main(invited(slug, status=403))
+        return to_main(_invited_page(campaign, found, status=403))
     except Taken:
         message = _("Every coupon is taken for now. Coupons that are not confirmed come back.")
-        return to_main(invited(slug, status=409, message=message))
+        return to_main(_invited_page(campaign, found, status=409, message=message))
     except Closed:
-        return to_main(invited(slug, status=403))
+        return to_main(_invited_page(campaign, found, status=403))
     log.info("invite draw", extra={"campaign": slug, "entry": entry.id, "state": entry.state})
     return go(url_for(".invited", slug=slug))
 
@@ -235,11 +241,11 @@ def confirm(slug):
     campaign, found, db, entry = _drawn(slug)
     if not reveals.revealed(db, entry.id):
         log.info("invite confirm refused: not revealed", extra={"campaign": slug})
-        return invited(slug, status=409, message=COVERED)
+        return _invited_page(campaign, found, status=409, message=COVERED)
     try:
         contact = clean_contact(request.form, current_app.config["EMAIL_TAG_DOMAINS"])
     except ContactError as exc:
-        return invited(slug, status=422, errors=exc.errors, form=request.form)
+        return _invited_page(campaign, found, status=422, errors=exc.errors, form=request.form)
     try:
         claims.confirm(
             db,
@@ -251,14 +257,12 @@ def confirm(slug):
             language=current_language(),
         )
     except Duplicate as exc:
-        from app.board.speed import duplicate_message
-
         if confirming.duplicate_refused(db, campaign, entry.id):
-            return invited(slug, status=409, message=confirming.released_message())
-        errors = {exc.field: duplicate_message(exc.field)}
-        return invited(slug, status=409, errors=errors, form=request.form)
+            return _invited_page(campaign, found, status=409, message=confirming.released_message())
+        errors = {exc.field: confirming.duplicate_message(exc.field)}
+        return _invited_page(campaign, found, status=409, errors=errors, form=request.form)
     except NotHeld:
-        return invited(slug, status=409)
+        return _invited_page(campaign, found, status=409)
     log.info("invite confirmed", extra={"campaign": slug, "entry": entry.id})
     return go(url_for(".invited", slug=slug))
 
@@ -266,20 +270,24 @@ def confirm(slug):
 @bp.post("/<slug>/invited/reveal")
 def reveal(slug):
     """Uncover this invitee's draw, then show its outcome (htmx: the page's main block)."""
-    campaign, _found, db, entry = _drawn(slug)
+    campaign, found, db, entry = _drawn(slug)
     first = reveals.reveal(db, campaign.id, entry.id, now())
     log.info("invite revealed", extra={"campaign": slug, "entry": entry.id, "first": first})
-    return invited(slug, just=first) if request.htmx else go(url_for(".invited", slug=slug))
+    return (
+        _invited_page(campaign, found, just=first)
+        if request.htmx
+        else go(url_for(".invited", slug=slug))
+    )
 
 
 @bp.post("/<slug>/invited/cancel")
 def cancel(slug):
     """Give the coupon back to the pool; this invitee cannot draw again."""
-    campaign, _found, db, entry = _drawn(slug)
+    campaign, found, db, entry = _drawn(slug)
     try:
         claims.cancel(db, campaign, entry.id, now())
     except NotHeld:
-        return invited(slug, status=409)
+        return _invited_page(campaign, found, status=409)
     log.info("invite cancelled", extra={"campaign": slug, "entry": entry.id})
     return go(url_for(".invited", slug=slug))
 

@@ -8,10 +8,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app import jobs, mail
-from app.keys import derive
 from app.lottery.codes import grouped, new_code, secret_digest
 from app.store import campaigns, get_db, invitations
-from app.views import now
+from app.web.keys import derive
+from app.web.responses import now
 
 log = logging.getLogger(__name__)
 KIND = "send-invitations"

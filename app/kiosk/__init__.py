@@ -1,16 +1,13 @@
 """In-shop kiosks: a bound tablet where walk-in customers draw with a single-use ticket."""
 
-from flask import Blueprint
+from app.play import holders
 
-bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
-
-from . import device, game, routes  # noqa: E402, F401
+from . import device, game, routes  # noqa: F401
+from .blueprint import bp  # noqa: F401  (create_app registers it)
 
 
 def init_app(app):
     """Register /kiosk, its settings, and the kiosk's holder for mini-games."""
-    from app.play import holders
-
     # Draws and ticket tries per kiosk (not per shop address: a shop's devices share one).
     app.config.setdefault("KIOSK_LIMIT", "30 per minute")
     # Wrong ticket codes per kiosk, counted in the database across workers.

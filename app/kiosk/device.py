@@ -12,9 +12,9 @@ import re
 
 from flask import g, request, url_for
 
-from app.keys import candidates, derive
 from app.store import get_db, kiosks
-from app.views import now
+from app.web.keys import candidates, derive
+from app.web.responses import now
 
 COOKIE = "kuji_kiosk"
 FORMAT = re.compile(r"(\d{1,12})\.([A-Za-z0-9_-]{10,40})\.([A-Za-z0-9_-]{43})")

@@ -2,7 +2,7 @@
 
 from app.lottery.contact import Contact
 from app.store import NotHeld, claims
-from app.views import now
+from app.web.responses import now
 
 
 class KioskContact(Contact):

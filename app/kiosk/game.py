@@ -6,11 +6,12 @@ the idle countdown, no-store) and the way on to the kiosk's own draw differ.
 
 from flask import current_app, url_for
 
-from app.extensions import limiter
 from app.play import routes as play
-from app.views import now
+from app.web.extensions import limiter
+from app.web.responses import now
 
-from . import bp, device
+from . import device
+from .blueprint import bp
 from .routes import _in_turn, _kiosk_key
 
 

@@ -12,8 +12,6 @@ from flask_babel import gettext as _
 
 from app.coupons.qr import svg
 from app.coupons.routes import page_url
-from app.extensions import limiter
-from app.keys import derive
 from app.lottery import ecoupons as rules
 from app.play import gate
 from app.store import (
@@ -28,9 +26,12 @@ from app.store import (
     kiosks,
     plays,
 )
-from app.views import now, render
+from app.web.extensions import limiter
+from app.web.keys import derive
+from app.web.responses import now, render
 
-from . import bp, device, drawing
+from . import device, drawing
+from .blueprint import bp
 
 log = logging.getLogger(__name__)
 SCOPE = "kiosk-ticket"

@@ -1,7 +1,4 @@
 """Mini-games before the draw: start or resume a respondent's one play, moves, the result."""
 
-from flask import Blueprint
-
-bp = Blueprint("play", __name__, url_prefix="/c")
-
-from . import routes  # noqa: E402, F401
+from . import routes  # noqa: F401
+from .blueprint import bp  # noqa: F401  (create_app registers it)

@@ -9,7 +9,7 @@ campaign registers its own (`invite:<invitation id>`, or None before logging in)
 
 from collections.abc import Callable
 
-from app.board import terminal
+from app.public import terminal
 
 HolderOf = Callable[[object], str | None]
 

@@ -7,11 +7,13 @@ from flask import abort, current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import limiter
-from app.store import campaigns, get_db, plays
-from app.views import go, now, render
+from app.store import get_db, plays
+from app.web.current_campaign import current_campaign
+from app.web.extensions import limiter
+from app.web.responses import go, now, render
 
-from . import bp, gate, holders, playing
+from . import gate, holders, playing
+from .blueprint import bp
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,7 @@ def _move_limit() -> str:
 
 
 def _campaign(slug: str):
-    campaign = campaigns.by_slug(get_db(), slug)
+    campaign = current_campaign(slug)
     if campaign is None or not campaign.published:
         abort(404, _("There is no campaign at this address."))
     return campaign

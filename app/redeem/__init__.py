@@ -1,10 +1,7 @@
 """The till: staff check and redeem e-coupons at /redeem, on a phone."""
 
-from flask import Blueprint
-
-bp = Blueprint("redeem", __name__, url_prefix="/redeem")
-
-from . import routes  # noqa: E402, F401
+from . import routes  # noqa: F401
+from .blueprint import bp  # noqa: F401  (create_app registers it)
 
 
 def init_app(app):

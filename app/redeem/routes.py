@@ -13,9 +13,9 @@ from app.admin.auth import _require_login
 from app.coupons.words import outcome_line
 from app.lottery import ecoupons as rules
 from app.store import attempts, campaigns, get_db, redemptions
-from app.views import now, render
+from app.web.responses import now, render
 
-from . import bp
+from .blueprint import bp
 
 log = logging.getLogger(__name__)
 SCOPE = "coupon-redeem"

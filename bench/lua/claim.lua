@@ -1,14 +1,21 @@
 -- POST /c/<slug>/claim: a terminal of its own and a distinct tile per request; 303 = success.
 -- A terminal draws once per campaign, so a run stops when its terminals or tiles run out.
--- args: terminals file prefix, slug, first tile, last tile, thread count
+-- args: terminals file prefix, slug (or slugs, comma-separated: thread i claims on the
+-- i-th, round and round; a multiple of their number of threads), first tile, last tile,
+-- thread count
 
 function init(args)
-  local nthreads = tonumber(args[5])
+  local nthreads, slugs = tonumber(args[5]), {}
+  for slug in string.gmatch(args[2], "[^,]+") do
+    table.insert(slugs, slug)
+  end
   terms = load_terminals(args[1], id)
-  path = "/c/" .. args[2] .. "/claim"
-  tile, last, step = tonumber(args[3]) + id, tonumber(args[4]), nthreads
+  path = "/c/" .. slugs[id % #slugs + 1] .. "/claim"
+  -- The threads of one campaign take turns through its tiles.
+  local mine = math.floor(id / #slugs)
+  tile, last, step = tonumber(args[3]) + mine, tonumber(args[4]), nthreads / #slugs
   turn = 0
-  form = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+  form = with_headers({ ["Content-Type"] = "application/x-www-form-urlencoded" })
 end
 
 function request()

@@ -32,6 +32,17 @@ function exhaust()
   return wrk.format("GET", "/healthz")
 end
 
+-- wrk.format() sends only the headers it is given (and Host): add the command line's -H
+-- headers (a Referer, which CSRF checks over HTTPS) to a scenario's own.
+function with_headers(own)
+  for k, v in pairs(wrk.headers) do
+    if own[k] == nil then
+      own[k] = v
+    end
+  end
+  return own
+end
+
 function count(status)
   local key = tostring(status)
   codes[key] = (codes[key] or 0) + 1

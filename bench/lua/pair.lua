@@ -12,7 +12,7 @@ function init(args)
   tile, last, step = tonumber(args[3]) + id, tonumber(args[4]), nthreads
   turn, sent, held, uncovered = 0, nil, nil, false
   reveals = args[6] == "1"
-  form = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+  form = with_headers({ ["Content-Type"] = "application/x-www-form-urlencoded" })
 end
 
 local function claim()

@@ -7,9 +7,9 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.admin.forms import conditions_data, form_values
-from app.campaigns import create_campaign
 from app.lottery.branding import contrast, text_on
 from app.lottery.conditions import ConditionsError, conditions_from_dict, parse_conditions, to_toml
+from app.new_campaign import create_campaign
 from tests.admin.test_prize_art import upload
 from tests.factories import START, Terminal, conditions
 from tests.images import png

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from app.campaigns import create_campaign
 from app.lottery.conditions import ConditionsError, parse_conditions, to_toml
 from app.lottery.images import media_type
+from app.new_campaign import create_campaign
 from app.store import campaigns, get_db, images
 from tests.factories import START, Terminal, conditions
 from tests.images import png

@@ -8,7 +8,7 @@ import time
 import openpyxl
 import pytest
 
-from app import cli
+from app.commands import campaign as campaign_commands
 from app.export import to_csv, to_xlsx
 from app.lottery.contact import clean_contact
 from app.store import campaigns, claims
@@ -142,7 +142,7 @@ def test_the_command_line_writes_xlsx_to_a_redirected_stdout(app, runner, nasty)
 
 
 def test_the_command_line_refuses_to_write_xlsx_to_a_terminal(app, runner, nasty, monkeypatch):
-    monkeypatch.setattr(cli, "is_terminal", lambda stream: True)
+    monkeypatch.setattr(campaign_commands, "is_terminal", lambda stream: True)
     result = runner.invoke(args=["campaign", "export", "spring", "--format", "xlsx"])
     assert result.exit_code == 1 and "--output" in result.output
     assert b"PK" not in result.stdout_bytes

@@ -99,7 +99,7 @@ def test_a_draft_has_no_public_fairness(app):
     from tests.factories import conditions
 
     with app.app_context():
-        from app.campaigns import create_campaign
+        from app.new_campaign import create_campaign
 
         create_campaign(conditions(slug="draft"), START - timedelta(days=1), publish=False)
     assert app.test_client().get("/c/draft/fairness.json").status_code == 404

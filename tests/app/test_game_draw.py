@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.campaigns import create_campaign
 from app.lottery.conditions import to_toml
+from app.new_campaign import create_campaign
 from app.play import gate
 from app.store import campaigns, claims, get_db, plays
 from tests.factories import QUIZ, START, Terminal, conditions, create_from_file
@@ -175,7 +175,7 @@ def test_an_invitee_must_log_in_to_play(app, clock):
 @pytest.mark.parametrize("tilt", [0, 900])
 def test_simulation_high_scorers_draw_higher_values_only_with_a_tilt(app, monkeypatch, tilt):
     """60 players, half scoring 1000 and half 0, draw every coupon of a fixed-seed campaign."""
-    monkeypatch.setattr("app.campaigns.new_seed", lambda: bytes(range(32)))
+    monkeypatch.setattr("app.new_campaign.new_seed", lambda: bytes(range(32)))
     game_campaign(app, slug="sim", tilt=tilt, prizes=((50, 20), (20, 20), (5, 20)))
     order = random.Random(12).sample(range(60), 60)
     drawn = {"high": [], "low": []}

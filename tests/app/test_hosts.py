@@ -6,8 +6,8 @@ import pytest
 import redis
 
 from app import create_app
-from app.board import tiles
-from app.extensions import limiter
+from app.public import tiles
+from app.web.extensions import limiter
 from tests.factories import Terminal, make_campaign
 
 HEADERS = {"HX-Request": "true"}

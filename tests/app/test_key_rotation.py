@@ -4,8 +4,8 @@ import hashlib
 import hmac
 
 from app.admin.printing import code_for, genuine_code
-from app.keys import candidates, derive
 from app.lottery.coupons import coupon_code
+from app.web.keys import candidates, derive
 from tests.factories import Terminal
 
 

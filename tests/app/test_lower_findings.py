@@ -62,7 +62,7 @@ def test_admin_pages_and_a_persons_pages_are_not_stored(app, admin, campaign, te
 
 def test_secret_path_parts_are_not_logged(app, caplog):
     client = app.test_client()
-    with caplog.at_level(logging.INFO, logger="app.logs"):
+    with caplog.at_level(logging.INFO, logger="app.web.logs"):
         client.get("/coupon/ABCD-EFGH-JKLM")
         client.get("/kiosk/setup/1/very-secret-setup-token")
     text = "\n".join(r.getMessage() for r in caplog.records)

@@ -5,7 +5,7 @@ import logging
 import pytest
 
 from app import create_app
-from app.extensions import limiter
+from app.web.extensions import limiter
 from tests.factories import Terminal, make_campaign
 
 HTTPS = {"X-Forwarded-Proto": "https"}
@@ -31,7 +31,7 @@ def addresses_logged(caplog) -> list[str]:
     return [
         r.getMessage().rsplit("addr=", 1)[1]
         for r in caplog.records
-        if r.name == "app.logs" and r.getMessage().startswith("request ")
+        if r.name == "app.web.logs" and r.getMessage().startswith("request ")
     ]
 
 
@@ -161,7 +161,7 @@ def test_a_crash_shows_a_friendly_page_in_each_language_and_is_logged(
 
 
 def addresses_or_lines(caplog) -> str:
-    return "\n".join(r.getMessage() for r in caplog.records if r.name == "app.logs")
+    return "\n".join(r.getMessage() for r in caplog.records if r.name == "app.web.logs")
 
 
 def test_request_logs_name_no_query_string_and_no_form_field(app, client, caplog):
@@ -170,7 +170,7 @@ def test_request_logs_name_no_query_string_and_no_form_field(app, client, caplog
     client.post("/admin/login", data={"email": "a@example.jp", "password": "hunter2-password"})
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "s3cret" not in text and "hunter2" not in text
-    line = [r.getMessage() for r in caplog.records if r.name == "app.logs"][0]
+    line = [r.getMessage() for r in caplog.records if r.name == "app.web.logs"][0]
     assert line.startswith("request method=GET path=/admin/login status=200 ms=")
     assert " pid=" in line and line.endswith("addr=127.0.0.1")
 
@@ -197,7 +197,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable(app, client, tmp_p
 
 def test_an_app_without_a_key_writes_only_into_its_instance_folder(tmp_path, monkeypatch):
     """instance/secret_key once appeared in the checkout: tests must never put it there."""
-    from app import paths
+    from app.web import paths
 
     assert not paths.instance().startswith(str(paths.DATA / "instance"))
     monkeypatch.setenv("KUJI_INSTANCE", str(tmp_path / "instance"))

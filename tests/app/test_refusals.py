@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.extensions import limiter
 from app.store import get_db
+from app.web.extensions import limiter
 from tests.factories import Terminal, make_campaign
 
 

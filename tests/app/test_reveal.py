@@ -4,8 +4,8 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from app.board.reveal import stop_angle
-from app.campaigns import create_campaign
+from app.new_campaign import create_campaign
+from app.public.reveal import stop_angle
 from app.store import get_db
 from tests.factories import START, Terminal, conditions
 

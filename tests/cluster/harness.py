@@ -42,7 +42,7 @@ class Cluster:
     def available() -> str | None:
         """Return why namespaces and cgroups cannot be used here, or None."""
         if os.geteuid() != 0:
-            return "the cluster test needs root for network namespaces and cgroups"
+            return "network namespaces and cgroups need root (sudo)"
         if shutil.which("ip") is None:
             return "iproute2's ip is missing (make test-cluster installs it)"
         if not (V1 / "cpu.cfs_quota_us").exists() and not (V2 / "cgroup.controllers").exists():
@@ -94,18 +94,23 @@ class Cluster:
             self._cgroup(host)
 
     def _cgroup(self, host: str) -> None:
-        quota = int(self.quotas.get(host, 1.0) * PERIOD_US)
+        name = self.ns(host)
+        roots = (V1, V1_ACCT) if (V1 / "cpu.cfs_quota_us").exists() else (V2,)
+        for root in roots:
+            (root / name).mkdir()
+            self.made.append(("cgroup", str(root / name)))
+        self.set_quota(host, self.quotas.get(host, 1.0))
+
+    def set_quota(self, host: str, cpus: float | None) -> None:
+        """Give `host` at most `cpus` cores (None: no limit), at once, running or not."""
+        self.quotas[host] = cpus
+        quota = -1 if cpus is None else int(cpus * PERIOD_US)
         name = self.ns(host)
         if (V1 / "cpu.cfs_quota_us").exists():
-            for root in (V1, V1_ACCT):
-                (root / name).mkdir()
-                self.made.append(("cgroup", str(root / name)))
             (V1 / name / "cpu.cfs_period_us").write_text(str(PERIOD_US))
             (V1 / name / "cpu.cfs_quota_us").write_text(str(quota))
         else:
-            (V2 / name).mkdir()
-            self.made.append(("cgroup", str(V2 / name)))
-            (V2 / name / "cpu.max").write_text(f"{quota} {PERIOD_US}")
+            (V2 / name / "cpu.max").write_text(f"{'max' if quota < 0 else quota} {PERIOD_US}")
 
     def _cgroup_files(self, host: str) -> list[Path]:
         name = self.ns(host)

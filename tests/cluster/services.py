@@ -3,6 +3,7 @@
 import importlib.util
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from app import create_app
 from tests.deploy.nginx_site import certificate, hosts_config
 from tests.deploy.test_nginx import NGINX
 from tests.redis_server import REDIS
@@ -19,6 +21,16 @@ from .harness import Cluster
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 APP_PORT, LB_PORT, REDIS_PORT, PG_PORT = 8000, 8443, 6379, 5432
+APPS = ("app1", "app2")
+# Every terminal of a load comes from the one client host, the bridge: one address, so the
+# per-address limits would refuse the load itself.
+LOAD_SETTINGS = {
+    "CLAIM_LIMIT": "100000 per minute",
+    "CONFIRM_LIMIT": "100000 per minute",
+    "CONFIRM_HOLDER_LIMIT": "100000 per minute",
+    "HOLDS_PER_ADDRESS": "null",
+    "REDRAWS_PER_ADDRESS": "null",
+}
 
 
 def wait_port(address: str, port: int, seconds: float = 30, proc=None, log="") -> None:
@@ -84,6 +96,19 @@ def start_postgres(c: Cluster) -> str:
     return f"postgresql://postgres@{address}:{PG_PORT}/kuji"
 
 
+def start_database(c: Cluster) -> str:
+    """PostgreSQL in `data` where this checkout runs on it, else one SQLite file that the
+    app hosts share (namespaces share the file system); return the DATABASE setting."""
+    if postgres_supported():
+        database = start_postgres(c)
+        try:
+            create_app({"DATABASE": database, "SECRET_KEY": "x"})
+            return database
+        except Exception as exc:  # this checkout does not run on PostgreSQL yet
+            print(f"\ncluster: PostgreSQL not usable by the app ({exc!r}); SQLite instead")
+    return str(c.folder / "kuji.sqlite")
+
+
 def start_app(c: Cluster, host: str, settings: dict, workers: int = 2):
     """gunicorn with deploy/gunicorn.conf.py on `host`, bound to its own address."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
@@ -99,19 +124,39 @@ def start_app(c: Cluster, host: str, settings: dict, workers: int = 2):
     return proc
 
 
-def start_lb(c: Cluster, workers: int = 1) -> str:
-    """nginx running deploy/kuji-hosts.nginx.conf in `lb`, in front of app1 and app2."""
+def start_lb(c: Cluster, apps=APPS, workers: int = 1, tweak=None) -> str:
+    """nginx running deploy/kuji-hosts.nginx.conf in `lb`, in front of `apps`.
+
+    `tweak`, when given, rewrites the site's text (a benchmark's own additions)."""
     folder = c.folder / "nginx"
     folder.mkdir()
     (folder / "cache").mkdir()
     address = c.address("lb")
     certificate(folder, address)
-    upstreams = [f"{c.address(h)}:{APP_PORT}" for h in ("app1", "app2")]
-    conf = folder / "nginx.conf"
-    conf.write_text(hosts_config(folder, f"{address}:{LB_PORT}", upstreams, workers))
+    conf = _lb_config(c, apps, workers, tweak)
     proc = c.spawn("nginx", "lb", [NGINX, "-p", str(folder), "-c", str(conf)])
     wait_port(address, LB_PORT, proc=proc, log=c.log("nginx") + _text(folder / "error.log"))
     return f"https://{address}:{LB_PORT}"
+
+
+def reload_lb(c: Cluster, apps=APPS, workers: int = 1, tweak=None) -> None:
+    """Point the running nginx at `apps` instead (SIGHUP: new workers, none cut off)."""
+    errors = len(_text(c.folder / "nginx" / "error.log"))
+    _lb_config(c, apps, workers, tweak)
+    c.procs["nginx"].send_signal(signal.SIGHUP)
+    time.sleep(1)  # the new workers start; the old ones finish what they have
+    refused = _text(c.folder / "nginx" / "error.log")[errors:]
+    if "[emerg]" in refused:
+        raise RuntimeError(f"nginx kept its old configuration:\n{refused}")
+
+
+def _lb_config(c: Cluster, apps, workers: int, tweak) -> Path:
+    folder = c.folder / "nginx"
+    upstreams = [f"{c.address(h)}:{APP_PORT}" for h in apps]
+    site = hosts_config(folder, f"{c.address('lb')}:{LB_PORT}", upstreams, workers)
+    conf = folder / "nginx.conf"
+    conf.write_text(tweak(site) if tweak else site)
+    return conf
 
 
 def _text(path: Path) -> str:

@@ -8,8 +8,6 @@ app2 when it dies, and afterwards nothing acknowledged is lost and nothing is is
 """
 
 import json
-import random
-import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -23,15 +21,10 @@ from app.store import fairness as fairness_store
 from app.store import jobs as job_store
 from tests.admin.helpers import seed_destinations
 from tests.factories import make_campaign
-from tests.torture.live import DOWN, FREE, GONE, VERSION, Browser
+from tests.torture.live import Browser
 
-from .services import (
-    postgres_supported,
-    start_app,
-    start_lb,
-    start_postgres,
-    start_redis,
-)
+from .load import Load, audit
+from .services import LOAD_SETTINGS, start_app, start_database, start_lb, start_redis
 
 pytestmark = [pytest.mark.slow]
 
@@ -46,119 +39,6 @@ MAX_TERMINALS = 20_000
 DEADLINE = 240  # seconds: the whole run fails with figures rather than hang
 
 
-class TlsBrowser(Browser):
-    """A terminal over HTTPS: a browser sends a Referer with each form, which CSRF checks."""
-
-    def post(self, path, data=None, token=True, **kw):
-        headers = {"Referer": f"{self.base}/c/{self.slug}", **kw.pop("headers", {})}
-        return super().post(path, data, token, headers=headers, **kw)
-
-
-class Load:
-    """Terminals that claim and confirm, and pollers, through the load balancer."""
-
-    def __init__(self, url: str):
-        self.url = url
-        self.view = set(range(1, SHEETS + 1))
-        self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.numbers = iter(range(10**9))
-        self.acknowledged: dict[str, int] = {}
-        self.statuses = Counter()
-        self.failed: list[tuple[float, str]] = []  # (monotonic time, what): cut off or 5xx
-        self.odd: list[tuple] = []
-
-    def _fail(self, what: str) -> None:
-        with self.lock:
-            self.failed.append((time.monotonic(), what))
-
-    def _count(self, step, reply) -> bool:
-        with self.lock:
-            self.statuses[step, reply.status] += 1
-        if reply.status >= 500:
-            self._fail(f"{step} {reply.status}")
-            return False
-        return True
-
-    def terminal(self, worker: int) -> None:
-        rng = random.Random(worker)
-        while not self.stop.is_set():
-            with self.lock:
-                n = next(self.numbers)
-                free = list(self.view)
-            if n >= MAX_TERMINALS:  # bounded in count as well as in time
-                return
-            if not free:
-                time.sleep(0.2)
-                continue
-            try:
-                self._one(n, rng.choice(free))
-            except DOWN as exc:
-                self._fail(f"terminal {type(exc).__name__}")
-            except Exception as exc:  # reported at the end; the run goes on
-                self.odd.append(("terminal", n, repr(exc)))
-
-    def _one(self, n: int, tile: int) -> None:
-        browser = TlsBrowser(self.url, SLUG, timeout=30)
-        page = browser.request("GET", "/")
-        if not self._count("home", page) or not browser.csrf:
-            return
-        reply = browser.claim(tile)
-        if not self._count("claim", reply):
-            return
-        if reply.status == 409:
-            with self.lock:
-                self.view.discard(tile)
-            return
-        if reply.status == 403:  # every tile confirmed: the campaign ended itself
-            time.sleep(0.2)
-            return
-        if reply.status != 303:
-            self.odd.append(("claim", reply.status, reply.body[:200]))
-            return
-        with self.lock:
-            self.view.discard(tile)
-        reply = browser.post("/reveal")  # scratched, spun or pressed Reveal
-        if not self._count("reveal", reply):
-            return
-        email = f"t{n}@example.jp"
-        reply = browser.confirm(
-            name=f"Respondent {n}",
-            postal_code="104-0061",
-            address=f"{n}-1-1 Ginza, Chuo-ku, Tokyo",
-            phone=f"090{n:08d}",
-            email=email,
-        )
-        if not self._count("confirm", reply):
-            return
-        if reply.status == 303:
-            with self.lock:
-                self.acknowledged[email] = tile
-        elif reply.status not in (403, 409):
-            self.odd.append(("confirm", reply.status, reply.body[:200]))
-
-    def poller(self) -> None:
-        browser = TlsBrowser(self.url, SLUG, timeout=30)
-        version = 0
-        while not self.stop.is_set():
-            try:
-                reply = browser.get(f"/tiles?v={version}", headers={"HX-Request": "true"})
-            except DOWN as exc:
-                self._fail(f"poll {type(exc).__name__}")
-                continue
-            if not self._count("poll", reply):
-                continue
-            if reply.status == 200:
-                with self.lock:
-                    self.view.update(int(no) for no in FREE.findall(reply.body))
-                    self.view.difference_update(int(no) for no in GONE.findall(reply.body))
-                found = VERSION.search(reply.body)
-                version = int(found.group(1)) if found else version
-            elif reply.status != 204:
-                self.odd.append(("poll", reply.status, reply.body[:200]))
-            time.sleep(0.3)
-
-
 def _wait(condition, seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -171,28 +51,13 @@ def test_a_host_killed_mid_load_loses_nothing(cluster, monkeypatch):
     started = time.monotonic()
     c = cluster
     settings = {
+        **LOAD_SETTINGS,
         "SECRET_KEY": "cluster-secret",
         "REDIS_URL": start_redis(c),
-        "CLAIM_LIMIT": "100000 per minute",
-        "CONFIRM_LIMIT": "100000 per minute",
-        "CONFIRM_HOLDER_LIMIT": "100000 per minute",
-        # Every terminal of the load comes from the one client host: one address.
-        "HOLDS_PER_ADDRESS": "null",
-        "REDRAWS_PER_ADDRESS": "null",
         "JOB_LEASE_SECONDS": LEASE,
         "SQLITE_SYNCHRONOUS": "NORMAL",
     }
-    database = None
-    if postgres_supported():
-        database = start_postgres(c)
-        try:
-            create_app({"DATABASE": database, "SECRET_KEY": "x"})
-        except Exception as exc:  # this checkout does not run on PostgreSQL yet
-            print(f"\ncluster: PostgreSQL not usable by the app ({exc!r}); SQLite instead")
-            database = None
-    if database is None:
-        database = str(c.folder / "kuji.sqlite")
-    settings["DATABASE"] = database
+    database = settings["DATABASE"] = start_database(c)
     app = create_app({"DATABASE": database, "SECRET_KEY": "cluster-secret"})
     now = datetime.now(UTC)
     make_campaign(
@@ -219,13 +84,10 @@ def test_a_host_killed_mid_load_loses_nothing(cluster, monkeypatch):
         _wait(lambda: job_store.get(get_db(), job_id).state == "running", 30, "app2's job")
     start_app(c, "app1", settings)
 
-    load = Load(url)
-    threads = [threading.Thread(target=load.terminal, args=(i,)) for i in range(CLIENTS)]
-    threads += [threading.Thread(target=load.poller) for _ in range(POLLERS)]
+    load = Load(url, SLUG, SHEETS, MAX_TERMINALS)
     figures = {}
     try:
-        for t in threads:
-            t.start()
+        load.run(CLIENTS, POLLERS)
         # Kill once the load is well under way on both hosts, while the print run goes on.
         _wait(lambda: len(load.acknowledged) >= KILL_AFTER or load.odd, 60, "the load")
         with app.app_context():
@@ -257,9 +119,7 @@ def test_a_host_killed_mid_load_loses_nothing(cluster, monkeypatch):
             _wait(lambda: job_store.get(get_db(), job_id).state == "done", 120, "the print run")
         time.sleep(3)  # load on both hosts again
     finally:
-        load.stop.set()
-        for t in threads:
-            t.join(60)
+        load.end()
         figures["seconds"] = round(time.monotonic() - started, 1)
         figures["cpu"] = {h: round(c.cpu_seconds(h), 1) for h in ("lb", "app1", "app2", "data")}
 
@@ -295,23 +155,12 @@ def test_a_host_killed_mid_load_loses_nothing(cluster, monkeypatch):
         assert job_store.read_file(db, job_id, 1).startswith(b"%PDF")
 
         # Every acknowledged confirmation is in the destination list, on its tile.
-        live = campaigns.by_slug(db, SLUG)
-        rows = db.execute(
-            "SELECT d.email, d.tile_no, p.label FROM destinations d"
-            " JOIN prizes p ON p.id = d.prize_id WHERE d.campaign_id = ?",
-            [live.id],
-        ).fetchall()
-        by_email = {email: no for email, no, _ in rows}
-        lost = {e: t for e, t in load.acknowledged.items() if by_email.get(e) != t}
-        assert lost == {}, f"acknowledged but missing or moved: {lost}"
+        found = audit(db, SLUG, load.acknowledged)
+        assert found.lost == {}, f"acknowledged but missing or moved: {found.lost}"
         # No tile, person or coupon issued twice.
-        assert len({no for _, no, _ in rows}) == len(rows) == len(by_email)
-        per_ticket = db.execute(
-            "SELECT entry_id, count(*) FROM tiles WHERE campaign_id = ? AND entry_id IS NOT NULL"
-            " GROUP BY entry_id HAVING count(*) > 1",
-            [live.id],
-        ).fetchall()
-        assert per_ticket == []
+        assert found.double == 0, found.rows
+        rows = found.rows
+        live = campaigns.by_slug(db, SLUG)
         # End the campaign (returning holds cut off by the kill): the breakdown is exact.
         if live.ended_at is None:
             assert editing.change(db, live.id, datetime.now(UTC), close_now=True)

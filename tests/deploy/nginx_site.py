@@ -8,8 +8,9 @@ from pathlib import Path
 from tests.server import ROOT
 
 SITE = ROOT / "deploy" / "kuji-hosts.nginx.conf"
-# "|" apart: $upstream_addr lists every host tried, with ", " between them.
-LOG_FORMAT = "'$upstream_cache_status|$upstream_addr|$status|$request_uri'"
+# "|" apart: $upstream_addr lists every host tried, with ", " between them. $kuji_lang is
+# the language a poll is answered (and cached) in, so polls can be counted per language.
+LOG_FORMAT = "'$upstream_cache_status|$upstream_addr|$status|$kuji_lang|$request_uri'"
 
 
 def certificate(tmp: Path, address: str = "127.0.0.1") -> None:
@@ -59,11 +60,19 @@ http {{
 """
 
 
+def access_log(tmp: Path, start: int = 0) -> list[tuple[str, str, str, str, str]]:
+    """Cache status, upstreams, status, language and URI of each request logged after
+    byte `start` of the access log."""
+    with open(tmp / "access.log", "rb") as log:
+        log.seek(start)
+        text = log.read().decode(errors="replace")
+    return [tuple(line.split("|", 4)) for line in text.splitlines()]
+
+
 def upstream_hits(tmp: Path, prefix: str) -> list[str]:
     """Cache statuses of the logged requests under `prefix` that reached an app host."""
-    hits = []
-    for line in (tmp / "access.log").read_text().splitlines():
-        status, upstream, _, uri = line.split("|", 3)
-        if uri.startswith(prefix) and upstream != "-":
-            hits.append(status)
-    return hits
+    return [
+        status
+        for status, upstream, _, _, uri in access_log(tmp)
+        if uri.startswith(prefix) and upstream != "-"
+    ]

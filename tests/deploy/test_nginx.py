@@ -23,7 +23,7 @@ import pytest
 
 from app import create_app
 from app.admin.passwords import hash_password
-from app.campaigns import create_campaign
+from app.new_campaign import create_campaign
 from app.store import admins, get_db
 from tests.factories import conditions
 from tests.server import ROOT, free_port

@@ -21,11 +21,12 @@ from urllib.parse import urlencode
 import pytest
 
 from app import create_app
-from app.campaigns import create_campaign
+from app.new_campaign import create_campaign
+from bench.cluster import BYPASS, bypassable
 from tests.factories import conditions
 from tests.server import ROOT, free_port
 
-from .nginx_site import certificate, hosts_config, upstream_hits
+from .nginx_site import access_log, certificate, hosts_config, upstream_hits
 from .test_nginx import NGINX
 
 pytestmark = pytest.mark.slow
@@ -70,14 +71,14 @@ class Https:
 
 
 class Nginx:
-    def __init__(self, tmp, upstreams):
+    def __init__(self, tmp, upstreams, tweak=lambda site: site):
         self.tmp = tmp
         certificate(tmp)
         self.context = ssl.create_default_context(cafile=str(tmp / "cert.pem"))
         self.port = free_port()
         (tmp / "cache").mkdir()
         conf = tmp / "nginx.conf"
-        conf.write_text(hosts_config(tmp, f"127.0.0.1:{self.port}", upstreams))
+        conf.write_text(tweak(hosts_config(tmp, f"127.0.0.1:{self.port}", upstreams)))
         nginx = [NGINX, "-p", str(tmp), "-c", str(conf)]
         subprocess.run([*nginx, "-t"], check=True, capture_output=True)
         self.proc = subprocess.Popen(nginx, start_new_session=True)
@@ -205,6 +206,34 @@ def test_each_language_is_cached_apart_and_a_claim_reaches_the_next_poll(site):
     statuses = hammer(site, path, seconds=2, threads=4, cookies="lang=ja")
     assert set(statuses) == {200}
     assert len(upstream_hits(site.tmp, path)) <= 2 + 2 + 2 + 3  # per language, per second
+
+
+def test_the_access_log_names_the_language_a_poll_is_cached_in(site):
+    """make bench-cluster counts the polls reaching the app hosts per page and language."""
+    path = "/c/spring/tiles?v=0&page=1"
+    site.client("lang=ja").get(path, POLL)
+    site.client().get(path, {**POLL, "Accept-Language": "fr,en;q=0.7"})
+    assert [lang for *_, lang, uri in access_log(site.tmp) if uri == path] == ["ja", "en"]
+
+
+def test_the_benchmark_header_takes_polls_past_the_cache_and_nothing_else_does(site, tmp_path):
+    """make bench-cluster's scaling runs measure the app hosts' polls through nginx."""
+    conf = (site.tmp / "nginx.conf").read_text()
+    upstreams = re.findall(r"server (127\.0\.0\.1:\d+) max_fails", conf)
+    bench = Nginx(tmp_path, upstreams, tweak=bypassable)
+    try:
+        client = bench.client("lang=en")
+        _, _, page = client.get("/c/spring")
+        path = f"/c/spring/tiles?v={version_of(page)}"
+        name, value = BYPASS.split(": ")
+        bypassed = [client.get(path, {**POLL, name: value})[0] for _ in range(4)]
+        cached = [client.get(path, POLL)[0] for _ in range(4)]
+    finally:
+        bench.stop()
+    assert bypassed == cached == [204] * 4
+    statuses = [status for status, *_, uri in access_log(tmp_path) if uri == path]
+    assert statuses[:4] == ["BYPASS"] * 4  # each reached an app host, and none was kept
+    assert statuses[4] == "MISS" and statuses[5:].count("HIT") >= 2, statuses
 
 
 def test_a_poll_that_reaches_the_app_carries_the_client_address(site):

@@ -24,7 +24,7 @@ CHECK = textwrap.dedent(
 
     import app
     from app import create_app
-    from app.campaigns import create_campaign
+    from app.new_campaign import create_campaign
     from app.lottery.conditions import demo_conditions
 
     here = Path(sys.argv[1])

@@ -18,10 +18,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from app import create_app
-from app.campaigns import create_campaign
-from app.keys import derive
 from app.lottery.conditions import Conditions, Prize
+from app.new_campaign import create_campaign
 from app.store import campaigns, claims, get_db, kiosks
+from app.web.keys import derive
 from tests.server import ROOT, serve
 
 DOCS = ROOT / "docs"

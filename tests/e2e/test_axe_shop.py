@@ -10,11 +10,11 @@ import pytest
 
 from app import create_app
 from app.admin.passwords import hash_password
-from app.campaigns import create_campaign
-from app.keys import derive
 from app.lottery.conditions import parse_conditions, to_toml
 from app.lottery.contact import Contact
+from app.new_campaign import create_campaign
 from app.store import admins, campaigns, claims, get_db, kiosks
+from app.web.keys import derive
 from tests.factories import QUIZ, conditions
 
 from .axe import violations

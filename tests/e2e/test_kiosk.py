@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from app import create_app
 from app.admin.passwords import hash_password
-from app.campaigns import create_campaign
 from app.lottery.conditions import parse_conditions, to_toml
+from app.new_campaign import create_campaign
 from app.store import admins, get_db
 from tests.factories import QUIZ, conditions
 from tests.server import serve

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from app.admin.passwords import hash_password
-from app.campaigns import create_campaign
 from app.lottery.contact import Contact
+from app.new_campaign import create_campaign
 from app.store import admins, campaigns, claims, get_db
 from tests.factories import conditions
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.board.reveal import wheel
-from app.campaigns import create_campaign
 from app.lottery.conditions import to_toml
+from app.new_campaign import create_campaign
+from app.public.reveal import wheel
 from tests.e2e.test_board import CONTACT, fill_contact
 from tests.factories import conditions
 

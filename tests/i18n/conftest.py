@@ -12,7 +12,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from app import create_app
-from app.extensions import limiter
+from app.web.extensions import limiter
 from tests.admin.conftest import admin_account  # noqa: F401 (a fixture)
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"

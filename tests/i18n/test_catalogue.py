@@ -22,10 +22,11 @@ KEYWORDS = {
 # and the pure rules' validation messages.
 TRANSLATED = [
     *sorted((ROOT / "app" / "admin").glob("*.py")),
-    *sorted((ROOT / "app" / "board").glob("*.py")),
+    *sorted((ROOT / "app" / "public").glob("*.py")),
+    *sorted((ROOT / "app" / "commands").glob("*.py")),
     *(ROOT / "app" / "lottery" / name for name in ("conditions.py", "contact.py", "editing.py")),
-    *(ROOT / "app" / name for name in ("errors.py", "home.py", "i18n.py", "cli.py")),
-    ROOT / "app" / "fairness_cli.py",
+    ROOT / "app" / "home.py",
+    *(ROOT / "app" / "web" / name for name in ("error_pages.py", "i18n.py")),
     *sorted((ROOT / "templates" / "admin").glob("*.html")),
     *sorted((ROOT / "templates" / "board").glob("*.html")),
     *(ROOT / "templates" / name for name in ("base.html", "home.html", "errors.html")),

@@ -7,7 +7,7 @@ import pytest
 from flask import render_template_string
 from flask_babel import force_locale
 
-from app.i18n import format_moment, format_value
+from app.web.i18n import format_moment, format_value
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 MIDNIGHT_UTC = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)

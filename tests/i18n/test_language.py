@@ -5,7 +5,7 @@ import re
 import pytest
 from flask import g
 
-from app.i18n import select_language
+from app.web.i18n import select_language
 from tests.admin.helpers import HTMX, Admin
 from tests.factories import make_campaign
 

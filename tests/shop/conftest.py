@@ -6,8 +6,8 @@ from datetime import datetime
 import pytest
 
 from app.admin.passwords import hash_password
-from app.campaigns import create_campaign
 from app.lottery.contact import Contact
+from app.new_campaign import create_campaign
 from app.store import admins, campaigns, claims, get_db
 from tests.admin.helpers import Admin
 from tests.factories import START, conditions

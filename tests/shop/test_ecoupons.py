@@ -127,8 +127,8 @@ def test_a_batch_draw_gives_each_winner_an_e_coupon_in_the_same_transaction(app,
 def test_points_campaigns_show_points(app, client):
     from dataclasses import replace
 
-    from app.campaigns import create_campaign
     from app.lottery.conditions import Prize
+    from app.new_campaign import create_campaign
     from tests.factories import conditions
 
     c = replace(

@@ -4,8 +4,8 @@ refusal page, never a 5xx, and a refused attempt leaves the database exactly as 
 import pytest
 
 from app import create_app
-from app.extensions import limiter
 from app.store import get_db
+from app.web.extensions import limiter
 from tests.factories import Terminal, make_campaign
 
 from .refusals import CSRF, HANAKO, holding, refused

@@ -5,7 +5,7 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from app import limiting
+from app.web import limiting
 
 
 def test_swept_storage_counts_like_memory():
