@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import lru_cache
 
 from sqlite_utils import Database
 
@@ -178,19 +179,19 @@ def lay_tiles(db: Database, campaign_id: int, c: Conditions, version: int = 0) -
 def by_slug(db: Database, slug: str) -> Campaign | None:
     """Return the campaign with this slug, or None."""
     row = db.execute(f"SELECT {COLUMNS} FROM campaigns WHERE slug = ?", [slug]).fetchone()  # noqa: S608
-    return _campaign(row) if row else None
+    return _campaign(tuple(row)) if row else None
 
 
 def by_id(db: Database, campaign_id: int) -> Campaign | None:
     """Return the campaign with this id, or None."""
     row = db.execute(f"SELECT {COLUMNS} FROM campaigns WHERE id = ?", [campaign_id]).fetchone()  # noqa: S608
-    return _campaign(row) if row else None
+    return _campaign(tuple(row)) if row else None
 
 
 def all_campaigns(db: Database) -> list[Campaign]:
     """Return every campaign, newest first."""
     rows = db.execute(f"SELECT {COLUMNS} FROM campaigns ORDER BY id DESC").fetchall()  # noqa: S608
-    return [_campaign(r) for r in rows]
+    return [_campaign(tuple(r)) for r in rows]
 
 
 def prizes(db: Database, campaign_id: int) -> dict[int, PrizeRow]:
@@ -211,7 +212,10 @@ def counts(db: Database, campaign_id: int) -> dict[str, int]:
     return {"free": 0, "held": 0, "confirmed": 0, "lost": 0, **dict(rows.fetchall())}
 
 
-def _campaign(row) -> Campaign:
+@lru_cache(maxsize=256)
+def _campaign(row: tuple) -> Campaign:
+    # Cached by the whole row: every request loads its campaign, and an unchanged row makes
+    # the same frozen Campaign (its stamps parsed, its 19 fields set) as the last time.
     return Campaign(
         id=row[0],
         slug=row[1],
