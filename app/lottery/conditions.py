@@ -183,6 +183,9 @@ def conditions_from_dict(data: dict) -> Conditions:
         colour = ""
     logo = _image_name(data, "logo", problems)
     shop_email = _email(data, "shop_email", problems)
+    if tilt and len({p.unit for p in prizes}) > 1:
+        # The tilt favours higher values; ¥500 and 30 % off cannot be put in one order.
+        problems.append(Problem(N_("tilt: a tilt needs every prize in one unit")))
     if mode == "invite" and draw == "batch":
         problems.append(Problem(N_("draw: an invitation campaign draws at once, not in a batch")))
 

@@ -51,3 +51,14 @@ def mean_per_unit(draws: int, drawn: dict[str, int], units) -> dict[str, float]:
     if not draws:
         return {}
     return {unit: drawn.get(unit, 0) / draws for unit in UNITS if unit in units}
+
+
+def standing(prizes) -> list[int]:
+    """Return one comparable number per prize, higher meaning better.
+
+    Prizes of one unit compare by value. Across units (¥500 against 30 % off) there is no
+    such order, so the shop's own order counts: the prize listed first is the best.
+    """
+    if len({p.unit for p in prizes}) <= 1:
+        return [p.value for p in prizes]
+    return [-i for i in range(len(prizes))]

@@ -174,3 +174,15 @@ def test_a_shop_address_that_is_not_one_address_is_refused(bad):
     assert [str(p) for p in problems(text)] == [
         "shop_email: one e-mail address, e.g. shop@example.jp"
     ]
+
+
+def test_a_tilt_needs_prizes_of_one_unit():
+    # GOOD mixes 25 % off and ¥500 off: neither is "higher", so a tilt has nothing to favour.
+    tilted = GOOD.replace("losing = 5", "losing = 5\ntilt = 100")
+    assert [str(p.message) for p in problems(tilted)] == [
+        "tilt: a tilt needs every prize in one unit"
+    ]
+    one_unit = tilted.replace('unit  = "yen"', 'unit  = "percent"').replace(
+        "value = 500", "value = 5"
+    )
+    assert parse_conditions(one_unit).tilt == 100

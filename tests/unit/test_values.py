@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from app.lottery.values import mean_per_unit, per_unit
+from app.lottery.values import mean_per_unit, per_unit, standing
 
 
 @dataclass
@@ -41,3 +41,10 @@ def test_means_count_every_draw_in_each_units_denominator():
     means = mean_per_unit(4, {"yen": 1500}, {"yen", "points"})
     assert means == {"yen": 375.0, "points": 0.0}
     assert mean_per_unit(0, {}, {"yen"}) == {}
+
+
+def test_prizes_of_one_unit_stand_by_value_and_mixed_units_by_the_shops_order():
+    assert standing([Tier(10, "percent"), Tier(30, "percent")]) == [10, 30]
+    # Across units the shop's order counts: the prize listed first stands highest.
+    mixed = standing([Tier(500, "yen"), Tier(30, "percent"), Tier(100, "points")])
+    assert mixed[0] > mixed[1] > mixed[2]
