@@ -11,15 +11,19 @@ MO := $(CATALOGUES:.po=.mo)
 # so workers never share a server, a database or an instance folder.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install run test test-cluster bench-cluster iproute2 test-fast lint format bench chromium nginx redis fonts postgresql clean translations
+.PHONY: install run test test-cluster bench-cluster system iproute2 test-fast lint format bench bench-pg chromium nginx redis fonts postgresql clean translations
 APT = SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
 
 install: $(VENV)/.installed $(HTMX) $(CONFETTI) $(MO)
 
+# uv installs the same packages pip would, downloading them in parallel: about 50 s on a fresh
+# machine where pip took about 4 minutes. Should uv not install, pip does the job.
+UV_VERSION := 0.13.9
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet uv==$(UV_VERSION) \
+		&& UV_LINK_MODE=copy $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]' \
+		|| $(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
 # htmx comes from the npm registry, pinned by package-lock.json, never from a CDN.
@@ -48,7 +52,7 @@ run: install
 
 ## Run every test: unit, Flask test client, race, torture, Playwright in Debian's chromium, and
 ## the several-hosts failover test (skipped with a message without root)
-test: install chromium nginx redis fonts postgresql iproute2
+test: install system
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-cluster
@@ -56,6 +60,21 @@ test: install chromium nginx redis fonts postgresql iproute2
 ## Two app hosts, a load balancer and a data host in network namespaces (root): app2 killed mid-load
 test-cluster: install nginx redis postgresql iproute2
 	KUJI_CLUSTER=1 $(BIN)/pytest tests/cluster -p no:cacheprovider -n 0
+
+# Every Debian package the tests use, the missing ones in one apt-get run: one `apt-get update`
+# and one round of dpkg triggers, not one per package. The targets below check one each.
+system:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	{ command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null || missing="$$missing nginx"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	{ command -v redis-server || [ -x /usr/bin/redis-server ]; } >/dev/null \
+		|| missing="$$missing redis-server"; \
+	[ -x /usr/lib/postgresql/15/bin/pg_ctl ] || missing="$$missing postgresql"; \
+	[ -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ] \
+		|| missing="$$missing fonts-ipaexfont-gothic"; \
+	command -v ip >/dev/null || missing="$$missing iproute2"; \
+	[ -z "$$missing" ] || { $(APT) $$missing; }
 
 # iproute2 (ip netns) for the cluster test's hosts.
 iproute2:
@@ -105,7 +124,20 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## Load Kuji under gunicorn with wrk; figures in bench/out/results.md. With
+## DATABASE=postgresql://… (an empty database) the claim runs are repeated on PostgreSQL.
 bench: install
+	$(BIN)/python -m bench.run
+
+## The claim and claim+confirm runs on SQLite and, in the same run, on a throw-away
+## PostgreSQL cluster of this machine (about 5 minutes; BENCH_ONLY=… widens it)
+bench-pg: export BENCH_POSTGRES = 1
+bench-pg: export BENCH_ONLY ?= claims
+bench-pg: export BENCH_SECONDS ?= 5
+bench-pg: export BENCH_CONNECTIONS ?= 64
+bench-pg: export BENCH_TILES ?= 30000
+bench-pg: export BENCH_TERMINALS ?= 8192
+bench-pg: install postgresql
 	$(BIN)/python -m bench.run
 
 ## The figures of Several hosts: the cluster test's hosts loaded with wrk (root; about 5 minutes)

@@ -14,9 +14,29 @@ from app.web.extensions import csrf, htmx, limiter, login_manager
 from app.web.quiet_polls import QuietPolls
 
 
+class Kuji(Flask):
+    """Flask, asking once per view or hook whether it is a coroutine, not on every call.
+
+    Flask checks every before, after and teardown function and the view with
+    inspect.iscoroutinefunction on each request: nine checks a request here, none of them
+    ever async. The answer for a function does not change, so it is kept.
+    """
+
+    SYNC_KEPT = 1024  # functions made per request (after_this_request) must not pile up
+
+    def ensure_sync(self, func):
+        kept = self.__dict__.setdefault("_kuji_sync", {})
+        found = kept.get(func)
+        if found is None:
+            if len(kept) >= self.SYNC_KEPT:
+                kept.clear()
+            found = kept[func] = super().ensure_sync(func)
+        return found
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the Kuji application."""
-    app = Flask(
+    app = Kuji(
         __name__,
         instance_relative_config=True,
         instance_path=paths.instance(),

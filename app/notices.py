@@ -1,4 +1,5 @@
-"""Tell the shop (SHOP_EMAIL) once when a campaign sells out or its period ends.
+"""Tell the shop once when a campaign sells out or its period ends: at the campaign's own
+`shop_email` (its condition set), else at the app's SHOP_EMAIL setting.
 
 The mail holds the counts and a link to the destination list, never a person's data: the
 list itself stays behind the admin's sign-in.
@@ -18,12 +19,13 @@ log = logging.getLogger(__name__)
 
 def run_due(now) -> list[str]:
     """Send every notice that is due; return the slugs of the campaigns the shop was told of."""
-    address = current_app.config.get("SHOP_EMAIL")
-    if not address:
-        return []
+    fallback = current_app.config.get("SHOP_EMAIL")
     db = get_db()
     told = []
-    for campaign_id in notices.due(db, now):
+    for campaign_id, own in notices.due(db, now):
+        address = own or fallback
+        if not address:
+            continue  # nobody to tell: stays due, for an address set later
         if not notices.claim(db, campaign_id, now):
             continue  # another worker took it
         campaign = campaigns.by_id(db, campaign_id)

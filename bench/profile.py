@@ -16,7 +16,7 @@ import sys
 import tempfile
 import threading
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask_wtf.csrf import validate_csrf
@@ -24,12 +24,14 @@ from itsdangerous import URLSafeSerializer
 
 from app.public import board, tiles
 from app.store import board as board_store
-from app.store import campaigns, claims, get_db
+from app.store import campaigns, claims, get_db, rates
+from app.store.accounting import Counted
 from app.web.extensions import limiter
 
 from . import prepare
 from .inproc import (
     HX,
+    LIFTED,
     SECRET,
     SEQ,
     Tiles,
@@ -53,13 +55,6 @@ BOARDS = {
 }
 TERMINALS = 4200  # claims made below, each by a terminal of its own
 CLAIMS = 100_000
-# Every request here comes from one address: lift the per-address limits, as bench.run does.
-LIFTED = {
-    "CLAIM_LIMIT": "1000000 per minute",
-    "CONFIRM_LIMIT": "1000000 per minute",
-    "HOLDS_PER_ADDRESS": "null",
-    "REDRAWS_PER_ADDRESS": "null",
-}
 
 
 def requests(db: Path, version: int):
@@ -105,7 +100,7 @@ def without(app, features: tuple[str, ...], fn):
     ids = itertools.count(10**9)
     real_hold = board.claims.hold
 
-    def stub_hold(db, campaign, holder, now, no=None, merit=0):
+    def stub_hold(db, campaign, holder, now, no=None, merit=0, **_):
         return claims.Entry(next(ids), no, "held", None, now)
 
     def switch(off: bool) -> None:
@@ -170,11 +165,22 @@ def pieces(app, db: Path, term, tile: Tiles) -> None:
                 f"tiles.board() markup, {c.tile_count:,} tiles",
                 *per_call(lambda c=c, f=free: tiles.board(c.tile_count, f), 5),
             )
-        claims = campaigns.by_slug(db_, "claims")
+        claiming = campaigns.by_slug(db_, "claims")
+        # As the app runs it: the draw counted per address, the rate-limit hit counted first.
+        address = Counted("127.0.0.1", None, None, timedelta(minutes=60))
+        limit = rates.windows(LIFTED["CLAIM_LIMIT"])
         show(
             "claims.hold() as the app runs it",
             *per_call(
-                lambda: claims.hold(db_, claims, f"p{next(SEQ)}", datetime.now(UTC), tile()),
+                lambda: claims.hold(
+                    db_,
+                    claiming,
+                    f"p{next(SEQ)}",
+                    datetime.now(UTC),
+                    tile(),
+                    counted=address,
+                    rate=rates.Hit("claim", "127.0.0.1", limit),
+                ),
                 300,
             ),
         )

@@ -1,6 +1,8 @@
 """Turn a run's results into README-ready markdown, with each target marked met or not."""
 
+import os
 import platform
+import re
 import subprocess
 from datetime import UTC, datetime
 
@@ -26,6 +28,12 @@ def markdown(bench, elapsed: float, load_before, load_after, seconds: float) -> 
     lines += sync_table(bench)
     if any(k[0] == "PG" for k in bench.results):
         lines += ["", "## Claims on PostgreSQL next to SQLite (same run)", ""]
+        lines += [
+            f"PostgreSQL: {bench.postgres_note}. The same gunicorn settings, terminals and"
+            " scripts as SQLite's runs, on a board of"
+            f" {bench.claim_tiles:,} tiles of its own per run; claim+confirm in pairs/s.",
+            "",
+        ]
         lines += engine_table(bench)
     if bench.draw_costs:
         lines += ["", "## Draws: 100 against 100,000 sheets (in-process, no HTTP)", ""]
@@ -37,7 +45,7 @@ def markdown(bench, elapsed: float, load_before, load_after, seconds: float) -> 
         ]
     lines += ["", "## Targets", ""]
     lines += targets(bench)
-    lines += ["", *notes()]
+    lines += ["", *notes(bench.claim_tiles)]
     return "\n".join(lines) + "\n"
 
 
@@ -51,7 +59,7 @@ def machine(elapsed, load_before, load_after, seconds) -> list[str]:
         f"- Machine: {nproc} cores (`nproc`), {cpu}; Python {platform.python_version()}",
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; whole run {elapsed:.0f} s,"
         f" {seconds:g} s per measurement",
-        "- Command: `make bench` (`.venv/bin/python -m bench.run`)",
+        f"- Command: `{command()}` (`.venv/bin/python -m bench.run`)",
         "- Server: gunicorn `-k sync -w 2 --no-control-socket` on 127.0.0.1, production settings"
         " except `CLAIM_LIMIT` and `CONFIRM_LIMIT=1000000 per minute`"
         " (every connection comes from one address)",
@@ -60,6 +68,27 @@ def machine(elapsed, load_before, load_after, seconds) -> list[str]:
         f"- Load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}:"
         " anything else running on the machine skews the figures",
     ]
+
+
+def command() -> str:
+    """Return the make command that gives this run's settings (the URL's password left out)."""
+    settings = [
+        f"{name}={os.environ[name]}"
+        for name in (
+            "BENCH_ONLY",
+            "BENCH_SECONDS",
+            "BENCH_TERMINALS",
+            "BENCH_CONNECTIONS",
+            "BENCH_TILES",
+        )
+        if os.environ.get(name)
+    ]
+    if os.environ.get("BENCH_POSTGRES", "") not in ("", "0"):
+        return " ".join(["make bench-pg", *settings])
+    database = os.environ.get("DATABASE", "")
+    if database.startswith(("postgresql://", "postgres://")):
+        settings.append("DATABASE=" + re.sub(r"//([^:@/]*):[^@/]*@", r"//\1:…@", database))
+    return " ".join(["make bench", *settings])
 
 
 # Kuji's request: (the bare request it is divided by, its in-process name in bench.versus)
@@ -78,7 +107,7 @@ def over_http(bench, sync="FULL") -> dict:
     for (s, name, c), r in bench.results.items():
         against = AGAINST.get(name)
         base = bench.bare.get((s, against[0], c)) if against else None
-        if s == sync and base:
+        if s == sync and base and rate(name, r):
             found[(name, c)] = rate(against[0], base) / rate(name, r)
     return found
 
@@ -274,7 +303,7 @@ def targets(bench) -> list[str]:
     return out
 
 
-def notes() -> list[str]:
+def notes(claim_tiles: int) -> list[str]:
     return [
         "Notes:",
         "",
@@ -287,8 +316,8 @@ def notes() -> list[str]:
         " 20 changes use a 10,000-tile board; the `100k board` poll uses the 100,000-tile one.",
         "- claim: every request comes from a terminal of its own (a `session` cookie and CSRF"
         " token made beforehand by GETting a board page, as a browser would) and picks a tile"
-        " no request picked before, on a fresh 100,000-tile board per run; a success is a 303,"
-        " anything else is an error.",
+        f" no request picked before, on a fresh {claim_tiles:,}-tile board per run; a success"
+        " is a 303, anything else is an error.",
         "- claim+confirm: each connection is one terminal at a time; it claims, then confirms"
         " with the `kuji_<slug>` cookie from that claim and a name, address, phone and e-mail"
         " unique to it. One unit is a claim answered 303 followed by a confirm answered 303;"

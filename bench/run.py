@@ -6,9 +6,13 @@ figures a lot, so each measurement is preceded by a short GET /healthz run on th
 with the same connections, and reported as a ratio to it.
 BENCH_SECONDS sets the length of each measurement (default 8), BENCH_TERMINALS the number of
 terminals made for the claim runs (default 16384), BENCH_ONLY a comma-separated subset of
-the groups `versus,draws,pages,polls,claims` (default all of them) while iterating.
+the groups `versus,draws,pages,polls,claims` (default all of them) while iterating,
+BENCH_CONNECTIONS the wrk connection counts (default 64,256), BENCH_TILES the tiles of each
+claim run's board (default 100000).
 DATABASE=postgresql://… (an empty database) adds the claim runs on PostgreSQL, next to
-SQLite's in the same run.
+SQLite's in the same run; BENCH_POSTGRES=1 (`make bench-pg`) does the same on a throw-away
+PostgreSQL cluster started for the run on this machine (tests/pgcluster.py, durable: the
+server's defaults) and deleted after it.
 
 The bare stack (bench/bare.py: Flask + Flask-WTF doing only the unavoidable work) is served
 by the same gunicorn settings beside Kuji, and measured right after Kuji's /healthz, claims
@@ -21,6 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +36,7 @@ from . import bare, draws, prepare, report, versus, wrk
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 BASE_SECONDS = max(2.0, SECONDS / 4)  # the /healthz run just before each measurement
 ALONE_SECONDS = max(3.0, SECONDS / 2)  # one connection: the render time of a board page
-CONNECTIONS = (64, 256)
+CONNECTIONS = tuple(int(c) for c in os.environ.get("BENCH_CONNECTIONS", "64,256").split(","))
 SECRET = secrets.token_hex(16)
 PAGES = {100: "board-100", 10_000: "board-10k", 100_000: "board-100k"}
 # "terminals" is a tiny board whose page hands out sessions and CSRF tokens quickly.
@@ -39,7 +44,8 @@ BOARDS = {**{slug: tiles for tiles, slug in PAGES.items()}, "poll": 10_000, "ter
 SYNCS = ("FULL", "NORMAL")
 POSTGRES = os.environ.get("DATABASE", "")
 POSTGRES = POSTGRES if POSTGRES.startswith(("postgresql://", "postgres://")) else ""
-CLAIM_SHEETS = 100_000
+THROWAWAY = os.environ.get("BENCH_POSTGRES", "") not in ("", "0")
+CLAIM_SHEETS = int(os.environ.get("BENCH_TILES", "100000"))  # tiles of each claim run's board
 CHANGES = 20
 # A terminal draws once per campaign: each claim run gets its own campaign, and needs as many
 # terminals as it makes claims; a run that uses them all up stops early and says so.
@@ -79,13 +85,16 @@ class Bench:
     render: dict = field(default_factory=dict)  # tiles -> median ms at one connection
     sizes: dict = field(default_factory=dict)  # name -> (status, header bytes, body bytes)
     draw_costs: draws.Draws | None = None  # hold() timed in-process on 100 and 100,000 sheets
+    postgres: str = ""  # the PostgreSQL URL of the "PG" claim runs, if any
+    claim_tiles: int = CLAIM_SHEETS
+    postgres_note: str = ""  # which PostgreSQL that is, for the report
 
     def start(self, sync: str) -> None:
         """Start gunicorn (-k sync -w 2) with production settings and this SQLite sync mode,
         or on PostgreSQL when `sync` is "PG"."""
         self.stop()
         self.sync = sync
-        db, synchronous = (POSTGRES, "FULL") if sync == "PG" else (self.db, sync)
+        db, synchronous = (self.postgres, "FULL") if sync == "PG" else (self.db, sync)
         self.server = make_server(
             db, workers=2, threads=1, SECRET_KEY=SECRET, SQLITE_SYNCHRONOUS=synchronous, **SETTINGS
         )
@@ -188,7 +197,9 @@ class Bench:
         rate = f"{r.units_per_s:7.0f} pairs/s" if scenario == "pair" else f"{r.rps:7.0f} req/s"
         kuji = self.results.get((self.sync, name, c))
         ratio = (
-            f"Kuji ÷ bare {report.rate(name, r) / report.rate(name, kuji):5.2f}×" if kuji else ""
+            f"Kuji ÷ bare {report.rate(name, r) / report.rate(name, kuji):5.2f}×"
+            if kuji and report.rate(name, kuji)
+            else ""
         )
         print(
             f"  {self.sync:6} {'bare ' + name:34} c={c:<3} {rate} {ratio}  p50 {r.p50:7.1f} ms"
@@ -196,6 +207,47 @@ class Bench:
             flush=True,
         )
         return r
+
+
+@contextmanager
+def postgres():
+    """Yield (URL, description) of the run's PostgreSQL: DATABASE's, a throw-away cluster
+    started here (BENCH_POSTGRES=1), or ("", "") for a run on SQLite alone."""
+    if POSTGRES:
+        yield POSTGRES, f"the database DATABASE names ({server_version(POSTGRES)})"
+        return
+    if not THROWAWAY:
+        yield "", ""
+        return
+    from tests import pgcluster
+
+    if not pgcluster.available():
+        raise SystemExit(f"BENCH_POSTGRES=1 needs PostgreSQL's server in {pgcluster.BIN}")
+    print("Starting a throw-away PostgreSQL cluster (durable defaults)", flush=True)
+    cluster = pgcluster.Cluster(durable=True)
+    try:
+        url = cluster.create()
+        yield (
+            url,
+            (
+                f"a throw-away cluster on the same cores ({server_version(url)}, Debian's"
+                " binaries; the server's defaults, fsync on, commits wait for the disk except"
+                " where Kuji skips the sync on SQLite too)"
+            ),
+        )
+    finally:
+        cluster.stop()
+
+
+def server_version(url: str) -> str:
+    """Return "PostgreSQL 15.x" for the server at `url`."""
+    from app.store.db import connect
+
+    db = connect(url)
+    try:
+        return "PostgreSQL " + db.execute("SHOW server_version").fetchone()[0].split()[0]
+    finally:
+        db.close()
 
 
 def claim_board(sync: str, scenario: str, c: int) -> str:
@@ -208,8 +260,9 @@ def main() -> int:
     out.mkdir(exist_ok=True)
     started = time.monotonic()
     load_before = os.getloadavg()
-    with tempfile.TemporaryDirectory(prefix="kuji-bench-") as tmp:
-        bench = Bench(work=Path(tmp), db=Path(tmp) / "kuji.sqlite")
+    with tempfile.TemporaryDirectory(prefix="kuji-bench-") as tmp, postgres() as (url, note):
+        bench = Bench(work=Path(tmp), db=Path(tmp) / "kuji.sqlite", postgres=url)
+        bench.postgres_note = note
         bench.bare_db = Path(tmp) / "bare.sqlite"
         (Path(tmp) / "bare").mkdir()
         if "versus" in ONLY:
@@ -228,10 +281,10 @@ def main() -> int:
         boards = {**BOARDS, **dict.fromkeys(runs, CLAIM_SHEETS)}
         prepare.create_campaigns(bench.db, SECRET, boards)
         pg_runs = []
-        if POSTGRES and "claims" in ONLY:
+        if bench.postgres and "claims" in ONLY:
             print("Creating the claim campaigns on PostgreSQL", flush=True)
             pg_runs = [claim_board("PG", k, c) for k in ("claim", "pair") for c in CONNECTIONS]
-            prepare.create_campaigns(POSTGRES, SECRET, dict.fromkeys(pg_runs, CLAIM_SHEETS))
+            prepare.create_campaigns(bench.postgres, SECRET, dict.fromkeys(pg_runs, CLAIM_SHEETS))
         # The bare stack stays on SQLite; on PostgreSQL runs it is the SQLite FULL yardstick.
         bare.lay_out(str(bench.bare_db), dict.fromkeys(runs + pg_runs, CLAIM_SHEETS))
         bench.version = prepare.claim_tiles(bench.db, SECRET, "poll", CHANGES)
@@ -298,7 +351,7 @@ def run_all(bench: Bench) -> None:
             bench.claims("pair", c)
 
     for sync in ("NORMAL", "PG") if "claims" in ONLY else ():
-        if sync == "PG" and not POSTGRES:
+        if sync == "PG" and not bench.postgres:
             continue
         bench.start(sync)
         for c in CONNECTIONS:

@@ -1,4 +1,5 @@
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -11,7 +12,10 @@ from . import pgcluster
 os.environ.setdefault("KUJI_INSTANCE", tempfile.mkdtemp(prefix="kuji-tests-instance-"))
 os.environ.setdefault("FLASK_SECRET_KEY", "test-secret")
 
+from argon2 import PasswordHasher  # noqa: E402
+
 from app import create_app  # noqa: E402
+from app.admin import passwords  # noqa: E402
 from app.store import db as store_db  # noqa: E402
 from app.store.db import get_db  # noqa: E402
 from app.store.schema import migrate  # noqa: E402
@@ -20,6 +24,58 @@ from app.web.extensions import limiter  # noqa: E402
 from .factories import Clock, Terminal, make_campaign  # noqa: E402
 
 ENGINES = ("sqlite", "postgresql")
+
+# argon2's production cost (64 MiB, 3 passes, 4 lanes) is about 0.25 s of CPU per hash, and
+# about 170 tests sign an administrator in (a hash and a verify each): over a minute of a
+# run on 2 cores. In-process apps hash at argon2's lowest cost instead; the hashes are still
+# argon2id, verified the same way. tests/admin/test_auth.py proves the production parameters,
+# and the live servers (gunicorn subprocesses) keep them: a cheap hash made here is verified
+# there by the parameters it carries, and rehashed at the production cost on sign-in.
+PRODUCTION_HASHER = passwords._hasher
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+passwords._DUMMY = passwords._hasher.hash("kuji: not a real password")
+
+
+# The longest tests, longest first (minutes each on 2 loaded cores). pytest-xdist keeps two
+# tests queued on each worker and, with --maxschedchunk=1 (pyproject.toml), hands out one at
+# a time as they finish: each long test is queued behind one short one, so the long ones
+# spread over the workers as they come free and the short ones fill in around them, instead
+# of two kill -9 runs ending the run alone (collected in folder order, they came last).
+CRASH_MODES = "tests/torture/test_crash_modes.py::"
+LONGEST = (
+    CRASH_MODES + "test_a_batch_draw_killed_mid_way_runs_exactly_once_later[postgresql]",
+    "tests/torture/test_crash.py::",
+    CRASH_MODES + "test_speed_lottery_survives_sigkill_with_an_exact_breakdown[postgresql]",
+    CRASH_MODES,
+    "tests/torture/test_flash_crowd.py::",
+    "tests/torture/test_race.py::",
+    "tests/torture/test_atomic.py::",
+    "tests/torture/test_address_limits.py::",
+)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest has grouped the tests by their fixtures
+def pytest_collection_modifyitems(items):
+    """Long tests first, each followed by a short one; then the browser tier; then the rest."""
+
+    def rank(item) -> int:
+        for i, prefix in enumerate(LONGEST):
+            if item.nodeid.startswith(prefix):
+                return i
+        if item.get_closest_marker("slow"):
+            return len(LONGEST)
+        return len(LONGEST) + (1 if item.get_closest_marker("e2e") else 2)
+
+    ranked = sorted(items, key=rank)  # stable: each module keeps its order
+    long = [i for i in ranked if rank(i) <= len(LONGEST)]
+    browser = [i for i in ranked if rank(i) == len(LONGEST) + 1]
+    rest = [i for i in ranked if rank(i) > len(LONGEST) + 1]
+    # Fillers that share no module-scoped fixture (the engine parameter) with their module.
+    fillers = [i for i in rest if "engine" not in i.fixturenames][: len(long)]
+    taken = set(map(id, fillers))
+    paired = [t for pair in zip(long, fillers, strict=False) for t in pair]
+    paired += long[len(fillers) :]
+    items[:] = paired + browser + [i for i in rest if id(i) not in taken]
 
 
 def pytest_generate_tests(metafunc):
@@ -56,11 +112,35 @@ def pg_cluster():
         cluster.stop()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> str:
+    """One migrated SQLite file per test process, closed (its WAL folded back into it)."""
+    path = str(tmp_path_factory.mktemp("template") / "kuji.sqlite")
+    db = store_db.connect(path, "NORMAL")
+    try:
+        migrate(db)
+    finally:
+        db.conn.close()
+    assert not os.path.exists(path + "-wal"), "the template's WAL was not checkpointed"
+    return path
+
+
+def sqlite_copy(request, folder) -> str:
+    """Return the path of a fresh, migrated SQLite file in `folder`: a copy of the template.
+
+    Copying costs a millisecond; migrating every test's file costs about 80 ms of CPU each
+    (a third of building the app), a minute of a whole run.
+    """
+    path = str(folder / "kuji.sqlite")
+    shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+    return path
+
+
 @pytest.fixture
 def database(request, engine, tmp_path):
     """The DATABASE setting of one test: a new SQLite file, or a new PostgreSQL database."""
     if engine == "sqlite":
-        yield str(tmp_path / "kuji.sqlite")
+        yield sqlite_copy(request, tmp_path)
         return
     url = new_database(request)
     yield url

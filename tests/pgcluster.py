@@ -3,7 +3,9 @@
 Debian's binaries (the `postgresql` package, which `make test` installs). As root, initdb
 and the server refuse to run, so they run as the `postgres` user on a data directory it
 owns. The cluster listens on 127.0.0.1 and a free port; it never syncs to disk (a test
-database need not survive a power cut) and is deleted when the process ends.
+database need not survive a power cut) and is deleted when the process ends. The
+benchmark's cluster (durable=True) keeps PostgreSQL's own defaults instead: every commit
+that asks for it waits for the disk, as SQLite's FULL does.
 """
 
 import itertools
@@ -33,7 +35,7 @@ def free_port() -> int:
 class Cluster:
     """A PostgreSQL server in a temporary directory, stopped and deleted by stop()."""
 
-    def __init__(self):
+    def __init__(self, durable: bool = False):
         # The parent must be readable by `postgres`; mkdtemp makes it 0700 and ours.
         self.root = Path(tempfile.mkdtemp(prefix="kuji-pg-"))
         self.root.chmod(0o755)
@@ -47,11 +49,10 @@ class Cluster:
             "initdb", "-D", self.data, "-A", "trust", "-U", "postgres",
             "--locale=C", "-E", "UTF8", "--no-sync", "--no-instructions",
         )  # fmt: skip
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
-            " -c fsync=off -c full_page_writes=off -c max_connections=300"
-            " -c shared_buffers=32MB"
-        )
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+        options += " -c max_connections=300"
+        if not durable:
+            options += " -c fsync=off -c full_page_writes=off -c shared_buffers=32MB"
         self._run("pg_ctl", "-D", self.data, "-l", self.root / "log", "-o", options, "-w", "start")
         self.templates: dict[str, str] = {}
 

@@ -66,10 +66,18 @@ class Server:
                 self.kill()
 
 
-def make_server(db_path: Path, workers: int = 2, threads: int = 1, **settings) -> Server:
-    """Describe a gunicorn server over db_path; settings become FLASK_* variables."""
+def make_server(
+    db_path: Path, workers: int = 2, threads: int = 1, clock: Path | None = None, **settings
+) -> Server:
+    """Describe a gunicorn server over db_path; settings become FLASK_* variables.
+
+    With `clock` (a file), the server's time is tests.live_wsgi.LiveClock(clock): the test
+    moves it on instead of waiting.
+    """
     port = free_port()
     env = {**os.environ, "FLASK_DATABASE": str(db_path), "FLASK_SECRET_KEY": "live-test-secret"}
+    if clock is not None:
+        env["KUJI_TEST_CLOCK"] = str(clock)
     # Links in mail point at this very server, unless a test says otherwise.
     env.setdefault("FLASK_PUBLIC_URL", f"http://127.0.0.1:{port}")
     env.update({f"FLASK_{k}": str(v) for k, v in settings.items()})
@@ -84,7 +92,7 @@ def make_server(db_path: Path, workers: int = 2, threads: int = 1, **settings) -
         str(threads),
         "-b",
         f"127.0.0.1:{port}",
-        "wsgi:app",
+        "tests.live_wsgi:app" if clock is not None else "wsgi:app",
     ]
     return Server(f"http://127.0.0.1:{port}", port, db_path, env, args)
 

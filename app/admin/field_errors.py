@@ -36,6 +36,7 @@ INPUTS = {
     "tilt": ("tilt", "f-tilt", _l("Tilt")),
     "game": ("game", "f-game", _l("Mini-game played before the draw")),
     "colour": ("colour", "f-colour", _l("Brand colour")),
+    "shop_email": ("shop_email", "f-shop-email", _l("Shop's contact e-mail")),
     "sheets": ("prize-1-count", "p1-count", _l("Prizes")),
     "prizes": ("prize-1-label", "p1-label", _l("Prizes")),
 }

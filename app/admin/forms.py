@@ -94,8 +94,9 @@ def conditions_data(form, kept: dict | None = None) -> dict:
     kept = kept or {}
     data: dict = {k: v for k, v in kept.items() if k not in FORM_FIELDS}
     data.update({name: (form.get(name) or "").strip() for name in TEXT})
-    if "colour" in form:  # a form without the field keeps the file's colour
-        data["colour"] = (form.get("colour") or "").strip()
+    for name in ("colour", "shop_email"):
+        if name in form:  # a form without the field keeps the file's value
+            data[name] = (form.get(name) or "").strip()
     zone = (form.get("timezone") or "").strip()
     if zone and not OFFSET.fullmatch(zone):
         # A fixed offset is not an IANA name: it lives in the times only, as in a file.
@@ -175,6 +176,7 @@ def form_values(c: Conditions) -> dict[str, str]:
         "slug": c.slug,
         "goods": c.goods,
         "colour": c.colour,
+        "shop_email": c.shop_email,
         "timezone": c.zone,
         "opens": local_text(c.opens, c.zone),
         "closes": local_text(c.closes, c.zone),

@@ -9,9 +9,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 import games
+from app.lottery.values import STATES, per_unit
 from app.store import accounting, batch, claims, get_db, plays
 from app.store import monitor as figures
-from app.web.i18n import translate
+from app.web.i18n import format_value, translate
 from app.web.responses import now, render
 
 from . import charts, timeline
@@ -21,6 +22,12 @@ from .campaigns import campaign_or_404
 # The "last minute" and "time left" figures move with the clock alone, so the poll's
 # fingerprint includes the clock in steps of this many seconds.
 CLOCK_STEP = 10
+UNIT_NAMES = {"percent": _l("percent off"), "yen": _l("yen"), "points": _l("points")}
+MEAN_PER_BAND = {
+    "percent": _l("Mean discount a draw gave per score band (percent off)"),
+    "yen": _l("Mean yen a draw gave per score band"),
+    "points": _l("Mean points a draw gave per score band"),
+}
 DRAWS_PER = {
     "minute": _l("Draws per minute (UTC)"),
     "hour": _l("Draws per hour (UTC)"),
@@ -69,8 +76,11 @@ def read(db, campaign, moment) -> dict:
     bounds = timeline.edges(bucket, start, end)
     series = timeline.columns(bucket, bounds, figures.claims_between(db, campaign.id, bounds))
     left = campaign.closes - moment
+    units = per_unit(per_prize)
     return {
         "per_prize": per_prize,
+        "per_unit": [(UNIT_NAMES[f.unit], {s: worth(f, s) for s in STATES}) for f in units],
+        "issued": " · ".join(issued(f) for f in units),
         "remaining": sum(p.free for p in per_prize) + (losing_total - lost),
         "lost": lost,
         "losing_total": losing_total,
@@ -93,13 +103,32 @@ def read(db, campaign, moment) -> dict:
             count=lambda n: ngettext("%(num)d draw", "%(num)d draws", n),
             empty=_("No draws yet"),
         ),
-        "game": game_figures(db, campaign),
+        "game": game_figures(db, campaign, [f.unit for f in units]),
         "refused": accounting.refused_addresses(db, campaign.id),
     }
 
 
-def game_figures(db, campaign) -> dict | None:
-    """Show what the campaign's mini-game did: scores per band, and the value each drew."""
+def worth(figures, state: str) -> str:
+    """Say what one unit's coupons in `state` are worth: ¥12,000 in 24 coupons, or 3 coupons."""
+    n = figures.coupons[state]
+    coupons = ngettext("%(num)d coupon", "%(num)d coupons", n)
+    if figures.value is None:
+        return coupons
+    value = format_value(figures.value[state], figures.unit)
+    return _("%(value)s in %(coupons)s", value=value, coupons=coupons)
+
+
+def issued(figures) -> str:
+    """Say the value confirmed in one unit: an amount for yen and points, a count for percent."""
+    if figures.value is None:
+        n = figures.coupons["confirmed"]
+        return ngettext("%(num)d percent-off coupon", "%(num)d percent-off coupons", n)
+    return format_value(figures.value["confirmed"], figures.unit)
+
+
+def game_figures(db, campaign, units: list[str]) -> dict | None:
+    """Show what the campaign's mini-game did: scores per band, and the value each drew,
+    one mean and one chart per unit of the campaign's prizes."""
     found = campaign.settings.game_setting
     if found is None:
         return None
@@ -121,10 +150,17 @@ def game_figures(db, campaign) -> dict | None:
             say=lambda n: ngettext("%(num)d play", "%(num)d plays", int(n)),
             empty=_("No finished plays yet"),
         ),
-        "values_chart": charts.band_chart(
-            _("Mean coupon value drawn per score band"),
-            [(n, b.mean_value) for n, b in zip(names, bands, strict=True)],
-            say=lambda v: _("mean value %(value)s", value=f"{v:.1f}"),
-            empty=_("No draws by players yet"),
-        ),
+        "means": {
+            b.low: " · ".join(format_value(round(m, 1), u) for u, m in b.means.items()) or "—"
+            for b in bands
+        },
+        "values_charts": [
+            charts.band_chart(
+                str(MEAN_PER_BAND[unit]),
+                [(n, b.means.get(unit)) for n, b in zip(names, bands, strict=True)],
+                say=lambda v, unit=unit: format_value(round(v, 1), unit),
+                empty=_("No draws by players yet"),
+            )
+            for unit in units
+        ],
     }

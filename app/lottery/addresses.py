@@ -7,6 +7,7 @@ mobile carrier's NAT, so IPv4 limits are generous and IPv6 ones strict.
 
 import ipaddress
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -17,8 +18,10 @@ class Client:
     family: str
 
 
+@lru_cache(maxsize=4096)
 def client_of(remote: str | None) -> Client | None:
     """Return the counting key of a remote address; None when it is not an IP address."""
+    # Cached: a claim asks twice (its rate limit, its draw count) and ipaddress parses slowly.
     try:
         ip = ipaddress.ip_address((remote or "").split("%", 1)[0])
     except ValueError:

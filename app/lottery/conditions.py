@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .contact import EMAIL
 from .ecoupons import ISSUES, MAX_EXPIRY_DAYS
 from .images import valid_name
 from .merit import MeritRules, merit_rules
@@ -35,6 +36,7 @@ KNOWN = {
     "coupon_expires",
     "colour",
     "logo",
+    "shop_email",
 }
 # How a drawn coupon is revealed: a card to scratch, or a roulette that lands on it.
 REVEALS = ("scratch", "roulette")
@@ -93,6 +95,9 @@ class Conditions:
     coupon_expires: datetime | int | None = None
     colour: str = ""  # the campaign's brand colour, #rrggbb; "" for the app's own
     logo: str = ""  # the name of an uploaded logo or goods image; "" for none
+    # Where the shop is told once that the campaign sold out or ended; "" for the app's
+    # SHOP_EMAIL setting (app/notices.py).
+    shop_email: str = ""
     reveal_order: str = "before-contact"  # REVEAL_ORDERS
 
     @property
@@ -183,6 +188,10 @@ def conditions_from_dict(data: dict) -> Conditions:
         problems.append(Problem(N_("colour: a colour written as #rrggbb, e.g. #c0392b")))
         colour = ""
     logo = _image_name(data, "logo", problems)
+    shop_email = _email(data, "shop_email", problems)
+    if tilt and len({p.unit for p in prizes}) > 1:
+        # The tilt favours higher values; ¥500 and 30 % off cannot be put in one order.
+        problems.append(Problem(N_("tilt: a tilt needs every prize in one unit")))
     if mode == "invite" and draw == "batch":
         problems.append(Problem(N_("draw: an invitation campaign draws at once, not in a batch")))
 
@@ -219,6 +228,7 @@ def conditions_from_dict(data: dict) -> Conditions:
         coupon_expires,
         colour.lower(),
         logo,
+        shop_email,
         reveal_order=reveal_order,
     )
 
@@ -239,6 +249,25 @@ def _reveal(data, problems) -> tuple[str, str]:
         return "scratch", raw
     reveal = _choice(data, "reveal", REVEALS, problems)
     return reveal, _choice(data, "reveal_order", REVEAL_ORDERS, problems)
+
+
+def _email(data, name, problems) -> str:
+    """Read an optional e-mail address: one address, no display name, nothing around it."""
+    value = data.get(name, "") or ""
+    if isinstance(value, str):
+        value = value.strip()
+    if value and (
+        not isinstance(value, str)
+        or len(value) > 254
+        or not value.isascii()
+        or not EMAIL.fullmatch(value)
+        or any(ord(ch) < 32 or ord(ch) == 127 for ch in value)
+    ):
+        problems.append(
+            Problem(N_("%(field)s: one e-mail address, e.g. shop@example.jp"), field=name)
+        )
+        return ""
+    return value
 
 
 def _image_name(data, name, problems, where="") -> str:
@@ -353,6 +382,8 @@ def to_toml(c: Conditions) -> str:
         lines.append(f"colour = {_quote(c.colour)}")
     if c.logo:
         lines.append(f"logo   = {_quote(c.logo)}")
+    if c.shop_email:
+        lines.append(f"shop_email = {_quote(c.shop_email)}")
     if c.game and not c.game_settings:
         lines.append(f"game   = {_quote(c.game)}")
     for p in c.prizes:

@@ -30,6 +30,7 @@ class Settings:
     prize_images: dict = field(default_factory=dict, hash=False, compare=False)  # "tier": name
     colour: str = ""
     logo: str = ""
+    shop_email: str = ""  # told when the campaign sells out or ends; "" for SHOP_EMAIL
 
     def contact_first(self, mode: str, draw: str) -> bool:
         """Tell whether a person of a campaign in `mode` and `draw` gives their contact
@@ -68,6 +69,7 @@ def settings_of(c: Conditions) -> Settings:
         prize_images={str(n): p.image for n, p in enumerate(c.prizes, 1) if p.image},
         colour=c.colour,
         logo=c.logo,
+        shop_email=c.shop_email,
     )
 
 
@@ -98,4 +100,5 @@ def from_json(text: str) -> Settings:
         prize_images=data.get("prize_images", {}),
         colour=data.get("colour", ""),
         logo=data.get("logo", ""),
+        shop_email=data.get("shop_email", ""),
     )

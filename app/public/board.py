@@ -10,7 +10,7 @@ from app.lottery.pages import page_number, page_of
 from app.store import AlreadyDrawn, Closed, Refused, Taken, claims, get_db
 from app.store import board as board_store
 from app.web.current_campaign import reload
-from app.web.limiting import counted
+from app.web.limiting import counted, pending_hit
 from app.web.responses import go, now, render, to_main
 
 from . import addresses, terminal, tiles
@@ -93,7 +93,7 @@ def poll(slug):
 
 
 @bp.post("/<slug>/claim")
-@counted("claim", _claim_limit)
+@counted("claim", _claim_limit, deferred=True)
 def claim(slug):
     """Hold the tile the respondent picked for this terminal."""
     campaign = public_campaign(slug)
@@ -115,7 +115,15 @@ def claim(slug):
     holder = terminal.holder()
     shown = page_number(request.form.get("page"))
     try:
-        entry = claims.hold(get_db(), campaign, holder, moment, no=no, counted=addresses.counted())
+        entry = claims.hold(
+            get_db(),
+            campaign,
+            holder,
+            moment,
+            no=no,
+            counted=addresses.counted(),
+            rate=pending_hit(),
+        )
     except Refused as exc:
         fresh = reload(slug)
         message = addresses.refused_message(exc.reason)

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.lottery.draw import ranks
+from app.lottery.values import standing
 from app.store import campaigns, images, reveals
 
 from .art_links import url_of as art_url
@@ -101,9 +102,14 @@ def outcome_of(db, campaign, prize) -> Outcome:
     if prize is None:
         return Outcome(False, "", url_for("static", filename="img/no-prize.svg"), 0, "")
     prizes = list(campaigns.prizes(db, campaign.id).values())
-    values = sorted({p.value for p in prizes}, reverse=True)
-    place = values.index(prize.value) + 1 if prize.value in values else len(values)
-    rank = ranks([p.value for p in prizes], False).get(prize.position, 0)
+    standings = standing(prizes)
+    values = sorted(set(standings), reverse=True)
+    mine = next(
+        (v for p, v in zip(prizes, standings, strict=True) if p.position == prize.position),
+        min(values),
+    )
+    place = values.index(mine) + 1
+    rank = ranks(standings, False).get(prize.position, 0)
     if place == 1 and len(values) > 1:
         celebrate = "grand"
     elif rank >= 500 or len(values) == 1:

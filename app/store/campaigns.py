@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import lru_cache
 
 from sqlite_utils import Database
 
@@ -163,9 +164,12 @@ def lay_tiles(db: Database, campaign_id: int, c: Conditions, version: int = 0) -
         " VALUES (?, ?, ?, ?, ?, ?)",
         ((campaign_id, n, pid, rank[n], count, count) for n, pid, count in tiers),
     )
-    db.conn.executemany(
-        "INSERT INTO tiles (campaign_id, no, version) VALUES (?, ?, ?)",
-        ((campaign_id, no, version) for no in range(1, c.tile_count + 1)),
+    # One statement, whatever the size: PostgreSQL's trigger counts the free tiles once.
+    db.execute(
+        "WITH RECURSIVE n (no) AS (SELECT 1 UNION ALL SELECT no + 1 FROM n WHERE no < ?)"
+        " INSERT INTO tiles (campaign_id, no, version)"
+        " SELECT CAST(? AS BIGINT), no, CAST(? AS INTEGER) FROM n WHERE no <= ?",
+        [c.tile_count, campaign_id, version, c.tile_count],
     )
     # The commitment binds the seed and these counts: the breakdown stays secret until the
     # end, yet cannot change unseen. A re-layout (before any draw) commits afresh.
@@ -180,19 +184,19 @@ def lay_tiles(db: Database, campaign_id: int, c: Conditions, version: int = 0) -
 def by_slug(db: Database, slug: str) -> Campaign | None:
     """Return the campaign with this slug, or None."""
     row = db.execute(f"SELECT {COLUMNS} FROM campaigns WHERE slug = ?", [slug]).fetchone()  # noqa: S608
-    return _campaign(row) if row else None
+    return _campaign(tuple(row)) if row else None
 
 
 def by_id(db: Database, campaign_id: int) -> Campaign | None:
     """Return the campaign with this id, or None."""
     row = db.execute(f"SELECT {COLUMNS} FROM campaigns WHERE id = ?", [campaign_id]).fetchone()  # noqa: S608
-    return _campaign(row) if row else None
+    return _campaign(tuple(row)) if row else None
 
 
 def all_campaigns(db: Database) -> list[Campaign]:
     """Return every campaign, newest first."""
     rows = db.execute(f"SELECT {COLUMNS} FROM campaigns ORDER BY id DESC").fetchall()  # noqa: S608
-    return [_campaign(r) for r in rows]
+    return [_campaign(tuple(r)) for r in rows]
 
 
 def prizes(db: Database, campaign_id: int) -> dict[int, PrizeRow]:
@@ -213,7 +217,10 @@ def counts(db: Database, campaign_id: int) -> dict[str, int]:
     return {"free": 0, "held": 0, "confirmed": 0, "lost": 0, **dict(rows.fetchall())}
 
 
-def _campaign(row) -> Campaign:
+@lru_cache(maxsize=256)
+def _campaign(row: tuple) -> Campaign:
+    # Cached by the whole row: every request loads its campaign, and an unchanged row makes
+    # the same frozen Campaign (its stamps parsed, its 19 fields set) as the last time.
     return Campaign(
         id=row[0],
         slug=row[1],

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from app.lottery.contact import Contact
 
-from . import accounting, ecoupons, engine
+from . import accounting, ecoupons, engine, rates
 from .accounting import Counted
 from .campaigns import Campaign
 from .db import IntegrityError, changed, immediate, retried, stamp, unstamp
@@ -41,6 +41,7 @@ def hold(
     no: int | None = None,
     merit: int = 0,
     counted: Counted | None = None,
+    rate: rates.Hit | None = None,
 ) -> Entry:
     """Draw a coupon for a holder's one draw and hold it on a tile.
 
@@ -49,20 +50,36 @@ def hold(
     Raises Closed outside the period, Taken when the tile was gone, AlreadyDrawn when
     this holder drew before, Refused when `counted` (the client's address and its limits)
     may not draw now: that refusal is counted, and audited the first time.
+
+    `rate`: the request's rate-limit hit, counted first in this same transaction (one
+    commit instead of two); rates.Full when its window is full, before anything else is
+    done. It is settled only if this transaction commits: a claim refused by a rollback
+    (taken, closed, drawn before) leaves it for the caller to count on its own.
     """
     # A hold never outlives the receipt period: the list is final when the campaign ends.
     until = stamp(min(now + timedelta(minutes=campaign.hold_minutes), campaign.closes))
-    refused = None
-    with immediate(db, durable=False, campaign=campaign.id):
-        engine.return_holds(db, campaign.id, now, due_by=now)
-        if counted is not None and not accounting.count_draw(db, campaign.id, counted, now):
-            # The refusal's count (and audit) commits; nothing else was written.
-            refused = _refuse(db, campaign, counted, now)
-        else:
-            entry = _claim(db, campaign, holder, now, no, merit, counted, until)
+    try:
+        with immediate(db, durable=False, campaign=campaign.id):
+            if rate is not None:
+                rates.count(db, rate.scope, rate.key, rate.limits, now)
+            refused, entry = _hold(db, campaign, holder, now, no, merit, counted, until)
+    except rates.Full:
+        rate.settled = True  # refused by its own limit: nothing to count later
+        raise
+    if rate is not None:
+        rate.settled = True
     if refused:
         raise Refused(refused)
     return entry
+
+
+def _hold(db, campaign, holder, now, no, merit, counted, until) -> tuple[str | None, Entry | None]:
+    """The hold's work inside its transaction: (refusal reason, None) or (None, entry)."""
+    engine.return_holds(db, campaign.id, now, due_by=now)
+    if counted is not None and not accounting.count_draw(db, campaign.id, counted, now):
+        # The refusal's count (and audit) commits; nothing else was written.
+        return _refuse(db, campaign, counted, now), None
+    return None, _claim(db, campaign, holder, now, no, merit, counted, until)
 
 
 def _claim(db, campaign, holder, now, no, merit, counted, until) -> Entry:

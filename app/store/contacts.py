@@ -18,7 +18,7 @@ from app.lottery.contact import Contact
 from . import accounting, ecoupons, engine
 from .campaigns import Campaign
 from .claims import Entry, _destine, _end_entry, _fate
-from .db import IntegrityError, immediate, retried, stamp
+from .db import IntegrityError, immediate, retried, stamp, stamp_param, unstamp
 from .errors import Duplicate, NotHeld, refusal
 
 OPEN, GIVEN, LAPSED, ENDED = "open", "given", "lapsed", "ended"
@@ -46,8 +46,8 @@ def give(
         _refuse_older(db, campaign.id, older)
         try:
             row = db.execute(
-                "INSERT INTO contact_keys (entry_id, campaign_id, email_key, phone_key, given_at)"
-                " SELECT id, campaign_id, ?, ?, ? FROM entries"
+                "INSERT INTO contact_keys (entry_id, campaign_id, email_key, phone_key, given_at)"  # noqa: S608
+                f" SELECT id, campaign_id, ?, ?, {stamp_param(db)} FROM entries"
                 " WHERE id = ? AND campaign_id = ? AND revealed_at IS NULL"
                 " AND (state = 'held' OR (state = 'lost' AND created_at > ?))"
                 " ON CONFLICT (entry_id) DO NOTHING RETURNING entry_id",
@@ -112,7 +112,8 @@ def status(db: Database, campaign: Campaign, entry: Entry, now: datetime) -> str
         return GIVEN
     if entry.state in ("expired", "cancelled"):
         return LAPSED
-    if entry.state == "lost" and created <= stamp(now - timedelta(minutes=campaign.hold_minutes)):
+    created = unstamp(created) if isinstance(created, str) else created  # text on SQLite
+    if entry.state == "lost" and created <= now - timedelta(minutes=campaign.hold_minutes):
         return LAPSED
     if campaign.phase(now) == "ended":
         # Nobody can draw again, so there is no one to stop: a loss drawn near the end (the

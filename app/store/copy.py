@@ -75,13 +75,16 @@ def copy_sqlite(source: str, target: str) -> dict[str, int]:
 
 def _copy_table(src: sqlite3.Connection, dst, table: str) -> int:
     columns = [r[1] for r in src.execute(f"PRAGMA table_info({table})")]
-    listed = ", ".join(columns)
-    insert = f"INSERT INTO {table} ({listed}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
-    rows = src.execute(f"SELECT {listed} FROM {table}")  # noqa: S608
+    rows = src.execute(f"SELECT {', '.join(columns)} FROM {table}")  # noqa: S608
     total = 0
-    while chunk := rows.fetchmany(CHUNK):
-        dst.executemany(insert, chunk)
-        total += len(chunk)
+
+    def counted():
+        nonlocal total
+        while chunk := rows.fetchmany(CHUNK):
+            total += len(chunk)
+            yield from chunk
+
+    dst.copy_rows(table, columns, counted())
     if "id" in columns:
         dst.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"  # noqa: S608

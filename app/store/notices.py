@@ -4,17 +4,21 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from app.lottery.settings import from_json
+
 from .db import immediate, stamp
 
 
-def due(db: Database, now: datetime) -> list[int]:
-    """Return the published campaigns that sold out or ended and the shop was not told of."""
+def due(db: Database, now: datetime) -> list[tuple[int, str]]:
+    """Return the published campaigns that sold out or ended and the shop was not told of,
+    each with its own shop address ("" when its condition set names none)."""
     rows = db.execute(
-        "SELECT id FROM campaigns WHERE published_at IS NOT NULL AND shop_notified_at IS NULL"
-        " AND (free = 0 OR ended_at IS NOT NULL OR closes <= ?) ORDER BY id",
+        "SELECT id, settings FROM campaigns WHERE published_at IS NOT NULL"
+        " AND shop_notified_at IS NULL AND (free = 0 OR ended_at IS NOT NULL OR closes <= ?)"
+        " ORDER BY id",
         [stamp(now)],
     )
-    return [r[0] for r in rows]
+    return [(campaign_id, from_json(settings).shop_email) for campaign_id, settings in rows]
 
 
 def claim(db: Database, campaign_id: int, now: datetime) -> bool:

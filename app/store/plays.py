@@ -6,6 +6,8 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from app.lottery.values import mean_per_unit
+
 from .constraints import violated
 from .db import IntegrityError, immediate, stamp, stamp_param, unstamp
 
@@ -146,7 +148,8 @@ class Band:
     high: int
     plays: int = 0  # finished plays with a score in low..high
     drawn: int = 0  # of those, how many holders drew
-    mean_value: float | None = None  # mean coupon value they drew (a losing draw counts 0)
+    # The mean value a draw gave, per unit (lottery.values.mean_per_unit); {} without draws.
+    means: dict[str, float] = field(default_factory=dict)
 
 
 def scores(db: Database, campaign_id: int) -> dict:
@@ -171,31 +174,44 @@ def scores(db: Database, campaign_id: int) -> dict:
 
 
 def value_by_band(db: Database, campaign_id: int) -> list[Band]:
-    """Return, for each score band, how many players drew and the mean value they drew.
+    """Return, for each score band, how many players drew and the mean value they drew,
+    unit by unit: yen, points and percent are never averaged together.
 
     What a holder drew is read from the draw log, so a coupon drawn and then cancelled
-    still shows what the game's score did to the draw. Values of mixed units (percent,
-    yen, points) are averaged as numbers: a campaign normally uses one unit.
+    still shows what the game's score did to the draw.
     """
-    rows = db.execute(
+    counts = db.execute(
         "SELECT CASE WHEN p.score > 999 THEN 999 ELSE p.score END / ? AS band,"
-        " count(DISTINCT p.id), count(DISTINCT d.entry_id),"
-        " avg(CASE WHEN d.entry_id IS NOT NULL THEN coalesce(pr.value, 0) END)"
+        " count(DISTINCT p.id), count(DISTINCT d.entry_id)"
         " FROM plays p"
         " LEFT JOIN entries e ON e.campaign_id = p.campaign_id AND e.holder = p.holder"
         " LEFT JOIN draw_log d ON d.campaign_id = p.campaign_id AND d.entry_id = e.id"
         "  AND d.event = 'draw'"
-        " LEFT JOIN tiers t ON t.campaign_id = d.campaign_id AND t.number = d.tier"
-        " LEFT JOIN prizes pr ON pr.id = t.prize_id"
         " WHERE p.campaign_id = ? AND p.score IS NOT NULL GROUP BY band",
         [BAND, campaign_id],
     ).fetchall()
-    found = {band: (plays, drawn, mean) for band, plays, drawn, mean in rows}
+    sums: dict[int, dict[str, int]] = {}
+    for b, unit, total in db.execute(
+        "SELECT CASE WHEN p.score > 999 THEN 999 ELSE p.score END / ? AS band,"
+        " pr.unit, sum(pr.value)"
+        " FROM plays p"
+        " JOIN entries e ON e.campaign_id = p.campaign_id AND e.holder = p.holder"
+        " JOIN draw_log d ON d.campaign_id = p.campaign_id AND d.entry_id = e.id"
+        "  AND d.event = 'draw'"
+        " JOIN tiers t ON t.campaign_id = d.campaign_id AND t.number = d.tier"
+        " JOIN prizes pr ON pr.id = t.prize_id"
+        " WHERE p.campaign_id = ? AND p.score IS NOT NULL GROUP BY band, pr.unit",
+        [BAND, campaign_id],
+    ):
+        sums.setdefault(b, {})[unit] = int(total)  # PostgreSQL's sum() is a Decimal
+    prizes = db.execute("SELECT unit FROM prizes WHERE campaign_id = ?", [campaign_id])
+    units = {unit for (unit,) in prizes}
+    found = {b: (plays, drawn) for b, plays, drawn in counts}
     result = []
     for b in range(BANDS):
-        plays, drawn, mean = found.get(b, (0, 0, None))
-        mean = None if mean is None else float(mean)  # PostgreSQL's avg() is a Decimal
-        result.append(Band(*_edges(b), plays=plays, drawn=drawn, mean_value=mean))
+        plays, drawn = found.get(b, (0, 0))
+        means = mean_per_unit(drawn, sums.get(b, {}), units)
+        result.append(Band(*_edges(b), plays=plays, drawn=drawn, means=means))
     return result
 
 

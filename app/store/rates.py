@@ -4,10 +4,16 @@ flask-limiter's memory storage counts per process: with two gunicorn workers a l
 60 a minute let 120 through, and a restart forgot it. Here each limit is a fixed window
 whose count lives in one row, raised by one conditional upsert: a request over the limit
 changes nothing and is refused, whichever worker serves it. A window opens at a key's
-first hit and the row is deleted once it has passed.
+first hit; the hit after its end opens the next in the same row, and rows nobody hits again
+are swept now and then.
+
+A hit is counted either in a transaction of its own (hit()) or, where the request goes on to
+write anyway (a claim), as the first statement of that write transaction (count()), which
+saves a commit: the count then commits with the claim, or alone when the claim is refused.
 """
 
 import math
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +21,11 @@ from limits import parse_many
 from sqlite_utils import Database
 
 from .db import immediate, stamp, unstamp
+
+# Rows of windows that ended are deleted at most this often per process: a row hit again
+# after its end restarts in place, so the sweep only keeps the table small.
+SWEEP_SECONDS = 10.0
+_next_sweep = 0.0
 
 
 @dataclass(frozen=True)
@@ -25,15 +36,65 @@ class Window:
     seconds: int
 
 
+@dataclass
+class Hit:
+    """One request's hit of a limit, to be counted by the write transaction it leads to.
+
+    `settled` turns True once a transaction counted it (or found its window full); a hit
+    left unsettled (the work was refused before, or rolled back) is counted by hit().
+    """
+
+    scope: str
+    key: str
+    limits: list[Window]
+    settled: bool = False
+
+
+class Full(Exception):
+    """A window of the limit is full: wait `wait` seconds. Nothing was counted."""
+
+    def __init__(self, wait: int):
+        super().__init__(wait)
+        self.wait = wait
+
+
 def windows(text: str) -> list[Window]:
     """Read limits as flask-limiter writes them: "60 per minute;600 per hour"."""
     return [Window(item.amount, item.get_expiry()) for item in parse_many(text)]
 
 
-class _Full(Exception):
-    def __init__(self, wait: int):
-        super().__init__(wait)
-        self.wait = wait
+def count(db: Database, scope: str, key: str, limits: list[Window], now: datetime) -> None:
+    """Count one hit of `key` against every window, inside the caller's write transaction.
+
+    Raises Full when a window is full; the caller's transaction must then roll back the
+    hits counted in the other windows (nothing else should have been written before).
+    """
+    moment = stamp(now)
+    for window in limits:
+        name = f"{scope}:{key}:{window.amount}/{window.seconds}"
+        # The window starts at the key's first hit, not on the clock's minute: a burst
+        # gets `amount` through, never `amount` before a minute turns and again after.
+        row = db.execute(
+            "INSERT INTO rate_counts (key, hits, until) VALUES (?, 1, ?)"
+            " ON CONFLICT (key) DO UPDATE SET"
+            " hits = CASE WHEN rate_counts.until <= ? THEN 1 ELSE rate_counts.hits + 1 END,"
+            " until = CASE WHEN rate_counts.until <= ? THEN excluded.until"
+            " ELSE rate_counts.until END"
+            " WHERE rate_counts.until <= ? OR rate_counts.hits < ?"
+            " RETURNING hits",
+            [
+                name,
+                stamp(now + timedelta(seconds=window.seconds)),
+                moment,
+                moment,
+                moment,
+                window.amount,
+            ],
+        ).fetchone()
+        if row is None or row[0] > window.amount:
+            until = db.execute("SELECT until FROM rate_counts WHERE key = ?", [name]).fetchone()
+            wait = (unstamp(until[0]) - now).total_seconds() if until else 1
+            raise Full(max(1, math.ceil(wait)))
 
 
 def hit(db: Database, scope: str, key: str, limits: list[Window], now: datetime) -> int | None:
@@ -42,30 +103,14 @@ def hit(db: Database, scope: str, key: str, limits: list[Window], now: datetime)
     A full window refuses without counting, and the hits already counted in the other
     windows of this call are rolled back with it.
     """
+    global _next_sweep
     try:
         # A lost hit (power cut) only lets one more request through: no sync to disk needed.
         with immediate(db, durable=False):
-            db.execute("DELETE FROM rate_counts WHERE until <= ?", [stamp(now)])
-            for window in limits:
-                # The window starts at the key's first hit, not on the clock's minute: a burst
-                # gets `amount` through, never `amount` before a minute turns and again after.
-                row = db.execute(
-                    "INSERT INTO rate_counts (key, hits, until) VALUES (?, 1, ?)"
-                    " ON CONFLICT (key) DO UPDATE SET hits = rate_counts.hits + 1"
-                    " WHERE rate_counts.hits < ? RETURNING hits, until",
-                    [
-                        f"{scope}:{key}:{window.amount}/{window.seconds}",
-                        stamp(now + timedelta(seconds=window.seconds)),
-                        window.amount,
-                    ],
-                ).fetchone()
-                if row is None or row[0] > window.amount:
-                    until = db.execute(
-                        "SELECT until FROM rate_counts WHERE key = ?",
-                        [f"{scope}:{key}:{window.amount}/{window.seconds}"],
-                    ).fetchone()
-                    wait = (unstamp(until[0]) - now).total_seconds() if until else 1
-                    raise _Full(max(1, math.ceil(wait)))
-    except _Full as full:
+            if time.monotonic() >= _next_sweep:
+                _next_sweep = time.monotonic() + SWEEP_SECONDS
+                db.execute("DELETE FROM rate_counts WHERE until <= ?", [stamp(now)])
+            count(db, scope, key, limits, now)
+    except Full as full:
         return full.wait
     return None

@@ -8,7 +8,9 @@ stand in for the browser.
 
 import os
 from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from flask import Blueprint, abort, g, has_request_context, redirect, request, url_for
@@ -35,7 +37,7 @@ def init_app(app) -> None:
     """Bind Flask-Babel, the switch route, the Vary headers and the template helpers."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", paths.data("translations"))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
-    Babel(app, locale_selector=select_language)
+    Babel(app, locale_selector=_selected_locale)
     app.register_blueprint(bp)
     app.after_request(vary)
     app.jinja_env.filters.update(moment=format_moment, value=format_value, iso=iso_moment)
@@ -52,6 +54,17 @@ def init_app(app) -> None:
         zone=zone_info,
     )
     app.context_processor(lambda: {"current_locale": current_language()})
+
+
+@lru_cache(maxsize=16)
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def _selected_locale() -> Locale:
+    # Flask-Babel parses what the selector returns into a Locale on each request (about
+    # 7 µs); a Locale it is given is used as it is, and there are only SUPPORTED of them.
+    return _locale(select_language())
 
 
 def _supported(code) -> str | None:
@@ -118,12 +131,21 @@ def switch_language_url(code: str) -> str:
     return url_for("i18n.switch", code=code, next=here if local_path(here) else None)
 
 
+VARY = "Accept-Language, Cookie"
+
+
 def vary(response):
     """Tell caches that pages depend on the language, and fragments on htmx."""
-    if response.mimetype == "text/html":
-        response.vary.update(("Accept-Language", "Cookie"))
-        if getattr(request, "htmx", None):
-            response.vary.add("HX-Request")
+    headers = response.headers
+    if headers.get("Content-Type", "").partition(";")[0].strip().lower() != "text/html":
+        return response
+    if "Vary" not in headers:  # most answers: the header written whole, not parsed and rebuilt
+        htmx = getattr(request, "htmx", None)
+        headers["Vary"] = f"{VARY}, HX-Request" if htmx else VARY
+        return response
+    response.vary.update(("Accept-Language", "Cookie"))
+    if getattr(request, "htmx", None):
+        response.vary.add("HX-Request")
     return response
 
 
@@ -159,13 +181,18 @@ def iso_moment(moment: datetime, zone: tzinfo | None = None) -> str:
     return moment.astimezone(zone or UTC).isoformat(timespec="seconds")
 
 
-def format_value(value: int, unit: str) -> str:
-    """Render a prize value: ¥1,000 or 1,000円, 25% off or 25%オフ, 100 points or 100ポイント."""
+def format_value(value: float, unit: str) -> str:
+    """Render a prize value: ¥1,000 or 1,000円, 25% off or 25%オフ, 100 points or 100ポイント.
+
+    A mean may have a fraction (12.5 points); the plural forms know whole numbers only, and a
+    fraction reads as the plural in English.
+    """
     number = format_decimal(value, locale=current_language())
+    count = int(value) if value == int(value) else 2
     if unit == "yen":
         return gettext("¥%(number)s", number=number)
     if unit == "percent":
         return gettext("%(number)s%% off", number=number)
     if unit == "points":
-        return ngettext("%(number)s point", "%(number)s points", value, number=number)
+        return ngettext("%(number)s point", "%(number)s points", count, number=number)
     return number

@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable
 
 import flask_limiter
-from flask import make_response, request
+from flask import g, make_response, request
 from flask.globals import request_ctx
 from limits.storage import MemoryStorage
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from app.lottery.addresses import client_of
 from app.store import get_db, rates
@@ -91,29 +91,64 @@ def client_key() -> str:
 
 
 def counted(
-    scope: str, limit: Callable[[], str], key: Callable[[], str] = client_key, on_breach=None
+    scope: str,
+    limit: Callable[[], str],
+    key: Callable[[], str] = client_key,
+    on_breach=None,
+    deferred: bool = False,
 ):
     """Limit a route by counts kept in the database: shared by every worker and host.
 
     `limit` returns the setting's text ("60 per minute;600 per hour"), `key` names who is
     counted; over the limit the route answers `on_breach()`, else 429 with Retry-After.
+
+    deferred=True: a route whose work is one write transaction (a claim) hands the hit to
+    it (pending_hit()), which counts it first thing and commits it with the work: one
+    commit saved. A request the view refuses before or outside that transaction (an
+    abort, a tile taken) is counted after, and answered as over the limit if it was: the
+    answers are the ones counting first gives, since nothing was written meanwhile.
     """
 
     def decorate(view):
         @functools.wraps(view)
         def limited(*args, **kwargs):
-            wait = rates.hit(get_db(), scope, key(), list(_windows(limit())), now())
-            if wait is None:
-                return view(*args, **kwargs)
-            logging.getLogger(__name__).info(
-                "rate limited", extra={"endpoint": request.endpoint, "limit": limit()}
-            )
-            if on_breach is None:
-                raise TooManyRequests(retry_after=wait)
-            response = make_response(on_breach(None))
-            response.headers["Retry-After"] = str(wait)
+            windows = list(_windows(limit()))
+            if not deferred:
+                wait = rates.hit(get_db(), scope, key(), windows, now())
+                return view(*args, **kwargs) if wait is None else _breached(wait, limit, on_breach)
+            g._kuji_rate_hit = hit = rates.Hit(scope, key(), windows)
+            try:
+                response = view(*args, **kwargs)
+            except rates.Full as full:
+                return _breached(full.wait, limit, on_breach)
+            except HTTPException:
+                wait = None if hit.settled else rates.hit(get_db(), scope, hit.key, windows, now())
+                if wait is None:
+                    raise
+                return _breached(wait, limit, on_breach)
+            if not hit.settled:
+                wait = rates.hit(get_db(), scope, hit.key, windows, now())
+                if wait is not None:
+                    return _breached(wait, limit, on_breach)
             return response
 
         return limited
 
     return decorate
+
+
+def pending_hit():
+    """Return this request's rate-limit hit for its write transaction to count (rates.Hit),
+    if its route is counted(deferred=True); None otherwise."""
+    return g.get("_kuji_rate_hit")
+
+
+def _breached(wait: int, limit: Callable[[], str], on_breach):
+    logging.getLogger(__name__).info(
+        "rate limited", extra={"endpoint": request.endpoint, "limit": limit()}
+    )
+    if on_breach is None:
+        raise TooManyRequests(retry_after=wait)
+    response = make_response(on_breach(None))
+    response.headers["Retry-After"] = str(wait)
+    return response

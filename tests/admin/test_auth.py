@@ -5,13 +5,17 @@ import re
 import pytest
 
 from app import create_app
+from app.admin import passwords
 from app.store import admins, audit, get_db
-from tests.factories import make_campaign
+from tests.conftest import PRODUCTION_HASHER
+from tests.factories import START, make_campaign
 
 from .conftest import EMAIL, PASSWORD
 from .helpers import HTMX, Admin
 
 TOKENS = re.compile(r"[\w-]+\.[\w-]+\.[\w-]+")  # itsdangerous-signed CSRF tokens
+# argon2-cffi's default, RFC 9106's low-memory choice: 64 MiB, 3 passes, 4 lanes.
+PRODUCTION = "$argon2id$v=19$m=65536,t=3,p=4$"
 WRONG = "That e-mail address and password do not match an administrator."
 PAGES = [
     "/admin/",
@@ -115,6 +119,21 @@ def test_passwords_are_stored_hashed(app, admin_account):
     with app.app_context():
         stored = admins.by_email(get_db(), EMAIL).password_hash
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_the_app_hashes_at_argon2s_full_cost_and_renews_cheaper_hashes(app, monkeypatch):
+    """The other tests hash at argon2's lowest cost (tests/conftest.py); the app does not."""
+    cheap = passwords.hash_password(PASSWORD)
+    assert not cheap.startswith(PRODUCTION)
+    monkeypatch.setattr(passwords, "_hasher", PRODUCTION_HASHER)
+    with app.app_context():
+        admins.create(get_db(), EMAIL, cheap, START)
+    assert Admin(app.test_client()).login(EMAIL, PASSWORD).status_code == 303
+    with app.app_context():
+        stored = admins.by_email(get_db(), EMAIL).password_hash
+    # Signing in with a hash of older, cheaper parameters stores one of today's.
+    assert stored.startswith(PRODUCTION) and stored != cheap
+    assert passwords.hash_password("another password").startswith(PRODUCTION)
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password(app, admin_account):

@@ -212,3 +212,33 @@ def test_contact_before_the_reveal_is_set_in_the_form_and_kept_by_the_file(app, 
     bad = admin.post("/admin/campaigns/new", {**form(reveal_order="whenever"), "slug": "bad"})
     assert bad.status_code == 422
     assert beside(admin.text(), "reveal_order", "one of before-contact, after-contact")
+
+
+def test_the_shops_contact_address_is_set_kept_and_checked_in_the_form(app, admin):
+    data = form(action="save", shop_email="owner@shop.example.jp")
+    assert admin.post("/admin/campaigns/new", data).status_code == 303
+    assert conditions_of(admin, "autumn").shop_email == "owner@shop.example.jp"
+    with app.app_context():
+        stored = campaigns.by_slug(get_db(), "autumn").settings.shop_email
+    assert stored == "owner@shop.example.jp"  # in the settings requests and jobs read
+    admin.get("/admin/campaigns/autumn/edit")
+    fields = form_fields(admin.text())
+    assert fields["shop_email"] == "owner@shop.example.jp"
+    changed = {**fields, "shop_email": "sales@shop.example.jp", "action": "save"}
+    assert admin.post("/admin/campaigns/autumn/edit", changed).status_code == 303
+    assert conditions_of(admin, "autumn").shop_email == "sales@shop.example.jp"
+    bad = {**fields, "shop_email": "sales at shop", "action": "save"}
+    assert admin.post("/admin/campaigns/autumn/edit", bad).status_code == 422
+    html = admin.text()
+    assert beside(html, "shop_email", "one e-mail address, e.g. shop@example.jp")
+    assert '<a href="#f-shop-email">Shop&#39;s contact e-mail</a>' in html
+    assert conditions_of(admin, "autumn").shop_email == "sales@shop.example.jp"
+
+
+def test_the_shops_address_is_refused_in_japanese_beside_its_field(admin):
+    admin.client.set_cookie("lang", "ja")
+    admin.get("/admin/campaigns/new")
+    assert admin.post("/admin/campaigns/new", form(shop_email="店のアドレス")).status_code == 422
+    html = admin.text()
+    assert beside(html, "shop_email", "メールアドレスを1つ書いてください")
+    assert "店舗の連絡先メールアドレス(任意)" in html

@@ -35,11 +35,12 @@ def test_a_campaign_with_a_game_shows_scores_and_values_by_band(app, admin):
     assert "Mini-game: Quiz about the goods" in html
     assert "3 finished plays." in html and "1 play not finished yet." in html
     high = (drawn["board:p0"] + drawn["board:p1"]) / 2
-    assert band_row(html, 900) == ("900–1000", "2", "2", f"{high:.1f}")
-    assert band_row(html, 100) == ("100–199", "1", "1", f"{drawn['board:p2']:.1f}")
+    assert band_row(html, 900) == ("900–1000", "2", "2", f"{high:g}% off")
+    assert band_row(html, 100) == ("100–199", "1", "1", f"{drawn['board:p2']}% off")
     assert band_row(html, 500) == ("500–599", "0", "0", "—")
     assert html.count("<svg") == 4
-    assert "Plays per score band" in html and "Mean coupon value drawn per score band" in html
+    assert "Plays per score band" in html
+    assert "Mean discount a draw gave per score band (percent off)" in html
 
 
 def test_a_play_ending_changes_the_monitors_fingerprint(app, admin):

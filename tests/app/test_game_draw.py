@@ -197,7 +197,8 @@ def test_simulation_high_scorers_draw_higher_values_only_with_a_tilt(app, monkey
     # The breakdown is exact whatever the merits: every coupon drawn once.
     assert Counter(drawn["high"] + drawn["low"]) == {50: 20, 20: 20, 5: 20}
     high, low = (sum(v) / len(v) for v in (drawn["high"], drawn["low"]))
-    assert (bands[9].mean_value, bands[0].mean_value) == pytest.approx((high, low))
+    means = (bands[9].means["percent"], bands[0].means["percent"])
+    assert means == pytest.approx((high, low))
     assert bands[9].drawn == bands[0].drawn == 30
     if tilt:
         assert high > low + 10, (high, low)

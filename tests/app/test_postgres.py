@@ -1,8 +1,10 @@
 """PostgreSQL as the configured engine: db init, db copy from SQLite, backup, health check."""
 
+from datetime import timedelta
+
 from app import create_app
-from app.store import campaigns, claims
-from app.store.db import connect, get_db
+from app.store import campaigns, claims, reveals
+from app.store.db import connect, get_db, stamp
 from tests.factories import START, make_campaign
 
 ENGLISH = {"LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "en_US.UTF-8"}
@@ -19,6 +21,7 @@ def test_a_sqlite_campaign_is_copied_with_its_ids_and_draws_on(tmp_path, pg_clus
         db = get_db()
         campaign = campaigns.by_slug(db, "moving")
         first = claims.hold(db, campaign, "board:a", START, no=2)
+        reveals.reveal(db, campaign.id, first.id, START + timedelta(seconds=3))
     target = pg_cluster.create()  # empty: `db copy` migrates it
     result = old.test_cli_runner().invoke(
         args=["db", "copy", str(tmp_path / "old.sqlite"), target], env=ENGLISH
@@ -32,6 +35,12 @@ def test_a_sqlite_campaign_is_copied_with_its_ids_and_draws_on(tmp_path, pg_clus
         moved = campaigns.by_slug(db, "moving")
         assert (moved.id, moved.free) == (campaign.id, 2)
         assert claims.entry(db, moved.id, first.id, START).tile_no == 2
+        # SQLite's text stamps arrive as timestamptz values of the same moments.
+        assert db.execute(
+            "SELECT pg_typeof(revealed_at)::text, revealed_at, revealed_at > created_at"
+            " FROM entries WHERE id = ?",
+            [first.id],
+        ).fetchone() == ("timestamp with time zone", stamp(START + timedelta(seconds=3)), True)
         # The sequences moved past the copied ids: the next draw gets a new one.
         second = claims.hold(db, moved, "board:b", START, no=3)
         assert second.id > first.id

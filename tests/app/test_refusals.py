@@ -162,6 +162,22 @@ def test_claims_are_rate_limited_per_address(app, new_terminal):
     assert "Wait a minute" in new_terminal().claim(9).get_data(as_text=True)
 
 
+def test_refused_claims_count_against_the_limit_as_taken_ones_do(app, new_terminal):
+    """The claim's hit is counted inside its transaction; a claim refused (a tile taken, a
+    bad number) rolls that back, and the hit is counted on its own all the same."""
+    app.config["CLAIM_LIMIT"] = "3 per minute"
+    with app.app_context():
+        limiter.reset()
+    assert new_terminal().claim(1).status_code == 303
+    assert new_terminal().claim(1).status_code == 409  # taken
+    assert new_terminal().claim("x").status_code == 400  # not a number
+    # Three hits counted: the next is refused whatever it asks, a good tile or a bad one.
+    assert new_terminal().claim(2).status_code == 429
+    assert new_terminal().claim("x").status_code == 429
+    with app.app_context():
+        assert get_db().execute("SELECT count(*) FROM entries").fetchone()[0] == 1
+
+
 def test_the_limit_counts_each_address_on_its_own(app, new_terminal):
     app.config["CLAIM_LIMIT"] = "1 per minute"
     with app.app_context():

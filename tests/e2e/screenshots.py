@@ -3,18 +3,23 @@
 Starts Kuji on a throw-away database, makes a campaign in Tokyo time with a few tiles
 already drawn, and writes docs/screenshot-board.png (Japanese, desktop),
 docs/screenshot-board-en.png (English, desktop) and docs/screenshot-phone.png (Japanese,
-320 px); then a shop kiosk on a tablet: docs/screenshot-kiosk.png (its attract screen),
-docs/screenshot-kiosk-reveal.png (the sealed draw) and docs/screenshot-kiosk-result.png
-(the coupon and its QR code, on a phone). Only this script writes into docs/ (or the
-folder given as its argument); the tests never do.
+320 px); the reveal on a 375 px phone (tests/e2e/reveal_shots.py): the scratch card
+before and while it is scratched, a win's confetti, a loss, the roulette turning and
+landed, and one win in English on a desktop; then a shop kiosk on a tablet:
+docs/screenshot-kiosk.png (its attract screen), docs/screenshot-kiosk-reveal.png (the
+sealed draw) and docs/screenshot-kiosk-result.png (the coupon and its QR code, on a
+phone). Every picture is then recompressed with Pillow (optimise()). Only this
+script writes into docs/ (or the folder given as its argument); the tests never do.
 """
 
+import io
 import shutil
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import sync_playwright
 
 from app import create_app
@@ -22,6 +27,7 @@ from app.lottery.conditions import Conditions, Prize
 from app.new_campaign import create_campaign
 from app.store import campaigns, claims, get_db, kiosks
 from app.web.keys import derive
+from tests.e2e.reveal_shots import make_reveal_campaigns, reveal_shots
 from tests.server import ROOT, serve
 
 DOCS = ROOT / "docs"
@@ -140,6 +146,7 @@ def main() -> int:
         create_app({"DATABASE": str(db_path), "SECRET_KEY": "x"})  # migrate before workers
         with serve(db_path, workers=1) as server, sync_playwright() as p:
             make_campaigns(db_path, server.env["FLASK_SECRET_KEY"])
+            make_reveal_campaigns(db_path, server.env["FLASK_SECRET_KEY"])
             browser = p.chromium.launch(executable_path=chromium)
             shots = (
                 ("screenshot-board.png", "ja-JP", DESKTOP, "haru"),
@@ -154,9 +161,28 @@ def main() -> int:
                 page.screenshot(path=out / name, full_page=device is DESKTOP)
                 context.close()
                 print(out / name)
+            for path in reveal_shots(browser, server, out):
+                print(path)
             kiosk_shots(browser, server, out)
             browser.close()
+    for path in sorted(out.glob("screenshot-*.png")):
+        optimise(path)
     return 0
+
+
+def optimise(path: Path) -> None:
+    """Recompress a PNG: in 256 colours where that saves a fifth or more (the coating's grain
+    and the confetti make large files), else losslessly; readable by everyone."""
+    with Image.open(path) as image:
+        image = image.convert("RGB")
+    image.save(path, optimize=True)
+    fewer = io.BytesIO()
+    image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.FLOYDSTEINBERG).save(
+        fewer, format="PNG", optimize=True
+    )
+    if fewer.tell() < path.stat().st_size * 0.8:
+        path.write_bytes(fewer.getvalue())
+    path.chmod(0o644)
 
 
 if __name__ == "__main__":

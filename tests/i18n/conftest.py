@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po
 from app import create_app
 from app.web.extensions import limiter
 from tests.admin.conftest import admin_account  # noqa: F401 (a fixture)
+from tests.conftest import sqlite_copy
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 
@@ -34,11 +35,11 @@ def compiled(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def app(tmp_path, clock, compiled):
+def app(request, tmp_path, clock, compiled):
     app = create_app(
         {
             "TESTING": True,
-            "DATABASE": str(tmp_path / "kuji.sqlite"),
+            "DATABASE": sqlite_copy(request, tmp_path),
             "SECRET_KEY": "test-secret",
             "CLOCK": clock,
             "SQLITE_SYNCHRONOUS": "NORMAL",

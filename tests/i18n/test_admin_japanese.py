@@ -97,3 +97,16 @@ def test_a_wrong_password_is_refused_in_japanese(app, admin_account):
     browser = Admin(app.test_client(), lang=None)
     assert browser.login(admin_account[0], "not the password").status_code == 401
     assert "メールアドレスまたはパスワードが正しくありません。" in browser.text()
+
+
+def test_the_monitors_values_per_unit_read_in_japanese(app, admin_account):
+    from tests.admin.test_monitor_units import issued, mixed, unit_rows
+
+    mixed(app)
+    seed_destinations(app, "mixed", 8)
+    admin = Admin(app.test_client(), lang=None)
+    admin.login(*admin_account)
+    html = admin.get("/admin/campaigns/mixed").get_data(as_text=True)
+    assert issued(html) == "2,000円 · 300ポイント · パーセント割引のクーポン 2枚"
+    assert unit_rows(html)["円"][0] == "3枚で2,000円"
+    assert unit_rows(html)["パーセント割引"][0] == "2枚"

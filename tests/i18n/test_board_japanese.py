@@ -1,5 +1,6 @@
 """The public pages read in Japanese: no English sentence of ours, times in the campaign's zone."""
 
+import functools
 import re
 from datetime import timedelta
 
@@ -30,15 +31,16 @@ CONTACT = {
 }
 
 
-def english_sentences() -> set[str]:
+@functools.cache  # the committed catalogue, parsed once per test process
+def english_sentences() -> frozenset[str]:
     """Our public messages in English, as a page would show them."""
-    return {
+    return frozenset(
         m.id
         for m in messages("ja")
         if not m.pluralizable
         and "%(" not in m.id
         and any(p.startswith(PUBLIC) for p, _ in m.locations)
-    }
+    )
 
 
 def assert_japanese(response, *, status=None):
@@ -46,7 +48,8 @@ def assert_japanese(response, *, status=None):
     if status is not None:
         assert response.status_code == status, html
     assert '<html lang="ja">' in html or not html.lstrip().startswith("<!doctype")
-    left = [t for t in visible_text(html) if t in english_sentences()]
+    english = english_sentences()
+    left = [t for t in visible_text(html) if t in english]
     assert left == []
     return html
 

@@ -146,3 +146,43 @@ def test_a_game_and_a_reveal_are_read_checked_and_written_back():
         parse_conditions(GAME.replace("answer   = 0", "answer   = 7"))
     with pytest.raises(ConditionsError, match="reveal"):
         parse_conditions(GAME.replace('reveal = "roulette"', 'reveal = "dice"'))
+
+
+def test_the_shops_own_address_is_read_checked_and_written_back():
+    text = GOOD.replace("losing = 5\n", 'losing = 5\nshop_email = " owner@shop.example.jp "\n')
+    c = parse_conditions(text)
+    assert c.shop_email == "owner@shop.example.jp"
+    assert 'shop_email = "owner@shop.example.jp"' in to_toml(c)
+    assert parse_conditions(to_toml(c)) == c
+    assert parse_conditions(GOOD).shop_email == ""  # none: the app's SHOP_EMAIL
+    assert "shop_email" not in to_toml(parse_conditions(GOOD))
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        '"not an address"',
+        '"a@b.jp, c@d.jp"',
+        '"Shop <owner@shop.example.jp>"',
+        '"owner@shop.example.jp\\r\\nBcc: x@evil.example"',
+        '"店@shop.example.jp"',
+        "42",
+    ],
+)
+def test_a_shop_address_that_is_not_one_address_is_refused(bad):
+    text = GOOD.replace("losing = 5\n", f"losing = 5\nshop_email = {bad}\n")
+    assert [str(p) for p in problems(text)] == [
+        "shop_email: one e-mail address, e.g. shop@example.jp"
+    ]
+
+
+def test_a_tilt_needs_prizes_of_one_unit():
+    # GOOD mixes 25 % off and ¥500 off: neither is "higher", so a tilt has nothing to favour.
+    tilted = GOOD.replace("losing = 5", "losing = 5\ntilt = 100")
+    assert [str(p.message) for p in problems(tilted)] == [
+        "tilt: a tilt needs every prize in one unit"
+    ]
+    one_unit = tilted.replace('unit  = "yen"', 'unit  = "percent"').replace(
+        "value = 500", "value = 5"
+    )
+    assert parse_conditions(one_unit).tilt == 100

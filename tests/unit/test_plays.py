@@ -127,8 +127,9 @@ def test_the_score_distribution_and_mean_coupon_value_by_band(db):
         (900, 1000, 2),
     ]
     bands = {b.low: b for b in plays.value_by_band(db, c.id)}
-    assert (bands[0].plays, bands[0].drawn, bands[0].mean_value) == (1, 1, drawn["board:low"])
-    assert (bands[100].plays, bands[100].drawn, bands[100].mean_value) == (1, 0, None)
-    top = (drawn["board:top"] + drawn["board:mid"]) / 2
-    assert (bands[900].plays, bands[900].drawn, bands[900].mean_value) == (2, 2, top)
-    assert bands[500].plays == 0 and bands[500].mean_value is None
+    low = {"percent": drawn["board:low"]}  # a losing draw gave 0 % off
+    assert (bands[0].plays, bands[0].drawn, bands[0].means) == (1, 1, low)
+    assert (bands[100].plays, bands[100].drawn, bands[100].means) == (1, 0, {})
+    top = {"percent": (drawn["board:top"] + drawn["board:mid"]) / 2}
+    assert (bands[900].plays, bands[900].drawn, bands[900].means) == (2, 2, top)
+    assert bands[500].plays == 0 and bands[500].means == {}
