@@ -53,6 +53,7 @@ def conditions(
     draw="instant",
     tilt=0,
     timezone="",
+    reveal_order="before-contact",
 ) -> Conditions:
     """Return conditions with percent prizes given as (value, count) pairs."""
     return Conditions(
@@ -68,6 +69,7 @@ def conditions(
         draw=draw,
         tilt=tilt,
         timezone=timezone,
+        reveal_order=reveal_order,
     )
 
 

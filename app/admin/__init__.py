@@ -3,6 +3,7 @@
 from app.web.extensions import login_manager
 
 from . import (  # noqa: F401
+    account,
     audit_log,
     auth,
     campaigns,

@@ -12,6 +12,9 @@ from .blueprint import bp
 # The log stores these actions as plain English keys; people read them in their language.
 ACTIONS = {
     "signed in": _l("signed in"),
+    "signed out": _l("signed out"),
+    "signed out everywhere": _l("signed out everywhere"),
+    "changed password": _l("changed the password"),
     "created": _l("created the campaign"),
     "created admin": _l("created an administrator"),
     "edited": _l("edited the campaign"),

@@ -206,8 +206,14 @@ def _end_sessions(action: str) -> None:
     session.clear()
 
 
+# Other pages throttled like the sign-in answer their own 429: endpoint → answer.
+THROTTLED: dict = {}
+
+
 def rate_limited(error):
     """Answer a 429 on the login form with a sentence about sign-ins, not draws."""
+    if request.endpoint in THROTTLED:
+        return THROTTLED[request.endpoint]()
     if request.endpoint != "admin.login":
         return error
     target = safe_next(request.values.get("next"))

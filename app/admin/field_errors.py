@@ -29,6 +29,7 @@ INPUTS = {
     "mode": ("mode", "f-mode", _l("Mode")),
     "draw": ("draw", "f-draw", _l("When the draw is decided")),
     "reveal": ("reveal", "f-reveal", _l("How the coupon is revealed")),
+    "reveal_order": ("reveal_order", "f-reveal-order", _l("When contact details are asked for")),
     "issue": ("issue", "f-issue", _l("How coupons are issued")),
     "coupon_expires": ("coupon_expires", "f-expires", _l("E-coupons expire")),
     "losing": ("losing", "f-losing", _l("Losing tiles")),

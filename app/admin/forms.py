@@ -12,7 +12,14 @@ from zoneinfo import ZoneInfoNotFoundError
 from flask_babel import gettext as _
 
 import games
-from app.lottery.conditions import DRAWS, MODES, REVEALS, Conditions, zone_info
+from app.lottery.conditions import (
+    DRAWS,
+    MODES,
+    REVEAL_ORDERS,
+    REVEALS,
+    Conditions,
+    zone_info,
+)
 from app.lottery.ecoupons import ISSUES
 from app.lottery.merit import MeritRules
 from app.web.i18n import translate
@@ -20,7 +27,13 @@ from app.web.i18n import translate
 PRIZE_FIELDS = ("label", "value", "unit", "count")
 MAX_PRIZE_ROWS = 20
 TEXT = ("title", "slug", "goods")
-CHOICES = {"mode": MODES, "draw": DRAWS, "reveal": REVEALS, "issue": ISSUES}
+CHOICES = {
+    "mode": MODES,
+    "draw": DRAWS,
+    "reveal": REVEALS,
+    "reveal_order": REVEAL_ORDERS,
+    "issue": ISSUES,
+}
 MERIT = (
     "speed",
     "speed_hours_full",
@@ -173,6 +186,7 @@ def form_values(c: Conditions) -> dict[str, str]:
         "draw": c.draw,
         "tilt": str(c.tilt),
         "reveal": c.reveal,
+        "reveal_order": c.reveal_order,
         "game": c.game,
         "issue": c.issue,
         "coupon_expires": (

@@ -8,8 +8,9 @@ from app.store import admins, get_db
 
 from .blueprint import bp
 
-# Signing in and out is for everyone; everything else in /admin is for administrators.
-STAFF_ENDPOINTS = {"admin.login", "admin.logout"}
+# Signing in and out and the account's own password are for everyone; everything else in
+# /admin is for administrators.
+STAFF_ENDPOINTS = {"admin.login", "admin.logout", "admin.end_sessions", "admin.password"}
 
 
 @bp.before_request

@@ -31,6 +31,7 @@ KNOWN = {
     "merit",
     "game",
     "reveal",
+    "reveal_order",
     "issue",
     "coupon_expires",
     "colour",
@@ -39,6 +40,10 @@ KNOWN = {
 }
 # How a drawn coupon is revealed: a card to scratch, or a roulette that lands on it.
 REVEALS = ("scratch", "roulette")
+# When the person gives their contact details: after the reveal (the default), or before it,
+# so that one person, one coupon also stops a redraw from another device (board and speed
+# lotteries; invitations know the person, a batch draw asks first, kiosks are ticket-bound).
+REVEAL_ORDERS = ("before-contact", "after-contact")
 # board: numbered tiles; speed: one Draw button; invite: invited candidates log in and draw.
 MODES = ("board", "speed", "invite")
 # instant: each draw is decided when made; batch: requests first, one draw for all at the end.
@@ -93,6 +98,7 @@ class Conditions:
     # Where the shop is told once that the campaign sold out or ended; "" for the app's
     # SHOP_EMAIL setting (app/notices.py).
     shop_email: str = ""
+    reveal_order: str = "before-contact"  # REVEAL_ORDERS
 
     @property
     def zone(self) -> str:
@@ -173,7 +179,7 @@ def conditions_from_dict(data: dict) -> Conditions:
     tilt = _whole(data, "tilt", problems, default=0, low=0, high=MAX_TILT)
     timezone = _zone(data, problems)
     merit = merit_rules(data.get("merit"), problems)
-    reveal = _choice(data, "reveal", REVEALS, problems)
+    reveal, reveal_order = _reveal(data, problems)
     game, game_settings = _game(data.get("game"), problems)
     issue = _choice(data, "issue", ISSUES, problems)
     coupon_expires = _expires(data.get("coupon_expires"), problems)
@@ -223,7 +229,26 @@ def conditions_from_dict(data: dict) -> Conditions:
         colour.lower(),
         logo,
         shop_email,
+        reveal_order=reveal_order,
     )
+
+
+def _reveal(data, problems) -> tuple[str, str]:
+    """Read how a draw is uncovered and when contact details are asked for.
+
+    `reveal = "after-contact"` (an order where a style belongs) is read as a scratch card
+    uncovered after the contact details, as `reveal_order = "after-contact"` says in full.
+    """
+    raw = data.get("reveal")
+    if raw in REVEAL_ORDERS:
+        order = data.get("reveal_order", raw)
+        if order != raw:
+            problems.append(
+                Problem(N_('reveal: "%(order)s" disagrees with reveal_order'), order=raw)
+            )
+        return "scratch", raw
+    reveal = _choice(data, "reveal", REVEALS, problems)
+    return reveal, _choice(data, "reveal_order", REVEAL_ORDERS, problems)
 
 
 def _email(data, name, problems) -> str:
@@ -345,6 +370,8 @@ def to_toml(c: Conditions) -> str:
         lines.append(f"timezone = {_quote(c.timezone)}")
     if c.reveal != "scratch":
         lines.append(f"reveal = {_quote(c.reveal)}")
+    if c.reveal_order != REVEAL_ORDERS[0]:
+        lines.append(f"reveal_order = {_quote(c.reveal_order)}")
     if c.issue != "paper":
         lines.append(f"issue  = {_quote(c.issue)}")
     if isinstance(c.coupon_expires, datetime):

@@ -1,5 +1,7 @@
 """A respondent's destination: validation, and the keys that make one person one coupon."""
 
+import hashlib
+import hmac
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -93,6 +95,18 @@ class Contact:
     @property
     def phone_key(self) -> str:
         return phone_key(self.phone)
+
+
+def person_digests(contact: Contact, key: bytes) -> tuple[str, str]:
+    """Return keyed digests of a contact's e-mail and phone keys.
+
+    Enough to know the same person again in a campaign, nothing to write to them with: what
+    a draw that won nothing keeps of the details given before its reveal.
+    """
+    return tuple(
+        hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+        for kind, value in (("email", contact.email_key), ("phone", contact.phone_key))
+    )
 
 
 def email_key(email: str) -> str:

@@ -25,7 +25,8 @@ def edit_problems(old: Conditions, new: Conditions, claimed: bool, now: datetime
     if claimed:
         if prizes_changed(old, new):
             problems.append(Problem(CLAIMED, field="prizes"))
-        for name in ("mode", "draw", "tilt", "opens"):
+        # The reveal order too: one person, one coupon needs every draw's contact keys.
+        for name in ("mode", "draw", "tilt", "opens", "reveal_order"):
             if getattr(new, name) != getattr(old, name):
                 problems.append(Problem(CLAIMED, field=name))
         if new.closes < old.closes:

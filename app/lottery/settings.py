@@ -19,6 +19,7 @@ class Settings:
     """A campaign's settings beyond its row: reveal, merit, game, e-coupon terms."""
 
     reveal: str = "scratch"  # scratch | roulette
+    reveal_order: str = "before-contact"  # before-contact | after-contact (conditions.py)
     losing: int = 0  # losing tiles in all
     merit: MeritRules = MeritRules()
     game: str = ""  # a mini-game's name (games/), or "" for none
@@ -30,6 +31,19 @@ class Settings:
     colour: str = ""
     logo: str = ""
     shop_email: str = ""  # told when the campaign sells out or ends; "" for SHOP_EMAIL
+
+    def contact_first(self, mode: str, draw: str) -> bool:
+        """Tell whether a person of a campaign in `mode` and `draw` gives their contact
+        details before uncovering their draw: after-contact, on a board or a speed lottery.
+
+        Invitations know their person already and draw once per invitee; a batch draw asks
+        for the details with the request; a kiosk's ticket is its one draw.
+        """
+        return (
+            self.reveal_order == "after-contact"
+            and mode in ("board", "speed")
+            and (draw == "instant")
+        )
 
     def prize_image(self, tier: int) -> str:
         """Return tier `tier`'s image name (1: the first tier): the file's, else its upload's."""
@@ -45,6 +59,7 @@ def settings_of(c: Conditions) -> Settings:
     """Return the settings of a parsed condition set."""
     return Settings(
         reveal=c.reveal,
+        reveal_order=c.reveal_order,
         losing=c.losing,
         merit=c.merit,
         game=c.game,
@@ -75,6 +90,7 @@ def from_json(text: str) -> Settings:
         expires = datetime.fromisoformat(expires["at"])
     return Settings(
         reveal=data.get("reveal", "scratch"),
+        reveal_order=data.get("reveal_order", "before-contact"),
         losing=data.get("losing", 0),
         merit=MeritRules(**data.get("merit", {})),
         game=data.get("game", ""),

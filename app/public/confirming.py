@@ -14,7 +14,9 @@ import logging
 from flask import current_app, make_response, request, session, url_for
 from flask_babel import gettext as _
 
+from app.lottery.contact import person_digests
 from app.store import NotHeld, attempts, claims
+from app.web import keys
 from app.web.error_pages import title_for
 from app.web.responses import now, render, to_main
 
@@ -99,3 +101,20 @@ def duplicate_message(field: str) -> str:
     if field == "phone":
         return _("This phone number already has a coupon in this campaign: one per person.")
     return _("This e-mail address already has a coupon in this campaign: one per person.")
+
+
+# Keys for the digests a draw's details leave behind when asked before the reveal.
+CONTACT_KEYS = "contact-keys"
+
+
+def contact_digests(contact) -> tuple[tuple[str, str], list[tuple[str, str]]]:
+    """Return the person's digests under the current key, and under every retired one."""
+    current, *older = keys.candidates(CONTACT_KEYS)
+    return person_digests(contact, current), [person_digests(contact, k) for k in older]
+
+
+def drew_before_message(field: str) -> str:
+    """Say that this person drew in this campaign before (details asked before the reveal)."""
+    if field == "phone":
+        return _("This phone number has already drawn in this campaign: one draw per person.")
+    return _("This e-mail address has already drawn in this campaign: one draw per person.")

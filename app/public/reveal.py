@@ -30,6 +30,7 @@ COLOURS = ("#c0392b", "#1f6f8b", "#b7791f", "#6a3d9a", "#2e7d32", "#ad1457", "#3
 LOSING_COLOUR = "#8d8d8d"
 MIN_FONT = 7.0
 COVERED = _l("Your draw is still covered, so nothing was confirmed. Uncover it first.")
+FIRST = _l("Give your contact details first: your draw is uncovered after them.")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.lottery.pages import page_of
 from app.play import gate
-from app.store import batch, campaigns, claims, destinations, get_db, reveals
+from app.store import batch, campaigns, claims, contacts, destinations, get_db, reveals
 from app.store import board as board_store
 from app.web.current_campaign import current_campaign, reload
 from app.web.responses import go, now, render
@@ -67,6 +67,8 @@ def entry_page(campaign, status=200, errors=None, form=None, message=None, just=
         return go(url_for("board.show", slug=campaign.slug))
     private_page()  # this person's coupon, and after confirming their address
     prize = campaigns.prizes(db, campaign.id).get(entry.prize_id)
+    # After-contact: OPEN (the details are asked for), GIVEN (ready to uncover), LAPSED, ENDED.
+    contact = contacts.status(db, campaign, entry, now()) if campaign.contact_first else None
     return render(
         "board/entry.html",
         block="main",
@@ -78,6 +80,7 @@ def entry_page(campaign, status=200, errors=None, form=None, message=None, just=
         form=form or {},
         refused=status == 403,
         message=message,
+        contact=contact,
         **context(db, campaign, entry.id, prize, just),
         destination=destinations.of_entry(db, entry.id) if entry.state == "confirmed" else None,
     )

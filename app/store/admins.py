@@ -84,3 +84,13 @@ def set_password(db: Database, email: str, password_hash: str) -> bool:
                 [password_hash, email],
             ).fetchone()
         )
+
+
+def change_password(db: Database, admin_id: int, password_hash: str) -> int:
+    """Replace an account's password and end its sessions; return the new session generation."""
+    with immediate(db):
+        return db.execute(
+            "UPDATE admins SET password_hash = ?, session_gen = session_gen + 1"
+            " WHERE id = ? RETURNING session_gen",
+            [password_hash, admin_id],
+        ).fetchone()[0]

@@ -43,6 +43,11 @@ class Campaign:
         return zone_info(self.timezone)
 
     @property
+    def contact_first(self) -> bool:
+        """Tell whether a person gives contact details before uncovering their draw."""
+        return self.settings.contact_first(self.mode, self.draw)
+
+    @property
     def strategy(self) -> str:
         """Return the name of the draw strategy this campaign uses."""
         if self.draw == "batch":

@@ -19,6 +19,8 @@ UNIQUE = {
     ("requests", ("campaign_id", "holder")): "requests_campaign_id_holder_key",
     ("requests", ("campaign_id", "email_key")): "requests_campaign_id_email_key_key",
     ("requests", ("campaign_id", "phone_key")): "requests_campaign_id_phone_key_key",
+    ("contact_keys", ("campaign_id", "email_key")): "contact_keys_campaign_id_email_key_key",
+    ("contact_keys", ("campaign_id", "phone_key")): "contact_keys_campaign_id_phone_key_key",
     ("ecoupons", ("code",)): "ecoupons_code_key",
     ("ecoupons", ("destination_id",)): "ecoupons_destination_id_key",
     ("kiosk_tickets", ("code",)): "kiosk_tickets_code_key",

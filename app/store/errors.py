@@ -55,6 +55,8 @@ _REFUSALS = {
     "destinations_campaign_id_phone_key_key": lambda: Duplicate("phone"),
     "requests_campaign_id_email_key_key": lambda: Duplicate("email"),
     "requests_campaign_id_phone_key_key": lambda: Duplicate("phone"),
+    "contact_keys_campaign_id_email_key_key": lambda: Duplicate("email"),
+    "contact_keys_campaign_id_phone_key_key": lambda: Duplicate("phone"),
 }
 
 

@@ -832,3 +832,25 @@ def m027_free_count_per_statement(db: Database) -> None:
     # tile (a 100,000-tile board took over an hour there). SQLite updates a row in place,
     # so its trigger per tile costs the same at any size: nothing to change here.
     pass
+
+
+@migrations()
+def m028_contact_keys(db: Database) -> None:
+    # A campaign whose people give their contact details before the reveal (reveal_order =
+    # "after-contact") keeps, per draw, keyed digests of the e-mail and phone keys: one
+    # person, one draw, whatever the outcome. A win's details go to destinations as ever; a
+    # loss keeps only these digests, which write to no one.
+    _run(
+        db,
+        """
+    CREATE TABLE contact_keys (
+        entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        email_key TEXT NOT NULL,
+        phone_key TEXT NOT NULL,
+        given_at TEXT NOT NULL,
+        UNIQUE (campaign_id, email_key),
+        UNIQUE (campaign_id, phone_key)
+    )
+    """,
+    )

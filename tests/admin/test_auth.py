@@ -28,6 +28,7 @@ PAGES = [
     "/admin/campaigns/spring/destinations",
     "/admin/campaigns/spring/destinations.csv",
     "/admin/campaigns/spring/destinations.xlsx",
+    "/admin/password",
 ]
 POSTS = [
     "/admin/campaigns/new",
@@ -36,6 +37,7 @@ POSTS = [
     "/admin/campaigns/spring/open",
     "/admin/campaigns/spring/close",
     "/admin/campaigns/spring/issued",
+    "/admin/password",
 ]
 
 

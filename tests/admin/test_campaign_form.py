@@ -192,6 +192,28 @@ def test_electronic_coupons_and_their_expiry_are_set_in_the_form(admin):
     assert bad.status_code == 422
 
 
+def test_contact_before_the_reveal_is_set_in_the_form_and_kept_by_the_file(app, admin):
+    admin.get("/admin/campaigns/new")
+    assert form_fields(admin.text())["reveal_order"] == "before-contact"
+    data = form(action="save", reveal_order="after-contact")
+    assert admin.post("/admin/campaigns/new", data).status_code == 303
+    assert conditions_of(admin, "autumn").reveal_order == "after-contact"
+    text = admin.text()
+    assert 'reveal_order = "after-contact"' in text
+    with app.app_context():
+        assert campaigns.by_slug(get_db(), "autumn").contact_first
+    admin.get("/admin/campaigns/autumn/edit")
+    assert form_fields(admin.text())["reveal_order"] == "after-contact"
+    # The exported file, uploaded again as another campaign, keeps the option.
+    fields = form_fields(upload(admin, text.replace('"autumn"', '"winter"')))
+    assert fields["reveal_order"] == "after-contact"
+    assert admin.post("/admin/campaigns/new", {**fields, "action": "save"}).status_code == 303
+    assert conditions_of(admin, "winter").reveal_order == "after-contact"
+    bad = admin.post("/admin/campaigns/new", {**form(reveal_order="whenever"), "slug": "bad"})
+    assert bad.status_code == 422
+    assert beside(admin.text(), "reveal_order", "one of before-contact, after-contact")
+
+
 def test_the_shops_contact_address_is_set_kept_and_checked_in_the_form(app, admin):
     data = form(action="save", shop_email="owner@shop.example.jp")
     assert admin.post("/admin/campaigns/new", data).status_code == 303

@@ -172,6 +172,7 @@ def test_requests_without_a_genuine_csrf_token_are_refused(terminal, new_termina
             ("/claim", {"tile": "17"}),
             ("/confirm", {"name": "A", "address": "B", **HANAKO}),
             ("/cancel", {}),
+            ("/contact", {"name": "A", "address": "B", **HANAKO}),
         ):
             if token is not None:
                 data = {**data, "csrf_token": token}
