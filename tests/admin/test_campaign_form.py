@@ -96,6 +96,10 @@ def test_every_condition_field_round_trips_through_the_form(admin):
             "merit-purchases": "30",
             "merit-purchases_full": "5",
             "merit-game": "20",
+            # A tilt needs prizes of one unit.
+            "prize-2-label": "10 % off",
+            "prize-2-value": "10",
+            "prize-2-unit": "percent",
         },
     )
     assert admin.post("/admin/campaigns/new", data).status_code == 303
