@@ -96,6 +96,6 @@ def test_m026_turns_the_text_moments_into_times_keeping_each_one(pg_cluster, mon
         assert kiosks.revealed(db, ticket.id)
         assert notices.claim(db, campaign.id, moment) is False
         notices.release(db, campaign.id)
-        assert notices.due(db, START + timedelta(days=400)) == [campaign.id]
+        assert notices.due(db, START + timedelta(days=400)) == [(campaign.id, "")]
     finally:
         db.close()
