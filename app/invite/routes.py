@@ -27,7 +27,6 @@ from app.store import (
 from app.web.current_campaign import current_campaign
 from app.web.i18n import current_language
 from app.web.keys import candidates
-from app.web.limiting import counted
 from app.web.responses import go, now, render, to_main
 from app.web.security import private_page
 
@@ -229,13 +228,7 @@ def draw(slug):
 
 
 @bp.post("/<slug>/invited/confirm")
-@counted("confirm", confirming.address_limit, on_breach=confirming.slowed)
-@counted(
-    "confirm-holder",
-    confirming.holder_limit,
-    key=confirming.holder_key,
-    on_breach=confirming.slowed,
-)
+@confirming.confirm_limits
 def confirm(slug):
     """Record where to send the coupon: the invitee may change the address."""
     campaign, found, db, entry = _drawn(slug)

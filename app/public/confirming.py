@@ -18,6 +18,7 @@ from app.lottery.contact import person_digests
 from app.store import NotHeld, attempts, claims
 from app.web import keys
 from app.web.error_pages import title_for
+from app.web.limiting import counted
 from app.web.responses import now, render, to_main
 
 log = logging.getLogger(__name__)
@@ -118,3 +119,9 @@ def drew_before_message(field: str) -> str:
     if field == "phone":
         return _("This phone number has already drawn in this campaign: one draw per person.")
     return _("This e-mail address has already drawn in this campaign: one draw per person.")
+
+
+def confirm_limits(view):
+    """Count a confirm (or the details given before a reveal) per address and per holder."""
+    view = counted("confirm-holder", holder_limit, key=holder_key, on_breach=slowed)(view)
+    return counted("confirm", address_limit, on_breach=slowed)(view)

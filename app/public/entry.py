@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 from app.lottery.contact import ContactError, clean_contact
 from app.store import Duplicate, NotHeld, claims, contacts, get_db, reveals
 from app.web.i18n import current_language
-from app.web.limiting import counted
 from app.web.responses import go, now
 
 from . import confirming, terminal
@@ -76,13 +75,7 @@ def reveal(slug):
 
 
 @bp.post("/<slug>/confirm")
-@counted("confirm", confirming.address_limit, on_breach=confirming.slowed)
-@counted(
-    "confirm-holder",
-    confirming.holder_limit,
-    key=confirming.holder_key,
-    on_breach=confirming.slowed,
-)
+@confirming.confirm_limits
 def confirm(slug):
     """Record the respondent's destination for the tile they hold."""
     campaign, entry = held_entry(slug)
@@ -107,13 +100,7 @@ def confirm(slug):
 
 
 @bp.post("/<slug>/contact")
-@counted("confirm", confirming.address_limit, on_breach=confirming.slowed)
-@counted(
-    "confirm-holder",
-    confirming.holder_limit,
-    key=confirming.holder_key,
-    on_breach=confirming.slowed,
-)
+@confirming.confirm_limits
 def give(slug):
     """Record the contact details of this terminal's covered draw, before its reveal."""
     campaign, entry = held_entry(slug)
