@@ -200,21 +200,45 @@ def confirm(
     Raises NotHeld or Duplicate.
     """
     with immediate(db, campaign=campaign.id):
-        row = db.execute(
-            "UPDATE tiles SET state = 'confirmed', held_until = NULL"
-            " WHERE campaign_id = ? AND entry_id = ? AND state = 'held' AND held_until > ?"
-            " RETURNING no, prize_id",
-            [campaign.id, entry_id, stamp(now)],
-        ).fetchone()
+        row = settle(db, campaign.id, entry_id, contact, now, candidate_id, language)
         if row is None:
             raise NotHeld(_fate(db, campaign.id, entry_id))
-        no, prize_id = row
-        _destine(db, campaign.id, no, entry_id, prize_id, contact, now, candidate_id, language)
-        ecoupons.issue(db, campaign.id, entry_id, now)
-        _end_entry(db, entry_id, "confirmed", now)
-        accounting.end_hold(db, entry_id, now, redraw=False)
-        engine.end_if_done(db, campaign.id, now)
+    no, prize_id = row
     return Entry(entry_id, no, "confirmed", prize_id, None)
+
+
+def settle(
+    db: Database,
+    campaign_id: int,
+    entry_id: int,
+    contact: Contact,
+    now: datetime,
+    candidate_id: int | None = None,
+    language: str | None = None,
+    *,
+    ecoupon: bool = True,
+) -> tuple[int, int] | None:
+    """In the caller's transaction: confirm a live hold, write its destination, end the entry.
+
+    Return the tile's (no, prize_id), or None when the hold is not live. `ecoupon=False`
+    leaves the e-coupon to a later step (details given before the reveal).
+    """
+    row = db.execute(
+        "UPDATE tiles SET state = 'confirmed', held_until = NULL"
+        " WHERE campaign_id = ? AND entry_id = ? AND state = 'held' AND held_until > ?"
+        " RETURNING no, prize_id",
+        [campaign_id, entry_id, stamp(now)],
+    ).fetchone()
+    if row is None:
+        return None
+    no, prize_id = row
+    _destine(db, campaign_id, no, entry_id, prize_id, contact, now, candidate_id, language)
+    if ecoupon:
+        ecoupons.issue(db, campaign_id, entry_id, now)
+    _end_entry(db, entry_id, "confirmed", now)
+    accounting.end_hold(db, entry_id, now, redraw=False)
+    engine.end_if_done(db, campaign_id, now)
+    return no, prize_id
 
 
 @retried

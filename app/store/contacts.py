@@ -15,9 +15,9 @@ from sqlite_utils import Database
 
 from app.lottery.contact import Contact
 
-from . import accounting, ecoupons, engine
+from . import ecoupons
 from .campaigns import Campaign
-from .claims import Entry, _destine, _end_entry, _fate
+from .claims import Entry, _fate, settle
 from .db import IntegrityError, immediate, retried, stamp, stamp_param, unstamp
 from .errors import Duplicate, NotHeld, refusal
 
@@ -62,19 +62,11 @@ def give(
         ).fetchone()
         if state == "lost":
             return Entry(entry_id, no, "lost", None, None)
-        held = db.execute(
-            "UPDATE tiles SET state = 'confirmed', held_until = NULL"
-            " WHERE campaign_id = ? AND entry_id = ? AND state = 'held' AND held_until > ?"
-            " RETURNING no, prize_id",
-            [campaign.id, entry_id, stamp(now)],
-        ).fetchone()
+        # The e-coupon waits for the reveal, so no mail tells the outcome first.
+        held = settle(db, campaign.id, entry_id, contact, now, language=language, ecoupon=False)
         if held is None:
             raise NotHeld("expired")  # the rollback takes the digests back too
         no, prize_id = held
-        _destine(db, campaign.id, no, entry_id, prize_id, contact, now, language=language)
-        _end_entry(db, entry_id, "confirmed", now)
-        accounting.end_hold(db, entry_id, now, redraw=False)
-        engine.end_if_done(db, campaign.id, now)
     return Entry(entry_id, no, "confirmed", prize_id, None)
 
 
