@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
 
+from app import create_app
+
 
 @dataclass
 class Inbox:
@@ -58,3 +60,19 @@ def smtp_server(inbox: Inbox | None = None):
         yield port, inbox
     finally:
         controller.stop()
+
+
+def mail_app(tmp_path, clock, port, **settings):
+    """An app on a SQLite file in tmp_path that mails through the test server on `port`."""
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(tmp_path / "kuji.sqlite"),
+            "SECRET_KEY": "test-secret",
+            "CLOCK": clock,
+            "SQLITE_SYNCHRONOUS": "NORMAL",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": port,
+            **settings,
+        }
+    )

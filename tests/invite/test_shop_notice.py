@@ -3,14 +3,13 @@
 from dataclasses import replace
 from email.header import decode_header, make_header
 
-from app import create_app
 from app.jobs import run_pending
 from app.lottery.conditions import parse_conditions, to_toml
 from app.lottery.contact import Contact
 from app.new_campaign import create_campaign
 from app.store import campaigns, claims, get_db, notices
 from tests.factories import START, conditions, make_campaign
-from tests.smtp import smtp_server
+from tests.smtp import mail_app, smtp_server
 
 
 def subject(message) -> str:
@@ -18,21 +17,12 @@ def subject(message) -> str:
 
 
 def shop_app(tmp_path, clock, port, **extra):
-    return create_app(
-        {
-            "TESTING": True,
-            "DATABASE": str(tmp_path / "kuji.sqlite"),
-            "SECRET_KEY": "test-secret",
-            "CLOCK": clock,
-            "SQLITE_SYNCHRONOUS": "NORMAL",
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": port,
-            "MAIL_DEFAULT_SENDER": "kuji@example.jp",
-            "SHOP_EMAIL": "owner@shop.example.jp",
-            "PUBLIC_URL": "https://kuji.example.jp",
-            **extra,
-        }
-    )
+    settings = {
+        "MAIL_DEFAULT_SENDER": "kuji@example.jp",
+        "SHOP_EMAIL": "owner@shop.example.jp",
+        "PUBLIC_URL": "https://kuji.example.jp",
+    }
+    return mail_app(tmp_path, clock, port, **{**settings, **extra})
 
 
 def test_a_sold_out_campaign_is_told_once_with_counts_and_no_personal_data(tmp_path, clock):

@@ -9,29 +9,18 @@ from collections import Counter
 
 import pytest
 
-from app import create_app
 from app.store import get_db, invitations
 from tests.factories import make_campaign
 from tests.server import ROOT
-from tests.smtp import smtp_server
+from tests.smtp import mail_app, smtp_server
 
 from .conftest import CSV, credentials
 
 
 def smtp_app(tmp_path, clock, port):
-    return create_app(
-        {
-            "TESTING": True,
-            "DATABASE": str(tmp_path / "kuji.sqlite"),
-            "SECRET_KEY": "test-secret",
-            "CLOCK": clock,
-            "SQLITE_SYNCHRONOUS": "NORMAL",
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": port,
-            "MAIL_DEFAULT_SENDER": "shop@example.jp",
-            # Links in mail: without PUBLIC_URL nothing is sent.
-            "PUBLIC_URL": "http://localhost",
-        }
+    # Links in mail: without PUBLIC_URL nothing is sent.
+    return mail_app(
+        tmp_path, clock, port, MAIL_DEFAULT_SENDER="shop@example.jp", PUBLIC_URL="http://localhost"
     )
 
 
