@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from app.store import campaigns
-from tests.torture.live import DOWN, FREE, GONE, VERSION, Browser
+from tests.torture.live import DOWN, FREE, GONE, VERSION, Browser, details
 
 
 class TlsBrowser(Browser):
@@ -101,14 +101,9 @@ class Load:
         reply = browser.post("/reveal")  # scratched, spun or pressed Reveal
         if not self._count("reveal", reply):
             return
-        email = f"t{n}@example.jp"
-        reply = browser.confirm(
-            name=f"Respondent {n}",
-            postal_code="104-0061",
-            address=f"{n}-1-1 Ginza, Chuo-ku, Tokyo",
-            phone=f"090{n:08d}",
-            email=email,
-        )
+        form = details(n)
+        email = form["email"]
+        reply = browser.confirm(**form)
         if not self._count("confirm", reply):
             return
         if reply.status == 303:

@@ -165,3 +165,14 @@ def assert_fair(db_path: Path, slug: str) -> dict:
     assert report.ok, report.problems
     assert query(db_path, "SELECT sum(free) FROM tiers") == [(0,)]
     return doc
+
+
+def details(n: int, mailbox: str = "t") -> dict[str, str]:
+    """Respondent n's destination form: name, address, phone and e-mail unique to n."""
+    return {
+        "name": f"Respondent {n}",
+        "postal_code": "104-0061",
+        "address": f"{n}-1-1 Ginza, Chuo-ku, Tokyo",
+        "phone": f"090{n:08d}",
+        "email": f"{mailbox}{n}@example.jp",
+    }

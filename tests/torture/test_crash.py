@@ -19,6 +19,7 @@ from .live import (
     Browser,
     assert_fair,
     assert_one_ticket_per_entry,
+    details,
     export,
     open_campaign,
     query,
@@ -144,14 +145,9 @@ class Run:
         with self.lock:
             self.claims += 1
             self.claimed_at.append(time.monotonic())
-        email = f"t{n}@example.jp"
-        reply = browser.confirm(
-            name=f"Respondent {n}",
-            postal_code="104-0061",
-            address=f"{n}-1-1 Ginza, Chuo-ku, Tokyo",
-            phone=f"090{n:08d}",
-            email=email,
-        )
+        form = details(n)
+        email = form["email"]
+        reply = browser.confirm(**form)
         self.count("confirm", reply.status, reply.body)
         if reply.status == 303:
             with self.lock:
