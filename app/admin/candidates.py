@@ -42,6 +42,7 @@ def candidates():
     db = get_db()
     f = _filter()
     job_id = request.args.get("job", type=int)
+    job = jobs.get(db, job_id) if job_id else None
     return render(
         "admin/candidates.html",
         total=candidate_list.total(db),
@@ -50,7 +51,8 @@ def candidates():
         form=request.args,
         sexes=SEXES,
         targets=_invite_campaigns(),
-        job=jobs.get(db, job_id) if job_id else None,
+        job=job,
+        summary=_summary(job),
     )
 
 
@@ -91,8 +93,12 @@ def job_progress(job_id):
         abort(404, _("There is no such job."))
     if request.htmx and request.args.get("refresh") and job.state in ("done", "failed"):
         return "", 200, {"HX-Refresh": "true"}  # the page's own figures changed: reload it
-    summary = json.loads(job.result) if job.result else None
-    return render("admin/_job.html", job=job, summary=summary)
+    return render("admin/_job.html", job=job, summary=_summary(job))
+
+
+def _summary(job):
+    """What a finished job reported (an import's counts, an export's files), if anything."""
+    return json.loads(job.result) if job is not None and job.result else None
 
 
 @bp.post("/candidates/invite")

@@ -33,6 +33,13 @@ def test_an_upload_imports_in_the_background_and_reports_bad_lines(app, admin):
     assert "3 candidates in the list" in admin.get("/admin/candidates").get_data(as_text=True)
 
 
+def test_an_import_done_before_its_page_loads_still_shows_its_report(app, admin):
+    answer = upload(admin, CSV.encode("cp932"))
+    assert run_pending(app) == 1  # a quick job ends before the browser follows the redirect
+    page = admin.get(answer.location).get_data(as_text=True)
+    assert "Imported 3 new and 0 updated candidates" in page
+
+
 def test_a_file_that_is_not_text_is_refused_and_nothing_queued(app, admin):
     answer = upload(admin, "name,email\n".encode("utf-16"))
     assert answer.status_code == 400 and "UTF-8" in answer.get_data(as_text=True)
