@@ -3,6 +3,7 @@
 import os
 import re
 import subprocess
+import time
 from pathlib import Path
 
 from tests.server import ROOT
@@ -67,6 +68,17 @@ def access_log(tmp: Path, start: int = 0) -> list[tuple[str, str, str, str, str]
         log.seek(start)
         text = log.read().decode(errors="replace")
     return [tuple(line.split("|", 4)) for line in text.splitlines()]
+
+
+def logged(tmp: Path, uri: str, count: int, timeout: float = 5) -> list[tuple]:
+    """The access log's lines for `uri`, once there are `count` of them: nginx writes a line
+    after the answer's last byte has gone, so a client can read the log before it is there."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = [line for line in access_log(tmp) if line[-1] == uri]
+        if len(lines) >= count or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.05)
 
 
 def upstream_hits(tmp: Path, prefix: str) -> list[str]:
