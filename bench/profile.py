@@ -179,7 +179,7 @@ def pieces(app, db: Path, term, tile: Tiles) -> None:
                     datetime.now(UTC),
                     tile(),
                     counted=address,
-                    rate=rates.Hit("claim", "127.0.0.1", limit),
+                    hits=[rates.Hit("claim", "127.0.0.1", limit)],
                 ),
                 300,
             ),
