@@ -88,15 +88,19 @@ def test_the_shop_screens_have_no_axe_violations(live, browser, locale):
     _check(page, "kiosk attract", found)
     page.locator("#ticket-code").fill(ticket)
     page.locator("#ticket-form button[type=submit]").click()
+    page.locator(".kiosk-panel a.button-link").wait_for()  # the next screen has loaded
     _check(page, "kiosk game intro", found)
     page.locator(".kiosk-panel a.button-link").click()
+    page.locator("form.quiz").wait_for()
     _check(page, "kiosk game", found)
-    while page.locator("form.quiz").count():
+    for index in range(2):  # QUIZ's two questions, one swapped in after the other
+        page.locator(f"form.quiz input[name=q][value='{index}']").wait_for(state="attached")
         page.locator("form.quiz input[type=radio]").first.check()
         page.locator("form.quiz button[type=submit]").click()
-        page.wait_for_load_state()
+    page.locator("a.game-next").wait_for()
     _check(page, "kiosk game score", found)
     page.locator("a.game-next").click()
+    page.locator("button.kiosk-go").wait_for()
     _check(page, "kiosk draw", found)
     page.locator("button.kiosk-go").click()
     page.locator("form[data-open]").wait_for()
