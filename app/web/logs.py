@@ -12,7 +12,7 @@ import sys
 import time
 from urllib.parse import quote
 
-from flask import has_request_context, request
+from flask.globals import _cv_request
 from flask.logging import default_handler
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -59,7 +59,9 @@ class ErrorsStream(logging.StreamHandler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             line = self.format(record) + self.terminator
-            stream = request.environ["wsgi.errors"] if has_request_context() else sys.stderr
+            # The request context looked up once (flask.request would do it twice).
+            ctx = _cv_request.get(None)
+            stream = ctx.request.environ["wsgi.errors"] if ctx is not None else sys.stderr
             stream.write(line)
             stream.flush()
         except RecursionError:
