@@ -198,7 +198,7 @@ def confirm(
     """
     with immediate(db, campaign=campaign.id):
         rates.count_hits(db, hits, now)
-        row = settle(db, campaign.id, entry_id, contact, now, candidate_id, language)
+        row = settle(db, campaign, entry_id, contact, now, candidate_id, language)
         if row is None:
             raise NotHeld(_fate(db, campaign.id, entry_id))
     rates.settle(hits)
@@ -208,7 +208,7 @@ def confirm(
 
 def settle(
     db: Database,
-    campaign_id: int,
+    campaign: Campaign,
     entry_id: int,
     contact: Contact,
     now: datetime,
@@ -222,6 +222,7 @@ def settle(
     Return the tile's (no, prize_id), or None when the hold is not live. `ecoupon=False`
     leaves the e-coupon to a later step (details given before the reveal).
     """
+    campaign_id = campaign.id
     row = db.execute(
         "UPDATE tiles SET state = 'confirmed', held_until = NULL"
         " WHERE campaign_id = ? AND entry_id = ? AND state = 'held' AND held_until > ?"
@@ -233,7 +234,7 @@ def settle(
     no, prize_id = row
     _destine(db, campaign_id, no, entry_id, prize_id, contact, now, candidate_id, language)
     if ecoupon:
-        ecoupons.issue(db, campaign_id, entry_id, now)
+        ecoupons.issue(db, campaign, entry_id, now)
     _end_entry(db, entry_id, "confirmed", now)
     accounting.end_hold(db, entry_id, now, redraw=False)
     engine.end_if_done(db, campaign_id, now)
