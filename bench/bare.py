@@ -7,8 +7,11 @@ so Kuji's figures read as "× what the framework needs for the same work":
 - POST /c/<slug>/post: session + CSRF check, then a 303;
 - POST /c/<slug>/claim: the same, one conditional UPDATE in BEGIN IMMEDIATE (the hold's
   sync setting, as Kuji's), a signed `kuji_<slug>` cookie, 303 (409 when taken);
-- POST /c/<slug>/confirm: the cookie checked, the tile confirmed and a destination row
-  written in one durable transaction (the configured sync setting), 303.
+- POST /c/<slug>/reveal: the cookie checked, the held tile marked uncovered in one
+  conditional UPDATE (the hold's sync setting, as Kuji's reveal), 303 (409 when not held);
+- POST /c/<slug>/confirm: the cookie checked, the uncovered tile confirmed and a destination
+  row written in one durable transaction (the configured sync setting), 303.
+Kuji confirms only a draw that was uncovered, so a pair is claim, reveal and confirm in both.
 The URLs and form fields are Kuji's, so the same wrk scripts drive both. Connections come
 from Kuji's own `connect()` and `immediate()`, so the pragmas and sync rules are the same.
 """
@@ -28,7 +31,7 @@ from app.store.db import connect, immediate
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tiles (
     slug TEXT NOT NULL, no INTEGER NOT NULL, holder TEXT, state TEXT NOT NULL DEFAULT 'free',
-    PRIMARY KEY (slug, no), UNIQUE (slug, holder)
+    revealed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (slug, no), UNIQUE (slug, holder)
 );
 CREATE TABLE IF NOT EXISTS destinations (
     id INTEGER PRIMARY KEY, slug TEXT NOT NULL, no INTEGER NOT NULL, name TEXT NOT NULL,
@@ -118,13 +121,31 @@ def create_app(
         )
         return response
 
-    @app.post("/c/<slug>/confirm")
-    def confirm(slug):
+    def held(slug) -> tuple[int, str]:
+        # The claim's signed cookie names the tile and its holder.
         raw = request.cookies.get(f"kuji_{slug}", "")
         payload, _, signature = raw.rpartition(".")
         if not payload or not hmac.compare_digest(signature, sign(payload)):
             abort(409)
         no, _, holder = payload.partition(".")
+        return int(no), holder
+
+    @app.post("/c/<slug>/reveal")
+    def reveal(slug):
+        no, holder = held(slug)
+        with immediate(db(), durable=False) as d:
+            uncovered = d.conn.execute(
+                "UPDATE tiles SET revealed = 1"
+                " WHERE slug = ? AND no = ? AND holder = ? AND state = 'held'",
+                [slug, no, holder],
+            ).rowcount
+        if not uncovered:
+            abort(409)
+        return redirect(f"/c/{slug}/entry", 303)
+
+    @app.post("/c/<slug>/confirm")
+    def confirm(slug):
+        no, holder = held(slug)
         contact = [request.form.get(k, "").strip() for k in CONTACT]
         if not all(contact):
             abort(422)
@@ -132,14 +153,14 @@ def create_app(
             with immediate(db()) as d:
                 if not d.conn.execute(
                     "UPDATE tiles SET state = 'confirmed'"
-                    " WHERE slug = ? AND no = ? AND holder = ? AND state = 'held'",
-                    [slug, int(no), holder],
+                    " WHERE slug = ? AND no = ? AND holder = ? AND state = 'held' AND revealed",
+                    [slug, no, holder],
                 ).rowcount:
                     abort(409)
                 d.conn.execute(
                     "INSERT INTO destinations (slug, no, name, postal_code, address, phone, email)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [slug, int(no), *contact],
+                    [slug, no, *contact],
                 )
         except sqlite3.IntegrityError:
             abort(409)

@@ -157,7 +157,7 @@ class Bench:
         return self.wrk(
             name, setup, "pair", connections=CONNECTIONS, workdir=self.work,
             threads=CONNECTIONS, headers=(f"Referer: {self.url}/",),
-            args=(dealt, slug, 1, TILES, CONNECTIONS, 1),
+            args=(dealt, slug, 1, TILES, CONNECTIONS),
         )  # fmt: skip
 
     def polls(self, name: str, setup: str, cached: bool, seconds=SECONDS) -> Measured:

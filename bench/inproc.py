@@ -112,23 +112,22 @@ def claimer(app, terms, tile: Tiles, slug: str):
     return claim
 
 
-def confirmer(app, terms, tile: Tiles, slug: str, reveal: bool = True):
-    """Claim, uncover the draw (Kuji confirms only what was revealed), then confirm."""
+def confirmer(app, terms, tile: Tiles, slug: str):
+    """Claim, uncover the draw (both apps confirm only what was uncovered), then confirm."""
 
     def pair():
         cookie, token = next(terms)
         body = f"csrf_token={token}&tile={tile()}".encode()
         _, _, head = call(app, "POST", f"/c/{slug}/claim", {"Cookie": f"session={cookie}"}, body)
         held = next(v.split(";")[0] for k, v in head if k == "Set-Cookie")
-        if reveal:
-            status, _, _ = call(
-                app,
-                "POST",
-                f"/c/{slug}/reveal",
-                {"Cookie": f"session={cookie}; {held}"},
-                f"csrf_token={token}".encode(),
-            )
-            assert status.startswith("303"), status
+        status, _, _ = call(
+            app,
+            "POST",
+            f"/c/{slug}/reveal",
+            {"Cookie": f"session={cookie}; {held}"},
+            f"csrf_token={token}".encode(),
+        )
+        assert status.startswith("303"), status
         n = next(SEQ)
         body = (
             f"csrf_token={token}&name=P+{n}&postal_code=104-0061&address={n}+Street"

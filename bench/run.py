@@ -180,11 +180,11 @@ class Bench:
         slug = claim_board(self.sync, scenario, c)
         dealt = prepare.deal(self.terminals, threads, self.work)
         r = self.measure(
-            name, c, scenario, "/", threads=threads, args=(dealt, slug, 1, CLAIM_SHEETS, threads, 1)
+            name, c, scenario, "/", threads=threads, args=(dealt, slug, 1, CLAIM_SHEETS, threads)
         )
         dealt = prepare.deal(self.bare_terminals, threads, self.work / "bare")
         self.against(
-            name, c, scenario, threads=threads, args=(dealt, slug, 1, CLAIM_SHEETS, threads, 0)
+            name, c, scenario, threads=threads, args=(dealt, slug, 1, CLAIM_SHEETS, threads)
         )
         return r
 

@@ -85,7 +85,7 @@ def main() -> int:
                         threads = CONNECTIONS if kind == "pair" else 2
                         dealt = prepare.deal(terms[app], threads, work)
                         slug = boards[(turn, name, app, kind)]
-                        args = (dealt, slug, 1, TILES, threads, int(app == "kuji"))
+                        args = (dealt, slug, 1, TILES, threads)
                         url = server.url + "/"
                         r = wrk.run(
                             url, kind, CONNECTIONS, SECONDS, work, threads=threads, args=args

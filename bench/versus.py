@@ -85,9 +85,7 @@ def measure(work: Path, rounds: int = ROUNDS) -> list[Row]:
         ("kuji", "claim"): claimer(kuji, kuji_terms, kuji_tile, "claims"),
         ("bare", "claim"): claimer(lean, bare_terms, bare_tile, "claims"),
         ("kuji", "claim+confirm pair"): confirmer(kuji, kuji_terms, kuji_tile, "claims"),
-        ("bare", "claim+confirm pair"): confirmer(
-            lean, bare_terms, bare_tile, "claims", reveal=False
-        ),
+        ("bare", "claim+confirm pair"): confirmer(lean, bare_terms, bare_tile, "claims"),
         ("kuji", "poll, no change"): get(
             kuji, f"/c/poll/tiles?v={version}", {"HX-Request": "true"}, "204"
         ),

@@ -27,6 +27,7 @@ from app.store import (
 from app.web.current_campaign import current_campaign
 from app.web.i18n import current_language
 from app.web.keys import candidates
+from app.web.limiting import pending_hits
 from app.web.responses import go, now, render, to_main
 from app.web.security import private_page
 
@@ -228,7 +229,7 @@ def draw(slug):
 
 
 @bp.post("/<slug>/invited/confirm")
-@confirming.confirm_limits
+@confirming.confirm_limits(deferred=True)
 def confirm(slug):
     """Record where to send the coupon: the invitee may change the address."""
     campaign, found, db, entry = _drawn(slug)
@@ -248,6 +249,7 @@ def confirm(slug):
             now(),
             candidate_id=found.candidate_id,
             language=current_language(),
+            hits=pending_hits(),
         )
     except Duplicate as exc:
         if confirming.duplicate_refused(db, campaign, entry.id):

@@ -10,7 +10,7 @@ from app.lottery.pages import page_number, page_of
 from app.store import AlreadyDrawn, Closed, Refused, Taken, claims, get_db
 from app.store import board as board_store
 from app.web.current_campaign import reload
-from app.web.limiting import counted, pending_hit
+from app.web.limiting import counted, pending_hits
 from app.web.responses import go, now, render, to_main
 
 from . import addresses, terminal, tiles
@@ -122,7 +122,7 @@ def claim(slug):
             moment,
             no=no,
             counted=addresses.counted(),
-            rate=pending_hit(),
+            hits=pending_hits(),
         )
     except Refused as exc:
         fresh = reload(slug)

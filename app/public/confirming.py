@@ -1,8 +1,8 @@
 """What guards a confirmation, on the board and for invitees alike.
 
 A hold must not become an oracle for "does this e-mail or phone number already have a
-coupon?". Confirms are rate-limited per address and per holder (flask-limiter: per worker
-unless RATELIMIT_STORAGE_URI is shared), and the "already has a coupon" refusals of one hold
+coupon?". Confirms are rate-limited per address and per holder (counted in the database, in the
+confirm's own transaction), and the "already has a coupon" refusals of one hold
 are counted in the database, so the count holds across workers and restarts: the third
 refusal releases the hold (its coupon goes back to the pool, its tile to the board) and the
 terminal or invitee has drawn.
@@ -121,7 +121,17 @@ def drew_before_message(field: str) -> str:
     return _("This e-mail address has already drawn in this campaign: one draw per person.")
 
 
-def confirm_limits(view):
-    """Count a confirm (or the details given before a reveal) per address and per holder."""
-    view = counted("confirm-holder", holder_limit, key=holder_key, on_breach=slowed)(view)
-    return counted("confirm", address_limit, on_breach=slowed)(view)
+def confirm_limits(deferred: bool = False):
+    """Count a confirm (or the details given before a reveal) per address and per holder.
+
+    deferred=True: the view's write transaction counts both (pending_hits()), one commit
+    instead of three.
+    """
+
+    def decorate(view):
+        view = counted(
+            "confirm-holder", holder_limit, key=holder_key, on_breach=slowed, deferred=deferred
+        )(view)
+        return counted("confirm", address_limit, on_breach=slowed, deferred=deferred)(view)
+
+    return decorate

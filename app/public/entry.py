@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from app.lottery.contact import ContactError, clean_contact
 from app.store import Duplicate, NotHeld, claims, contacts, get_db, reveals
 from app.web.i18n import current_language
+from app.web.limiting import pending_hits
 from app.web.responses import go, now
 
 from . import confirming, terminal
@@ -75,7 +76,7 @@ def reveal(slug):
 
 
 @bp.post("/<slug>/confirm")
-@confirming.confirm_limits
+@confirming.confirm_limits(deferred=True)
 def confirm(slug):
     """Record the respondent's destination for the tile they hold."""
     campaign, entry = held_entry(slug)
@@ -87,7 +88,15 @@ def confirm(slug):
     except ContactError as exc:
         return entry_page(campaign, status=422, errors=exc.errors, form=request.form)
     try:
-        claims.confirm(get_db(), campaign, entry.id, contact, now(), language=current_language())
+        claims.confirm(
+            get_db(),
+            campaign,
+            entry.id,
+            contact,
+            now(),
+            language=current_language(),
+            hits=pending_hits(),
+        )
     except Duplicate as exc:
         if confirming.duplicate_refused(get_db(), campaign, entry.id):
             return entry_page(campaign, status=409, message=confirming.released_message())
@@ -100,7 +109,7 @@ def confirm(slug):
 
 
 @bp.post("/<slug>/contact")
-@confirming.confirm_limits
+@confirming.confirm_limits()
 def give(slug):
     """Record the contact details of this terminal's covered draw, before its reveal."""
     campaign, entry = held_entry(slug)

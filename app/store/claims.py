@@ -5,6 +5,7 @@ functions; only the `holder` text, the campaign's strategy and the merit differ.
 """
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -41,7 +42,7 @@ def hold(
     no: int | None = None,
     merit: int = 0,
     counted: Counted | None = None,
-    rate: rates.Hit | None = None,
+    hits: Sequence[rates.Hit] = (),
 ) -> Entry:
     """Draw a coupon for a holder's one draw and hold it on a tile.
 
@@ -51,23 +52,17 @@ def hold(
     this holder drew before, Refused when `counted` (the client's address and its limits)
     may not draw now: that refusal is counted, and audited the first time.
 
-    `rate`: the request's rate-limit hit, counted first in this same transaction (one
-    commit instead of two); rates.Full when its window is full, before anything else is
-    done. It is settled only if this transaction commits: a claim refused by a rollback
-    (taken, closed, drawn before) leaves it for the caller to count on its own.
+    `hits`: the request's rate-limit hits, counted first in this same transaction (one
+    commit instead of two); rates.Full when a window is full, before anything else is
+    done. They are settled only if this transaction commits: a claim refused by a rollback
+    (taken, closed, drawn before) leaves them for the caller to count on its own.
     """
     # A hold never outlives the receipt period: the list is final when the campaign ends.
     until = stamp(min(now + timedelta(minutes=campaign.hold_minutes), campaign.closes))
-    try:
-        with immediate(db, durable=False, campaign=campaign.id):
-            if rate is not None:
-                rates.count(db, rate.scope, rate.key, rate.limits, now)
-            refused, entry = _hold(db, campaign, holder, now, no, merit, counted, until)
-    except rates.Full:
-        rate.settled = True  # refused by its own limit: nothing to count later
-        raise
-    if rate is not None:
-        rate.settled = True
+    with immediate(db, durable=False, campaign=campaign.id):
+        rates.count_hits(db, hits, now)
+        refused, entry = _hold(db, campaign, holder, now, no, merit, counted, until)
+    rates.settle(hits)
     if refused:
         raise Refused(refused)
     return entry
@@ -193,23 +188,27 @@ def confirm(
     now: datetime,
     candidate_id: int | None = None,
     language: str | None = None,
+    hits: Sequence[rates.Hit] = (),
 ) -> Entry:
     """Turn a live hold into a destination row (an invitee's names its candidate).
 
     `language` is the one the person confirmed in: their coupon's e-mail is written in it.
-    Raises NotHeld or Duplicate.
+    `hits`: the request's rate-limit hits, counted first in this transaction, as hold()'s.
+    Raises NotHeld, Duplicate or rates.Full.
     """
     with immediate(db, campaign=campaign.id):
-        row = settle(db, campaign.id, entry_id, contact, now, candidate_id, language)
+        rates.count_hits(db, hits, now)
+        row = settle(db, campaign, entry_id, contact, now, candidate_id, language)
         if row is None:
             raise NotHeld(_fate(db, campaign.id, entry_id))
+    rates.settle(hits)
     no, prize_id = row
     return Entry(entry_id, no, "confirmed", prize_id, None)
 
 
 def settle(
     db: Database,
-    campaign_id: int,
+    campaign: Campaign,
     entry_id: int,
     contact: Contact,
     now: datetime,
@@ -223,6 +222,7 @@ def settle(
     Return the tile's (no, prize_id), or None when the hold is not live. `ecoupon=False`
     leaves the e-coupon to a later step (details given before the reveal).
     """
+    campaign_id = campaign.id
     row = db.execute(
         "UPDATE tiles SET state = 'confirmed', held_until = NULL"
         " WHERE campaign_id = ? AND entry_id = ? AND state = 'held' AND held_until > ?"
@@ -234,7 +234,7 @@ def settle(
     no, prize_id = row
     _destine(db, campaign_id, no, entry_id, prize_id, contact, now, candidate_id, language)
     if ecoupon:
-        ecoupons.issue(db, campaign_id, entry_id, now)
+        ecoupons.issue(db, campaign, entry_id, now)
     _end_entry(db, entry_id, "confirmed", now)
     accounting.end_hold(db, entry_id, now, redraw=False)
     engine.end_if_done(db, campaign_id, now)

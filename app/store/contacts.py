@@ -63,7 +63,7 @@ def give(
         if state == "lost":
             return Entry(entry_id, no, "lost", None, None)
         # The e-coupon waits for the reveal, so no mail tells the outcome first.
-        held = settle(db, campaign.id, entry_id, contact, now, language=language, ecoupon=False)
+        held = settle(db, campaign, entry_id, contact, now, language=language, ecoupon=False)
         if held is None:
             raise NotHeld("expired")  # the rollback takes the digests back too
         no, prize_id = held
@@ -131,7 +131,7 @@ def reveal(
             [stamp(now), entry_id, campaign.id, int(ended)],
         ).fetchone()
         if row is not None:
-            ecoupons.issue(db, campaign.id, entry_id, now)  # None for a draw that won nothing
+            ecoupons.issue(db, campaign, entry_id, now)  # None for a draw that won nothing
             return True
     done = db.execute(
         "SELECT revealed_at FROM entries WHERE id = ? AND campaign_id = ?",

@@ -14,6 +14,7 @@ from app.lottery import ecoupons as rules
 from app.lottery.conditions import zone_info
 from app.lottery.settings import from_json
 
+from .campaigns import Campaign
 from .db import immediate, serialize, stamp, unstamp
 
 MAIL_JOB = "send-ecoupons"
@@ -72,13 +73,15 @@ def terms(db: Database, campaign_id: int) -> tuple[str, datetime | int | None, s
     return s.issue, s.coupon_expires, zone
 
 
-def issue(db: Database, campaign_id: int, entry_id: int, now: datetime) -> str | None:
+def issue(db: Database, campaign: Campaign, entry_id: int, now: datetime) -> str | None:
     """Make the e-coupon of the destination just confirmed for `entry_id`; return its code.
 
     Runs inside the caller's transaction. Nothing is made for a paper-only campaign,
     except for a kiosk draw. With an e-mail address, the coupon is queued for mailing.
+    The terms are the request's campaign's (read once per request), not read again.
     """
-    kind, expires, zone = terms(db, campaign_id)
+    campaign_id = campaign.id
+    kind, expires = campaign.settings.issue, campaign.settings.coupon_expires
     row = db.execute(
         "SELECT d.id, d.email, e.holder FROM destinations d JOIN entries e ON e.id = d.entry_id"
         " WHERE d.entry_id = ?",
@@ -89,7 +92,7 @@ def issue(db: Database, campaign_id: int, entry_id: int, now: datetime) -> str |
     destination_id, email, holder = row
     if not rules.issues_electronic(kind) and not holder.startswith(KIOSK_HOLDER):
         return None
-    until = rules.expiry(expires, now, zone_info(zone))
+    until = rules.expiry(expires, now, campaign.tz)
     code = _insert(db, campaign_id, destination_id, bool(email), now, until)
     if email:
         queue_mail(db, campaign_id, now)

@@ -8,12 +8,14 @@ first hit; the hit after its end opens the next in the same row, and rows nobody
 are swept now and then.
 
 A hit is counted either in a transaction of its own (hit()) or, where the request goes on to
-write anyway (a claim), as the first statement of that write transaction (count()), which
-saves a commit: the count then commits with the claim, or alone when the claim is refused.
+write anyway (a claim, a confirm), as the first statements of that write transaction
+(count_hits()), which saves a commit per limit: the counts then commit with the work, or
+alone when the work is refused.
 """
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -51,11 +53,15 @@ class Hit:
 
 
 class Full(Exception):
-    """A window of the limit is full: wait `wait` seconds. Nothing was counted."""
+    """A window of the limit is full: wait `wait` seconds. Nothing was counted.
 
-    def __init__(self, wait: int):
+    `hit`: the Hit whose window was full, when count_hits() counted several.
+    """
+
+    def __init__(self, wait: int, hit: Hit | None = None):
         super().__init__(wait)
         self.wait = wait
+        self.hit = hit
 
 
 def windows(text: str) -> list[Window]:
@@ -95,6 +101,30 @@ def count(db: Database, scope: str, key: str, limits: list[Window], now: datetim
             until = db.execute("SELECT until FROM rate_counts WHERE key = ?", [name]).fetchone()
             wait = (unstamp(until[0]) - now).total_seconds() if until else 1
             raise Full(max(1, math.ceil(wait)))
+
+
+def count_hits(db: Database, hits: Sequence[Hit], now: datetime) -> None:
+    """Count each hit not yet settled, first thing in the caller's write transaction.
+
+    A full window raises Full naming its hit, which is settled (refused by its own limit:
+    nothing to count later); the rollback takes back the hits counted before it, which stay
+    unsettled for their routes to count alone, as if each had counted in turn. The caller
+    settles every hit once its transaction commits (settle()).
+    """
+    for h in hits:
+        if h.settled:
+            continue
+        try:
+            count(db, h.scope, h.key, h.limits, now)
+        except Full as full:
+            h.settled = True
+            raise Full(full.wait, h) from None
+
+
+def settle(hits: Sequence[Hit]) -> None:
+    """Mark hits counted by a transaction that committed."""
+    for h in hits:
+        h.settled = True
 
 
 def hit(db: Database, scope: str, key: str, limits: list[Window], now: datetime) -> int | None:

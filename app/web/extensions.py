@@ -6,8 +6,8 @@ from flask import request
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
-from htmx_flask import Htmx
 
+from app.web.htmx import Htmx
 from app.web.limiting import Limiter
 
 csrf = CSRFProtect()

@@ -102,11 +102,12 @@ def counted(
     `limit` returns the setting's text ("60 per minute;600 per hour"), `key` names who is
     counted; over the limit the route answers `on_breach()`, else 429 with Retry-After.
 
-    deferred=True: a route whose work is one write transaction (a claim) hands the hit to
-    it (pending_hit()), which counts it first thing and commits it with the work: one
-    commit saved. A request the view refuses before or outside that transaction (an
-    abort, a tile taken) is counted after, and answered as over the limit if it was: the
-    answers are the ones counting first gives, since nothing was written meanwhile.
+    deferred=True: a route whose work is one write transaction (a claim, a confirm) hands
+    the hit to it (pending_hits()), which counts it first thing and commits it with the
+    work: one commit saved per limit. A request the view refuses before or outside that
+    transaction (an abort, a tile taken) is counted after, and answered as over the limit
+    if it was: the answers are the ones counting first gives, since nothing was written
+    meanwhile. Deferred limits stacked on one route are counted outermost first.
     """
 
     def decorate(view):
@@ -116,10 +117,13 @@ def counted(
             if not deferred:
                 wait = rates.hit(get_db(), scope, key(), windows, now())
                 return view(*args, **kwargs) if wait is None else _breached(wait, limit, on_breach)
-            g._kuji_rate_hit = hit = rates.Hit(scope, key(), windows)
+            hit = rates.Hit(scope, key(), windows)
+            g.setdefault("_kuji_rate_hits", []).append(hit)
             try:
                 response = view(*args, **kwargs)
             except rates.Full as full:
+                if full.hit is not None and full.hit is not hit:
+                    raise  # another limit of this route is full: its decorator answers
                 return _breached(full.wait, limit, on_breach)
             except HTTPException:
                 wait = None if hit.settled else rates.hit(get_db(), scope, hit.key, windows, now())
@@ -137,10 +141,10 @@ def counted(
     return decorate
 
 
-def pending_hit():
-    """Return this request's rate-limit hit for its write transaction to count (rates.Hit),
-    if its route is counted(deferred=True); None otherwise."""
-    return g.get("_kuji_rate_hit")
+def pending_hits() -> list:
+    """Return this request's rate-limit hits for its write transaction to count (rates.Hit),
+    those of its route's counted(deferred=True) limits, outermost first."""
+    return g.get("_kuji_rate_hits", [])
 
 
 def _breached(wait: int, limit: Callable[[], str], on_breach):

@@ -12,7 +12,7 @@ import sys
 import time
 from urllib.parse import quote
 
-from flask import has_request_context, request
+from flask.globals import _cv_request
 from flask.logging import default_handler
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -59,7 +59,9 @@ class ErrorsStream(logging.StreamHandler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             line = self.format(record) + self.terminator
-            stream = request.environ["wsgi.errors"] if has_request_context() else sys.stderr
+            # The request context looked up once (flask.request would do it twice).
+            ctx = _cv_request.get(None)
+            stream = ctx.request.environ["wsgi.errors"] if ctx is not None else sys.stderr
             stream.write(line)
             stream.flush()
         except RecursionError:
@@ -104,7 +106,7 @@ class RequestLines:
                 path = environ.get("PATH_INFO", "").encode("latin-1", "replace")
                 args = (
                     environ.get("REQUEST_METHOD"),
-                    _redacted(quote(b"/" + path.lstrip(b"/"))),
+                    _redacted(quote(b"/" + path.lstrip(b"/")), environ),
                     status[:3],
                     (time.perf_counter() - started) * 1000,
                     os.getpid(),
@@ -122,13 +124,13 @@ class RequestLines:
 SECRET_ARGS = {"coupons.show": ("code",), "kiosk.setup": ("token",)}
 
 
-def _redacted(path: str) -> str:
+def _redacted(path: str, environ: dict) -> str:
     """Return the request path with its secret parts replaced by [redacted]."""
-    # The request context is still there when Flask starts its response.
-    if not has_request_context():
-        return path
-    for name in SECRET_ARGS.get(request.endpoint or "", ()):
-        value = (request.view_args or {}).get(name)
+    # Flask's request, matched by now, is in the environ: no context lookup per line.
+    found = environ.get("werkzeug.request")
+    rule = getattr(found, "url_rule", None)
+    for name in SECRET_ARGS.get(rule.endpoint if rule else "", ()):
+        value = (found.view_args or {}).get(name)
         if value:
             path = path.replace(quote(str(value)), "[redacted]")
     return path

@@ -48,13 +48,17 @@ def behind_proxies(wsgi_app, hops: int):
 
 def headers(response):
     """Add the security headers to a response."""
-    admin = request.blueprint == "admin"
+    # The request resolved once: each read through the context proxy costs a lookup, and
+    # every answer of the app pays for this hook.
+    req = request._get_current_object()
+    blueprint = req.blueprint
+    admin = blueprint == "admin"
     # A shop may embed its public board (SECURITY_FRAME_ANCESTORS); the admin, never.
     ancestors = "'none'" if admin else current_app.config["SECURITY_FRAME_ANCESTORS"]
     h = response.headers
     if "Content-Security-Policy" not in h:  # a view may set its own
-        h.extend(_headers(ancestors, admin, request.is_secure))
-    if admin or request.blueprint in PRIVATE_BLUEPRINTS or g.get("private_page"):
+        h.extend(_headers(ancestors, admin, req.is_secure))
+    if admin or blueprint in PRIVATE_BLUEPRINTS or g.get("private_page"):
         # Destinations, exports, passwords in the outbox, a person's coupon or confirmed
         # address: never kept by a shared browser's cache or a proxy.
         h["Cache-Control"] = "no-store"

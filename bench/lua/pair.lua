@@ -1,9 +1,9 @@
 -- Claim then confirm, per terminal: run with one connection per thread (-t N -c N), so the
 -- answer that arrives is always the answer to this thread's last request.
 -- One unit = a claim answered 303 followed by a confirm answered 303.
--- Kuji confirms only a draw that was uncovered: with args[6] = "1" a POST /reveal goes
--- between the claim and the confirm (the bare stack has no reveal).
--- args: terminals file prefix, slug, first tile, last tile, thread count, reveal (1 or 0)
+-- Both Kuji and the bare stack confirm only a draw that was uncovered: a POST /reveal goes
+-- between the claim and the confirm.
+-- args: terminals file prefix, slug, first tile, last tile, thread count
 
 function init(args)
   local nthreads = tonumber(args[5])
@@ -11,7 +11,6 @@ function init(args)
   slug = args[2]
   tile, last, step = tonumber(args[3]) + id, tonumber(args[4]), nthreads
   turn, sent, held, uncovered = 0, nil, nil, false
-  reveals = args[6] == "1"
   form = with_headers({ ["Content-Type"] = "application/x-www-form-urlencoded" })
 end
 
@@ -52,7 +51,7 @@ local function reveal()
 end
 
 function request()
-  if held and reveals and not uncovered then
+  if held and not uncovered then
     return reveal()
   end
   if held then

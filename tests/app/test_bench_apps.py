@@ -46,8 +46,8 @@ def test_health_claim_and_pair_answer_and_write(apps, which):
     terms, tile = terminals(app, 3), Tiles()
     claimer(app, terms, tile, "claims")()  # asserts the 303
     assert rows(db, HELD[which]) == [(1,)]
-    # Claims tile 2, then confirms it (Kuji uncovers the draw between): every answer a 303.
-    confirmer(app, terms, tile, "claims", reveal=which == "kuji")()
+    # Claims tile 2, uncovers it, then confirms it: every answer a 303.
+    confirmer(app, terms, tile, "claims")()
     assert rows(db, HELD[which]) == [(1,), (2,)]
     assert rows(db, DESTINATIONS[which]) == [(2,)]
     # A tile already held is refused, not answered with a redirect.
@@ -64,6 +64,23 @@ def test_a_claim_without_its_csrf_token_is_refused(apps, which):
     status, _, _ = call(app, "POST", "/c/claims/claim", {"Cookie": f"session={cookie}"}, b"tile=3")
     assert status.startswith("400")
     assert rows(db, HELD[which]) == []
+
+
+@pytest.mark.parametrize("which", ["kuji", "bare"])
+def test_a_confirm_before_the_reveal_is_refused(apps, which):
+    app, db = apps[which]
+    cookie, token = next(terminals(app, 1))
+    form = f"csrf_token={token}&tile=4".encode()
+    _, _, head = call(app, "POST", "/c/claims/claim", {"Cookie": f"session={cookie}"}, form)
+    held = next(v.split(";")[0] for k, v in head if k == "Set-Cookie")
+    body = (
+        f"csrf_token={token}&name=P&postal_code=104-0061&address=1+Street"
+        "&phone=09011112222&email=p%40example.jp"
+    ).encode()
+    headers = {"Cookie": f"session={cookie}; {held}"}
+    status, _, _ = call(app, "POST", "/c/claims/confirm", headers, body)
+    assert status.startswith("409")
+    assert rows(db, DESTINATIONS[which]) == []
 
 
 def test_bare_post_checks_csrf_and_redirects(apps):

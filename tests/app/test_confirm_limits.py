@@ -102,3 +102,29 @@ def test_an_invitee_is_released_after_three_duplicates_too(app, invite_ready):
     with app.app_context():
         assert campaigns.by_slug(get_db(), "vip").free == 2  # the coupon is back in the pool
     assert t.post("/invited/draw").status_code == 403  # and the invitee has drawn
+
+
+def test_a_confirm_counts_both_limits_in_its_transaction_and_a_full_one_still_counts_the_other(
+    app, terminal, new_terminal
+):
+    app.config["CONFIRM_HOLDER_LIMIT"] = "1 per minute"
+    app.config["CONFIRM_LIMIT"] = "4 per minute"
+    terminal.claim(1)
+    assert terminal.confirm(email="first@example.jp", phone="090-1111-0001").status_code == 303
+    prober = new_terminal()
+    prober.claim(2)
+    # A refusal inside the confirm's transaction (already has a coupon) rolls its hits back:
+    # they are counted after it, each in its own.
+    assert prober.confirm(email="first@example.jp").status_code == 409
+    # The holder's window is full now: a valid confirm is refused in its transaction, which
+    # writes nothing, and the address's hit it rolled back is counted all the same.
+    refused = prober.confirm(email="second@example.jp", phone="090-1111-0002")
+    assert refused.status_code == 429
+    with app.app_context():
+        assert campaigns.by_slug(get_db(), "spring").free == 98  # still held, not confirmed
+    third = new_terminal()  # the same address: its fourth confirm goes through
+    third.claim(3)
+    assert third.confirm(email="third@example.jp", phone="090-1111-0003").status_code == 303
+    fourth = new_terminal()
+    fourth.claim(4)
+    assert fourth.confirm(email="fourth@example.jp", phone="090-1111-0004").status_code == 429

@@ -217,3 +217,25 @@ def test_rate_limit_headers_come_with_limited_routes_only(app, client):
     assert int(response.headers["X-RateLimit-Remaining"]) < int(
         response.headers["X-RateLimit-Limit"]
     )
+
+
+def test_log_fields_are_one_line_each_value_escaped_only_where_it_must_be():
+    import logging
+
+    from app.web.logs import Fields
+
+    record = logging.makeLogRecord(
+        {
+            "msg": "draw",
+            "campaign": "spring-2026",
+            "entry": 12,
+            "addr": "2001:db8::/64",
+            "note": "two words\nand a line",
+            "name_ja": "春の抽選",
+        }
+    )
+    line = Fields("%(message)s").format(record)
+    assert line == (
+        "draw campaign=spring-2026 entry=12 addr=2001:db8::/64"
+        " note=two%20words%0Aand%20a%20line name_ja=%E6%98%A5%E3%81%AE%E6%8A%BD%E9%81%B8"
+    )
