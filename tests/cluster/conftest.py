@@ -9,7 +9,7 @@ from .harness import Cluster
 def cluster(tmp_path_factory):
     """lb, app1, app2 and data as network namespaces with CPU quotas, removed afterwards."""
     if os.environ.get("KUJI_CLUSTER") != "1":
-        pytest.skip("the cluster test runs with `make test-cluster` (root, namespaces)")
+        pytest.skip("the cluster test runs with make test or make test-cluster (root, namespaces)")
     why = Cluster.available()
     if why:
         pytest.skip(why)
