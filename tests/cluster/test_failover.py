@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app import create_app
+from app.admin.files import COUPON_BATCH
 from app.lottery.fairness import verify
 from app.store import campaigns, editing, get_db
 from app.store import fairness as fairness_store
@@ -31,7 +32,9 @@ pytestmark = [pytest.mark.slow]
 SLUG, PRINTED = "live", "printed"
 PRIZES = ((25, 800), (20, 200), (10, 200))
 SHEETS = sum(n for _, n in PRIZES)
-COUPONS = 1000  # one batch of the print run (COUPON_BATCH): 16 s or more at half a core
+# Two batches of the print run (COUPON_BATCH), 13 s or more each at half a core: app2 is
+# still printing when the load is under way, however slowly app1 and the load start.
+COUPONS = 2 * COUPON_BATCH
 CLIENTS, POLLERS = 10, 3
 LEASE = 60  # longer than the batch, which renews it only when done
 KILL_AFTER = 20  # acknowledged confirmations before app2 dies
@@ -82,6 +85,7 @@ def test_a_host_killed_mid_load_loses_nothing(cluster, monkeypatch):
     Browser(f"http://{c.address('app2')}:8000", SLUG).request("GET", "/healthz")  # its runner
     with app.app_context():
         _wait(lambda: job_store.get(get_db(), job_id).state == "running", 30, "app2's job")
+    printing_since = time.monotonic()
     start_app(c, "app1", settings)
 
     load = Load(url, SLUG, SHEETS, MAX_TERMINALS)
@@ -98,8 +102,9 @@ def test_a_host_killed_mid_load_loses_nothing(cluster, monkeypatch):
                 .execute("SELECT lease_until FROM jobs WHERE id = ?", [job_id])
                 .fetchone()[0]
             )
+        killed_at = time.monotonic()  # before the kill: requests fail while it waits
         c.kill("app2")
-        killed_at = time.monotonic()
+        figures["printing_before_kill"] = round(killed_at - printing_since, 1)
         acknowledged_at_kill = len(load.acknowledged)
 
         # app1 takes the print run up once app2's lease lapses; then app2 comes back.
@@ -152,7 +157,7 @@ def test_a_host_killed_mid_load_loses_nothing(cluster, monkeypatch):
         db = get_db()
         job = job_store.get(db, job_id)
         assert job.state == "done" and json.loads(job.result)["files"]
-        assert job_store.read_file(db, job_id, 1).startswith(b"%PDF")
+        assert all(job_store.read_file(db, job_id, n).startswith(b"%PDF") for n in (1, 2))
 
         # Every acknowledged confirmation is in the destination list, on its tile.
         found = audit(db, SLUG, load.acknowledged)

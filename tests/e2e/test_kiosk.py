@@ -180,6 +180,8 @@ def test_a_portrait_kiosk_speed_draw_and_start_over(shop, browser, playwright):
     page.get_by_label("Type the code on your draw ticket").fill(code)
     page.get_by_role("button", name="Start").click()
     draw = page.get_by_role("button", name="Draw")
+    expect(draw).to_be_visible()
+    page.wait_for_load_state()  # measured with the page's style sheets, not before them
     box = draw.bounding_box()
     assert box["height"] >= 48 and box["width"] >= 48  # a finger's target
     draw.click()

@@ -139,6 +139,7 @@ def test_a_scratch_card_hides_everything_until_it_is_scratched(live, new_context
     page.goto(f"/c/{slug}")
     page.locator('button.tile[data-tile="4"]').click()
     expect_covered(page, lang)
+    page.wait_for_load_state()  # measured with the page's style sheets, not before them
     card = page.locator(".scratch").bounding_box()
     if width == 375:  # the card fills the phone's width, less the page's margins
         assert card["width"] >= 375 - 2 * 16
