@@ -194,7 +194,7 @@ def pieces(app, db: Path, term, tile: Tiles) -> None:
             )
         db_.conn.execute(f"PRAGMA synchronous={app.config['SQLITE_SYNCHRONOUS']}")
         c = campaigns.by_slug(db_, "board-100")
-        t = app.jinja_env.get_template("board/board.html")
+        t = app.jinja_env.get_template("public/board.html")
         ctx = dict(campaign=c, phase="open", message=None, tiles="", remaining=100)
         show(
             "Jinja board.html with no tiles (csrf_token, url_for)",

@@ -66,7 +66,7 @@ def poll(slug):
         return "", 204
     if campaign.phase(moment) != "open":
         return render(
-            "board/_poll.html",
+            "public/_poll.html",
             campaign=campaign,
             phase=campaign.phase(moment),
             changes="",
@@ -83,7 +83,7 @@ def poll(slug):
         db, campaign.id, since, page.first, page.last, newest=campaign.version
     )
     return render(
-        "board/_poll.html",
+        "public/_poll.html",
         campaign=campaign,
         phase="open",
         changes=tiles.changes(changed, tile_words()),

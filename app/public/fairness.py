@@ -102,7 +102,7 @@ def page(slug):
     # The page shows the commitment and whether the campaign ended: never the log.
     document = fairness_store.summary(campaign, now())
     return render(
-        "board/fairness.html",
+        "public/fairness.html",
         campaign=campaign,
         document=document,
         text=Markup(fairness_text(_language())),  # noqa: S704 - our own Markdown, raw HTML off

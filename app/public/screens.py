@@ -70,7 +70,7 @@ def entry_page(campaign, status=200, errors=None, form=None, message=None, just=
     # After-contact: OPEN (the details are asked for), GIVEN (ready to uncover), LAPSED, ENDED.
     contact = contacts.status(db, campaign, entry, now()) if campaign.contact_first else None
     return render(
-        "board/entry.html",
+        "public/entry.html",
         block="main",
         status=status,
         campaign=campaign,
@@ -119,7 +119,7 @@ def board_page(campaign, message=None, status=200, block="main", page=None):
         )
         campaign = replace(campaign, version=version, free=remaining)
     return render(
-        "board/board.html",
+        "public/board.html",
         block=block,
         status=status,
         campaign=campaign,
@@ -137,7 +137,7 @@ def speed_page(campaign, message=None, status=200):
     if phase == "open" and not message and not campaign.free:
         message = _("Every coupon is taken for now. Coupons that are not confirmed come back.")
     return render(
-        "board/speed.html",
+        "public/speed.html",
         block="main",
         status=status,
         campaign=campaign,
@@ -159,7 +159,7 @@ def batch_page(campaign, status=200, errors=None, form=None, message=None, just=
     drawn = reveals.request_entry(db, campaign.id, found[0], found[1]) if mine else None
     shown = context(db, campaign, drawn[0], prize, just) if drawn else {}
     return render(
-        "board/batch.html",
+        "public/batch.html",
         block="main",
         status=status,
         campaign=campaign,

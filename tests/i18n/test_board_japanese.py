@@ -12,14 +12,11 @@ from tests.factories import START, Terminal, make_campaign
 from .test_admin_japanese import visible_text
 from .test_catalogue import messages
 
-# app/board/ and app/errors: where the catalogue's locations pointed before app/public/ and
-# app/web/error_pages.py, until the next `make translations` rewrites them.
 PUBLIC = (
-    "templates/board/",
+    "templates/public/",
     "templates/_",
     "templates/base.html",
     "app/public/",
-    "app/board/",
     "app/lottery/",
 )
 CONTACT = {
