@@ -12,6 +12,13 @@ so Kuji's figures read as "× what the framework needs for the same work":
 - POST /c/<slug>/confirm: the cookie checked, the uncovered tile confirmed and a destination
   row written in one durable transaction (the configured sync setting), 303.
 Kuji confirms only a draw that was uncovered, so a pair is claim, reveal and confirm in both.
+With `bookkeeping` (BARE_BOOKKEEPING=1), the claim and confirm also do the writes Kuji's
+rules put in every one of them, each as one plain statement in the same transaction: the
+client address's rate-limit hit counted in the database (limits shared by every worker and
+host), its draws counted (one draw per address, not per cookie), the board's version bumped
+(what polls compare), the coupon drawn from the remaining counts (one SELECT, one UPDATE),
+and the draw written to the log that the fairness page publishes. The confirm counts its
+hit and gives the address its hold back. That is "the same unavoidable work" for a claim.
 The URLs and form fields are Kuji's, so the same wrk scripts drive both. Connections come
 from Kuji's own `connect()` and `immediate()`, so the pragmas and sync rules are the same.
 """
@@ -20,7 +27,9 @@ import base64
 import hashlib
 import hmac
 import os
+import random
 import sqlite3
+from datetime import UTC, datetime
 
 from flask import Flask, abort, redirect, request, session
 from flask_wtf import CSRFProtect
@@ -39,29 +48,108 @@ CREATE TABLE IF NOT EXISTS destinations (
     UNIQUE (slug, no), UNIQUE (slug, phone), UNIQUE (slug, email)
 );
 """
+BOOKS = """
+CREATE TABLE IF NOT EXISTS boards (
+    slug TEXT PRIMARY KEY, version INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS tiers (
+    slug TEXT NOT NULL, number INTEGER NOT NULL, free INTEGER NOT NULL,
+    PRIMARY KEY (slug, number)
+);
+CREATE TABLE IF NOT EXISTS address_draws (
+    slug TEXT NOT NULL, address TEXT NOT NULL, draws INTEGER NOT NULL, holds INTEGER NOT NULL,
+    PRIMARY KEY (slug, address)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rate_counts (
+    key TEXT PRIMARY KEY, hits INTEGER NOT NULL, until TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS draw_log (
+    slug TEXT NOT NULL, seq INTEGER NOT NULL, tier INTEGER NOT NULL, no INTEGER NOT NULL,
+    at TEXT NOT NULL, PRIMARY KEY (slug, seq)
+) WITHOUT ROWID;
+"""
 FORM = '<form method="post"><input type="hidden" name="csrf_token" value="{}"></form>'
+# make bench serves the bare stack with Kuji's bookkeeping unless BENCH_BARE_BOOKKEEPING=0.
+BOOKED_OVER_HTTP = os.environ.get("BENCH_BARE_BOOKKEEPING", "1") == "1"
 CONTACT = ("name", "postal_code", "address", "phone", "email")
 
 
 def lay_out(path: str, boards: dict[str, int]) -> None:
     """Create the tables and `tiles` free tiles per slug."""
     db = connect(path)
-    db.conn.executescript(SCHEMA)
+    db.conn.executescript(SCHEMA + BOOKS)
     with immediate(db):
         for slug, tiles in boards.items():
             db.conn.executemany(
                 "INSERT OR IGNORE INTO tiles (slug, no) VALUES (?, ?)",
                 ((slug, no) for no in range(1, tiles + 1)),
             )
+            db.conn.execute("INSERT OR IGNORE INTO boards (slug) VALUES (?)", [slug])
+            # Three values, as Kuji's benchmark campaigns: 70 %, 20 % and 10 % of the tiles.
+            for number, share in enumerate((70, 20, 10), 1):
+                db.conn.execute(
+                    "INSERT OR IGNORE INTO tiers (slug, number, free) VALUES (?, ?, ?)",
+                    [slug, number, tiles * share // 100 + 1],
+                )
     db.conn.close()
 
 
+def count(d, key: str, at: str) -> None:
+    """One rate-limit hit, as Kuji counts it: an upsert of the window's row."""
+    d.conn.execute(
+        "INSERT INTO rate_counts (key, hits, until) VALUES (?, 1, ?)"
+        " ON CONFLICT (key) DO UPDATE SET hits = hits + 1",
+        [key, at],
+    )
+
+
+def book_claim(d, slug: str, no: int) -> None:
+    """The claim's bookkeeping (see the module's docstring), inside its transaction."""
+    at = datetime.now(UTC).isoformat()
+    address = request.remote_addr
+    count(d, f"claim:{address}", at)
+    d.conn.execute(
+        "INSERT INTO address_draws (slug, address, draws, holds) VALUES (?, ?, 1, 1)"
+        " ON CONFLICT (slug, address) DO UPDATE SET draws = draws + 1, holds = holds + 1",
+        [slug, address],
+    )
+    seq = d.conn.execute(
+        "UPDATE boards SET version = version + 1, seq = seq + 1 WHERE slug = ? RETURNING seq",
+        [slug],
+    ).fetchone()[0]
+    tiers = d.conn.execute("SELECT number, free FROM tiers WHERE slug = ?", [slug]).fetchall()
+    tier = random.choices([n for n, _ in tiers], [f for _, f in tiers])[0]  # noqa: S311
+    d.conn.execute(
+        "UPDATE tiers SET free = free - 1 WHERE slug = ? AND number = ? AND free > 0",
+        [slug, tier],
+    )
+    d.conn.execute(
+        "INSERT INTO draw_log (slug, seq, tier, no, at) VALUES (?, ?, ?, ?, ?)",
+        [slug, seq, tier, no, at],
+    )
+
+
+def book_confirm(d, slug: str) -> None:
+    """The confirm's bookkeeping: its hit counted, the address's hold given back."""
+    address = request.remote_addr
+    count(d, f"confirm:{address}", datetime.now(UTC).isoformat())
+    d.conn.execute(
+        "UPDATE address_draws SET holds = holds - 1 WHERE slug = ? AND address = ?",
+        [slug, address],
+    )
+
+
 def create_app(
-    path: str | None = None, secret: str | None = None, synchronous: str | None = None
+    path: str | None = None,
+    secret: str | None = None,
+    synchronous: str | None = None,
+    bookkeeping: bool | None = None,
 ) -> Flask:
     """Build the bare app; gunicorn calls it with BARE_* variables (`bench.bare:create_app()`)."""
     path = path or os.environ["BARE_DATABASE"]
     sync = synchronous or os.environ.get("BARE_SYNCHRONOUS", "FULL")
+    if bookkeeping is None:
+        bookkeeping = os.environ.get("BARE_BOOKKEEPING") == "1"
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret or os.environ["BARE_SECRET_KEY"],
@@ -108,6 +196,8 @@ def create_app(
                 " WHERE slug = ? AND no = ? AND holder IS NULL",
                 [holder, slug, int(raw)],
             ).rowcount
+            if taken and bookkeeping:
+                book_claim(d, slug, int(raw))
         if not taken:
             abort(409)
         payload = f"{raw}.{holder}"
@@ -162,6 +252,8 @@ def create_app(
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [slug, no, *contact],
                 )
+                if bookkeeping:
+                    book_confirm(d, slug)
         except sqlite3.IntegrityError:
             abort(409)
         return redirect(f"/c/{slug}/entry", 303)

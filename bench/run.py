@@ -16,7 +16,9 @@ server's defaults) and deleted after it.
 
 The bare stack (bench/bare.py: Flask + Flask-WTF doing only the unavoidable work) is served
 by the same gunicorn settings beside Kuji, and measured right after Kuji's /healthz, claims
-and pairs, with the same connections and scripts: the report divides Kuji by it.
+and pairs, with the same connections and scripts: the report divides Kuji by it. Its claims
+and confirms keep the same books as Kuji's (bench/bare.py); BENCH_BARE_BOOKKEEPING=0 times
+the one-UPDATE claim instead.
 """
 
 import os
@@ -102,7 +104,10 @@ class Bench:
         self.bare_server = make_server(self.bare_db, workers=2, threads=1)
         self.bare_server.args[-1] = "bench.bare:create_app()"
         self.bare_server.env.update(
-            BARE_DATABASE=str(self.bare_db), BARE_SECRET_KEY=SECRET, BARE_SYNCHRONOUS=synchronous
+            BARE_DATABASE=str(self.bare_db),
+            BARE_SECRET_KEY=SECRET,
+            BARE_SYNCHRONOUS=synchronous,
+            BARE_BOOKKEEPING="1" if bare.BOOKED_OVER_HTTP else "0",
         )
         self.bare_server.start()
         self.warm_up()

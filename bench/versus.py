@@ -16,19 +16,24 @@ from .inproc import LIFTED, SECRET, Tiles, call, claimer, compare, confirmer, ma
 
 ROUNDS = 5
 CLAIMS = 10_000
-# name: (Kuji's target as a multiple of the bare figure, the bare request it is divided by)
+# row: (Kuji's request, its target as a multiple of the bare figure, the bare request it is
+# divided by). "booked": the bare stack with the same bookkeeping (bench/bare.py).
 CASES = {
-    "healthz": (1.5, "healthz"),
-    "POST with session + CSRF → 303": (None, "post"),
-    "claim": (1.5, "claim"),
-    "claim+confirm pair": (1.6, "claim+confirm pair"),
-    "poll, no change": (0.2, "healthz"),
+    "healthz": ("healthz", 1.5, "healthz"),
+    "POST with session + CSRF → 303": (None, None, "post"),
+    "claim": ("claim", None, "claim"),
+    "claim, bare with the same bookkeeping": ("claim", 1.5, "booked claim"),
+    "claim+confirm pair": ("claim+confirm pair", None, "claim+confirm pair"),
+    "pair, bare with the same bookkeeping": ("claim+confirm pair", 1.6, "booked pair"),
+    "poll, no change": ("poll, no change", 0.2, "healthz"),
 }
 CALLS = {
     "healthz": 2000,
     "post": 500,
     "claim": 200,
     "claim+confirm pair": 100,
+    "booked claim": 200,
+    "booked pair": 100,
     "poll, no change": 2000,
 }
 
@@ -55,14 +60,18 @@ class Row:
 def measure(work: Path, rounds: int = ROUNDS) -> list[Row]:
     """Time both apps on fresh databases in `work`; return one Row per request."""
     kuji_db, bare_db = work / "versus-kuji.sqlite", work / "versus-bare.sqlite"
+    books_db = work / "versus-booked.sqlite"
     prepare.create_campaigns(kuji_db, SECRET, {"terminals": 4, "poll": 1_000, "claims": CLAIMS})
     version = prepare.claim_tiles(kuji_db, SECRET, "poll", 0)
     bare.lay_out(str(bare_db), {"claims": CLAIMS})
+    bare.lay_out(str(books_db), {"claims": CLAIMS})
     kuji = make_app(kuji_db, **LIFTED)
     lean = bare.create_app(str(bare_db), SECRET, "FULL")
+    booked = bare.create_app(str(books_db), SECRET, "FULL", bookkeeping=True)
     # Terminals for every claim timed, plus the warm-up's.
     needed = (CALLS["claim"] + CALLS["claim+confirm pair"]) * rounds + 20
     kuji_terms, bare_terms = terminals(kuji, needed), terminals(lean, needed)
+    books_terms, books_tile = terminals(booked, needed), Tiles()
     cookie, token = next(bare_terms)
     form = f"csrf_token={token}".encode()
     kuji_tile, bare_tile = Tiles(), Tiles()
@@ -86,6 +95,8 @@ def measure(work: Path, rounds: int = ROUNDS) -> list[Row]:
         ("bare", "claim"): claimer(lean, bare_terms, bare_tile, "claims"),
         ("kuji", "claim+confirm pair"): confirmer(kuji, kuji_terms, kuji_tile, "claims"),
         ("bare", "claim+confirm pair"): confirmer(lean, bare_terms, bare_tile, "claims"),
+        ("bare", "booked claim"): claimer(booked, books_terms, books_tile, "claims"),
+        ("bare", "booked pair"): confirmer(booked, books_terms, books_tile, "claims"),
         ("kuji", "poll, no change"): get(
             kuji, f"/c/poll/tiles?v={version}", {"HX-Request": "true"}, "204"
         ),
@@ -95,8 +106,7 @@ def measure(work: Path, rounds: int = ROUNDS) -> list[Row]:
             fn()
     best = compare("", {key: (fn, CALLS[key[1]]) for key, fn in fns.items()}, rounds=rounds)
     rows = []
-    for name, (target, against) in CASES.items():
-        own = "post" if name.startswith("POST") else name
+    for name, (own, target, against) in CASES.items():
         rows.append(Row(name, best.get(("kuji", own)), best[("bare", against)], target, against))
     return rows
 
@@ -109,7 +119,7 @@ def lines(rows: list[Row]) -> list[str]:
     ]
     for r in rows:
         bare_label = f"{r.bare[1]:,.0f}" + (
-            f" ({r.against})" if r.against != r.name and r.against != "post" else ""
+            f" ({r.against})" if r.against == "healthz" and r.name != "healthz" else ""
         )
         kuji = f"{r.kuji[1]:,.0f}" if r.kuji else "—"
         ratio = f"{r.ratio:.2f}×" if r.ratio is not None else "—"

@@ -15,10 +15,13 @@ from bench.inproc import SECRET, Tiles, call, claimer, confirmer, make_app, term
 def apps(tmp_path):
     kuji_db, bare_db = tmp_path / "kuji.sqlite", tmp_path / "bare.sqlite"
     prepare.create_campaigns(kuji_db, SECRET, {"terminals": 4, "claims": 8, "poll": 8})
+    books_db = tmp_path / "booked.sqlite"
     bare.lay_out(str(bare_db), {"claims": 8})
+    bare.lay_out(str(books_db), {"claims": 8})
     kuji = make_app(kuji_db, **versus.LIFTED)
     lean = bare.create_app(str(bare_db), SECRET, "FULL")
-    return {"kuji": (kuji, kuji_db), "bare": (lean, bare_db)}
+    booked = bare.create_app(str(books_db), SECRET, "FULL", bookkeeping=True)
+    return {"kuji": (kuji, kuji_db), "bare": (lean, bare_db), "booked": (booked, books_db)}
 
 
 def rows(db, sql: str) -> list:
@@ -31,14 +34,16 @@ HELD = {
     " WHERE c.slug = 'claims' AND t.state != 'free' ORDER BY no",
     "bare": "SELECT no FROM tiles WHERE slug = 'claims' AND holder IS NOT NULL ORDER BY no",
 }
+HELD["booked"] = HELD["bare"]
 DESTINATIONS = {
     "kuji": "SELECT d.tile_no FROM destinations d JOIN campaigns c ON c.id = d.campaign_id"
     " WHERE c.slug = 'claims'",
     "bare": "SELECT no FROM destinations WHERE slug = 'claims'",
 }
+DESTINATIONS["booked"] = DESTINATIONS["bare"]
 
 
-@pytest.mark.parametrize("which", ["kuji", "bare"])
+@pytest.mark.parametrize("which", ["kuji", "bare", "booked"])
 def test_health_claim_and_pair_answer_and_write(apps, which):
     app, db = apps[which]
     status, body, _ = call(app, "GET", "/healthz")
@@ -81,6 +86,23 @@ def test_a_confirm_before_the_reveal_is_refused(apps, which):
     status, _, _ = call(app, "POST", "/c/claims/confirm", headers, body)
     assert status.startswith("409")
     assert rows(db, DESTINATIONS[which]) == []
+
+
+def test_the_booked_bare_stack_keeps_kujis_books_of_each_claim(apps):
+    app, db = apps["booked"]
+    terms, tile = terminals(app, 3), Tiles()
+    claimer(app, terms, tile, "claims")()
+    confirmer(app, terms, tile, "claims")()
+    # Two draws logged in order, each taking one coupon from the remaining counts.
+    assert rows(db, "SELECT seq, no FROM draw_log ORDER BY seq") == [(1, 1), (2, 2)]
+    assert rows(db, "SELECT sum(free) FROM tiers") == [(6 + 2 + 1 - 2,)]  # 70/20/10 % of 8, +1
+    # The address drew twice and holds one draw (the other was confirmed).
+    assert rows(db, "SELECT draws, holds FROM address_draws") == [(2, 1)]
+    assert rows(db, "SELECT version FROM boards") == [(2,)]
+    assert dict(rows(db, "SELECT key, hits FROM rate_counts")) == {
+        "claim:127.0.0.1": 2,
+        "confirm:127.0.0.1": 1,
+    }
 
 
 def test_bare_post_checks_csrf_and_redirects(apps):
