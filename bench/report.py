@@ -120,7 +120,7 @@ def bare_tables(bench) -> list[str]:
     out = []
     if bench.versus:
         out += [
-            "In-process, CPU µs per request (best of 5 rounds, the two apps taking turns;"
+            "In-process, CPU µs per request (best of 15 rounds, the two apps taking turns;"
             " Kuji's request log written to /dev/null):",
             "",
             *versus.lines(bench.versus),

@@ -272,7 +272,7 @@ def main() -> int:
         (Path(tmp) / "bare").mkdir()
         if "versus" in ONLY:
             # In-process too: CPU µs per request, Kuji and the bare stack taking turns.
-            print("Timing Kuji against the bare stack in-process (CPU µs, best of 5)", flush=True)
+            print("Timing Kuji against the bare stack in-process (CPU µs, best of 15)", flush=True)
             bench.versus = versus.measure(Path(tmp))
             print("\n".join(versus.lines(bench.versus)), flush=True)
         if "draws" in ONLY:

@@ -1,9 +1,11 @@
 """Kuji against the bare stack, in-process: `python -m bench.versus`.
 
 The same requests through each WSGI app (no HTTP server), CPU µs per request (process time,
-which other work on the machine moves less than wall time), the best of 5 rounds that take
-turns, so a busy spell slows both alike. Kuji runs with its production settings and its
-request log lines written to /dev/null, as a server writes them to a file.
+which other work on the machine moves less than wall time), the best of 15 short rounds that
+take turns, so a busy spell slows both alike (5 longer rounds moved the ratios by a third
+from run to run on a shared machine, 15 short ones by about a tenth). Kuji runs with its
+production settings and its request log lines written to /dev/null, as a server writes them
+to a file.
 """
 
 import sys
@@ -14,7 +16,7 @@ from pathlib import Path
 from . import bare, prepare
 from .inproc import LIFTED, SECRET, Tiles, call, claimer, compare, confirmer, make_app, terminals
 
-ROUNDS = 5
+ROUNDS = 15
 CLAIMS = 10_000
 # row: (Kuji's request, its target as a multiple of the bare figure, the bare request it is
 # divided by). "booked": the bare stack with the same bookkeeping (bench/bare.py).
@@ -28,13 +30,13 @@ CASES = {
     "poll, no change": ("poll, no change", 0.2, "healthz"),
 }
 CALLS = {
-    "healthz": 2000,
-    "post": 500,
-    "claim": 200,
-    "claim+confirm pair": 100,
-    "booked claim": 200,
-    "booked pair": 100,
-    "poll, no change": 2000,
+    "healthz": 700,
+    "post": 170,
+    "claim": 70,
+    "claim+confirm pair": 35,
+    "booked claim": 70,
+    "booked pair": 35,
+    "poll, no change": 700,
 }
 
 
