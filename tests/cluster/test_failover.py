@@ -39,7 +39,7 @@ CLIENTS, POLLERS = 10, 3
 LEASE = 60  # longer than the batch, which renews it only when done
 KILL_AFTER = 20  # acknowledged confirmations before app2 dies
 MAX_TERMINALS = 20_000
-DEADLINE = 240  # seconds: the whole run fails with figures rather than hang
+DEADLINE = 300  # seconds: the whole run fails with figures rather than hang
 
 
 def _wait(condition, seconds: float, what: str) -> None:
