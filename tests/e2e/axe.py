@@ -13,8 +13,19 @@ RUN = """async () => {
 }"""
 
 
+def settled(page) -> None:
+    """Wait until every CSS animation that ends has ended: a card fading in or a glowing
+    value has no final contrast yet. Endless ones (a game's reel) are not waited for."""
+    page.wait_for_function(
+        "document.getAnimations().every(a => a.playState !== 'running'"
+        " || a.effect.getComputedTiming().iterations === Infinity)"
+    )
+
+
 def violations(page) -> list[str]:
-    """Return axe-core's violations on the page as shown now: rule id and where."""
+    """Return axe-core's violations on the page once its animations have ended: rule id and
+    where."""
     assert AXE.exists(), "axe-core is missing: run make install"
+    settled(page)
     page.add_script_tag(path=str(AXE))
     return page.evaluate(RUN)

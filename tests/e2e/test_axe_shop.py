@@ -107,7 +107,6 @@ def test_the_shop_screens_have_no_axe_violations(live, browser, locale):
     _check(page, "kiosk reveal", found)
     page.locator("form[data-open] button").click()
     page.locator(".kiosk-result").wait_for()
-    page.wait_for_timeout(900)  # the result's animation settles before colours are read
     _check(page, "kiosk result", found)
     tablet.close()
     # The e-coupon, valid, then the till, then the e-coupon used.

@@ -15,12 +15,12 @@ from playwright.sync_api import Page, expect
 from app.lottery.conditions import to_toml
 from app.new_campaign import create_campaign
 from app.public.reveal import wheel
+from tests.e2e.axe import AXE, settled
 from tests.e2e.test_board import CONTACT, fill_contact
 from tests.factories import conditions
 
 pytestmark = [pytest.mark.e2e]
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PRIZES = ((25, 3), (20, 3), (10, 4))
 LABELS = ("25 % off", "20 % off", "10 % off")
 WIDTHS = (375, 820, 1366)
@@ -120,9 +120,7 @@ def drawn(live, slug: str) -> str | None:
 def axe(page: Page) -> list:
     """Run axe-core on the page once its CSS animations have ended (a card fading in has
     no contrast yet); return the violations (id and the nodes' targets)."""
-    page.wait_for_function(
-        "document.getAnimations().every(a => a.playState === 'finished' || a.playState === 'idle')"
-    )
+    settled(page)
     page.add_script_tag(path=str(AXE))
     found = page.evaluate(
         "async () => (await axe.run(document)).violations"
