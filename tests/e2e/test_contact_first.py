@@ -5,7 +5,8 @@ the result; the same person in a fresh browser is refused before any reveal."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_reveal import LABELS, LOSING, axe, browser_page, campaign, drawn, scratch
+from tests.e2e.axe import violations
+from tests.e2e.test_reveal import LABELS, LOSING, browser_page, campaign, drawn, scratch
 
 pytestmark = [pytest.mark.e2e]
 
@@ -59,7 +60,7 @@ def test_details_then_the_reveal_on_a_320px_phone(live, new_context, lang):
     expect(page.locator(".reveal")).to_have_count(0)  # no card before the details
     expect_nothing_of_the_outcome(page, lang)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    assert axe(page) == []
+    assert violations(page) == []
 
     fill(page)
     page.get_by_role("button", name=words["go"]).click()
@@ -67,7 +68,7 @@ def test_details_then_the_reveal_on_a_320px_phone(live, new_context, lang):
     expect(page.locator("form.destination")).to_have_count(0)
     expect_nothing_of_the_outcome(page, lang)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    assert axe(page) == []
+    assert violations(page) == []
 
     scratch(page)
     label = drawn(live, slug)

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from app.lottery.conditions import to_toml
 from app.new_campaign import create_campaign
 from app.public.reveal import wheel
-from tests.e2e.axe import AXE, settled
+from tests.e2e.axe import violations
 from tests.e2e.test_board import CONTACT, fill_contact
 from tests.factories import conditions
 
@@ -117,18 +117,6 @@ def drawn(live, slug: str) -> str | None:
     return row[0]
 
 
-def axe(page: Page) -> list:
-    """Run axe-core on the page once its CSS animations have ended (a card fading in has
-    no contrast yet); return the violations (id and the nodes' targets)."""
-    settled(page)
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        "async () => (await axe.run(document)).violations"
-        ".map(v => [v.id, v.nodes.map(n => n.target.join(' '))])"
-    )
-    return found
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_a_scratch_card_hides_everything_until_it_is_scratched(live, new_context, lang, width):
@@ -141,7 +129,7 @@ def test_a_scratch_card_hides_everything_until_it_is_scratched(live, new_context
     card = page.locator(".scratch").bounding_box()
     if width == 375:  # the card fills the phone's width, less the page's margins
         assert card["width"] >= 375 - 2 * 16
-    assert axe(page) == []
+    assert violations(page) == []
 
     # A confirm sent before the reveal (a crafted request: the page has no form) is refused.
     token = page.locator('.reveal-form [name="csrf_token"]').get_attribute("value")
@@ -159,7 +147,7 @@ def test_a_scratch_card_hides_everything_until_it_is_scratched(live, new_context
         expect(title).to_contain_text(label)
         expect(page.locator("form.destination")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    assert axe(page) == []
+    assert violations(page) == []
     if label is not None:
         fill_contact(page)
         page.get_by_role("button", name=WORDS[lang]["confirm"]).click()
@@ -175,7 +163,7 @@ def test_a_roulette_spins_hides_its_control_and_lands_on_the_result(live, new_co
     page.get_by_role("button", name=WORDS[lang]["draw"]).click()
     expect_covered(page, lang, roulette=True)
     assert page.locator("[data-stop]").count() == 0  # the wheel knows no result yet
-    assert axe(page) == []
+    assert violations(page) == []
     spin = page.get_by_role("button", name=WORDS[lang]["spin"])
     expect(page.locator(".reveal[data-ready='1']")).to_be_attached()
     spin.click()
@@ -193,7 +181,7 @@ def test_a_roulette_spins_hides_its_control_and_lands_on_the_result(live, new_co
     assert landed == (label or ("はずれ" if lang == "ja" else "No prize"))
     if label:
         expect(page.locator(".outcome-title")).to_contain_text(label)
-    assert axe(page) == []
+    assert violations(page) == []
 
 
 @pytest.mark.parametrize("reveal", ["scratch", "roulette"])
