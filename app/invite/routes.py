@@ -28,6 +28,7 @@ from app.web.current_campaign import current_campaign
 from app.web.i18n import current_language
 from app.web.keys import candidates
 from app.web.limiting import pending_hits
+from app.web.logs import event
 from app.web.responses import go, now, render, to_main
 from app.web.security import private_page
 
@@ -118,11 +119,11 @@ def login(slug):
         )
     ):
         attempts.record_failure(db, SCOPE, login_id, _address(), now())
-        log.info("invite login failed", extra={"campaign": slug})
+        event(log, "invite login failed", campaign=slug)
         return _login_page(campaign, wrong, 401)
     attempts.clear(db, SCOPE, login_id, _address())
     session[_session_key(campaign)] = [found.id, found.password_gen]
-    log.info("invite login", extra={"campaign": slug, "invitation": found.id})
+    event(log, "invite login", campaign=slug, invitation=found.id)
     return go(url_for(".invited", slug=slug))
 
 
@@ -224,7 +225,7 @@ def draw(slug):
         return to_main(_invited_page(campaign, found, status=409, message=message))
     except Closed:
         return to_main(_invited_page(campaign, found, status=403))
-    log.info("invite draw", extra={"campaign": slug, "entry": entry.id, "state": entry.state})
+    event(log, "invite draw", campaign=slug, entry=entry.id, state=entry.state)
     return go(url_for(".invited", slug=slug))
 
 
@@ -258,7 +259,7 @@ def confirm(slug):
         return _invited_page(campaign, found, status=409, errors=errors, form=request.form)
     except NotHeld:
         return _invited_page(campaign, found, status=409)
-    log.info("invite confirmed", extra={"campaign": slug, "entry": entry.id})
+    event(log, "invite confirmed", campaign=slug, entry=entry.id)
     return go(url_for(".invited", slug=slug))
 
 
@@ -267,7 +268,7 @@ def reveal(slug):
     """Uncover this invitee's draw, then show its outcome (htmx: the page's main block)."""
     campaign, found, db, entry = _drawn(slug)
     first = reveals.reveal(db, campaign.id, entry.id, now())
-    log.info("invite revealed", extra={"campaign": slug, "entry": entry.id, "first": first})
+    event(log, "invite revealed", campaign=slug, entry=entry.id, first=first)
     return (
         _invited_page(campaign, found, just=first)
         if request.htmx
@@ -283,7 +284,7 @@ def cancel(slug):
         claims.cancel(db, campaign, entry.id, now())
     except NotHeld:
         return _invited_page(campaign, found, status=409)
-    log.info("invite cancelled", extra={"campaign": slug, "entry": entry.id})
+    event(log, "invite cancelled", campaign=slug, entry=entry.id)
     return go(url_for(".invited", slug=slug))
 
 

@@ -28,6 +28,7 @@ from app.store import (
 )
 from app.web.extensions import limiter
 from app.web.keys import derive
+from app.web.logs import event
 from app.web.responses import now, render
 
 from . import device, drawing
@@ -57,7 +58,7 @@ def _bound():
         return None
     kiosk, standing = device.current()
     if standing == "revoked":
-        log.info("revoked kiosk refused", extra={"kiosk": kiosk.id})
+        event(log, "revoked kiosk refused", kiosk=kiosk.id)
         return _refusal(
             _("This kiosk has been switched off"),
             _("Please ask a member of staff. This tablet can no longer draw coupons."),
@@ -121,7 +122,7 @@ def setup_bind(kiosk_id, token):
     bound = kiosks.bind(db, kiosk_id, token, derive("kiosk-setup"), now())
     if bound is None:
         return _link_refused()
-    log.info("kiosk bound", extra={"kiosk": kiosk_id})
+    event(log, "kiosk bound", kiosk=kiosk_id)
     return device.bind(make_response(redirect(url_for(".attract"), 303)), kiosk_id, bound)
 
 
@@ -188,7 +189,7 @@ def ticket():
 
 
 def _refused_ticket(kiosk, reason, status):
-    log.info("kiosk ticket refused", extra={"kiosk": kiosk.id, "why": reason})
+    event(log, "kiosk ticket refused", kiosk=kiosk.id, why=reason)
     return _attract(kiosk, status=status, message=_message(reason))
 
 
@@ -253,7 +254,7 @@ def draw(kiosk, campaign, ticket_id):
         return redirect(url_for(".attract", m="closed"), 303)
     kiosks.mark_used(db, ticket_id, kiosk.id, entry.id, moment)
     drawing.settle(db, campaign, kiosk, ticket_id, entry)
-    log.info("kiosk draw", extra={"kiosk": kiosk.id, "entry": entry.id, "state": entry.state})
+    event(log, "kiosk draw", kiosk=kiosk.id, entry=entry.id, state=entry.state)
     return redirect(url_for(".reveal"), 303)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import games
 from app.store import plays
+from app.web.logs import event
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def begin(db, campaign, holder: str, game, settings: dict, now: datetime, rng):
         play = plays.start(db, campaign.id, holder, game.name, challenge, now)
     except plays.AlreadyPlayed:  # another tab started it a moment ago
         return plays.play_of(db, campaign.id, holder), False
-    log.info("play started", extra={"campaign": campaign.slug, "game": game.name})
+    event(log, "play started", campaign=campaign.slug, game=game.name)
     return play, True
 
 
@@ -94,7 +95,7 @@ def settle(db, play: plays.Play, game, now: datetime) -> plays.Play:
         return play
     score = game.score(play.challenge, moves(play), clock(play, now))
     plays.finish(db, play.id, score, now)
-    log.info("play finished", extra={"game": game.name, "score": score})
+    event(log, "play finished", game=game.name, score=score)
     return plays.play_of(db, play.campaign_id, play.holder)
 
 

@@ -11,6 +11,7 @@ from app.store import AlreadyDrawn, Closed, Refused, Taken, claims, get_db
 from app.store import board as board_store
 from app.web.current_campaign import reload
 from app.web.limiting import counted, pending_hits
+from app.web.logs import event
 from app.web.responses import go, now, render, to_main
 
 from . import addresses, terminal, tiles
@@ -140,6 +141,6 @@ def claim(slug):
     except Closed:
         log.info("claim refused: closed", extra={"campaign": slug})
         return to_main(board_page(reload(slug), status=403))
-    log.info("draw", extra={"campaign": slug, "entry": entry.id, "tile": no, "state": entry.state})
+    event(log, "draw", campaign=slug, entry=entry.id, tile=no, state=entry.state)
     response = current_app.make_response(go(url_for("entry.show", slug=slug)))
     return terminal.remember(response, campaign, entry.id, holder, moment)

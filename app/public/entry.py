@@ -19,6 +19,7 @@ from app.lottery.contact import ContactError, clean_contact
 from app.store import Duplicate, NotHeld, claims, contacts, get_db, reveals
 from app.web.i18n import current_language
 from app.web.limiting import pending_hits
+from app.web.logs import event
 from app.web.responses import go, now
 
 from . import confirming, terminal
@@ -54,7 +55,7 @@ def reveal(slug):
         if drawn is None:
             abort(409, _("You have no draw to uncover in this campaign yet."))
         first = reveals.reveal(db, campaign.id, drawn[0], now())
-        log.info("revealed", extra={"campaign": slug, "entry": drawn[0], "first": first})
+        event(log, "revealed", campaign=slug, entry=drawn[0], first=first)
         if request.htmx:
             return batch_page(campaign, just=first)
         return go(url_for("board.show", slug=slug))
@@ -69,7 +70,7 @@ def reveal(slug):
             return entry_page(campaign, status=409, message=FIRST)
     else:
         first = reveals.reveal(db, campaign.id, entry.id, now())
-    log.info("revealed", extra={"campaign": slug, "entry": entry.id, "first": first})
+    event(log, "revealed", campaign=slug, entry=entry.id, first=first)
     if request.htmx:
         return entry_page(campaign, just=first)
     return go(url_for(".show", slug=slug))
@@ -104,7 +105,7 @@ def confirm(slug):
         return entry_page(campaign, status=409, errors={exc.field: message}, form=request.form)
     except NotHeld:
         return entry_page(campaign, status=409)
-    log.info("confirmed", extra={"campaign": slug, "entry": entry.id})
+    event(log, "confirmed", campaign=slug, entry=entry.id)
     return go(url_for(".show", slug=slug))
 
 
@@ -131,7 +132,7 @@ def give(slug):
         return entry_page(campaign, status=409, errors={exc.field: message}, form=request.form)
     except NotHeld:
         return entry_page(campaign, status=409)
-    log.info("contact given", extra={"campaign": slug, "entry": entry.id})
+    event(log, "contact given", campaign=slug, entry=entry.id)
     return go(url_for(".show", slug=slug))
 
 
@@ -147,5 +148,5 @@ def cancel(slug):
         claims.cancel(get_db(), campaign, entry.id, now())
     except NotHeld:
         return entry_page(campaign, status=409)
-    log.info("cancelled", extra={"campaign": slug, "entry": entry.id})
+    event(log, "cancelled", campaign=slug, entry=entry.id)
     return go(url_for(".show", slug=slug))

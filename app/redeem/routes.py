@@ -13,6 +13,7 @@ from app.admin.auth import _require_login
 from app.coupons.words import outcome_line
 from app.lottery import ecoupons as rules
 from app.store import attempts, campaigns, get_db, redemptions
+from app.web.logs import event
 from app.web.responses import now, render
 
 from .blueprint import bp
@@ -120,6 +121,6 @@ def use(db, code, till, moment):
     key = rules.idempotency_key(request.form.get("key"))
     outcome = redemptions.redeem(db, code, key, till, current_user.email, moment)
     _guessed(db, outcome, moment)
-    log.info("redeem", extra={"result": outcome.result, "till": till})
+    event(log, "redeem", result=outcome.result, till=till)
     status = 200 if outcome.ok else 404 if outcome.result == "unknown" else 409
     return _page(outcome, status=status)

@@ -3,7 +3,8 @@
 Polls that find nothing new are answered before Flask (app/web/quiet_polls.py) and are not logged:
 every open board sends one every two seconds. The request line is written by a WSGI layer
 around Flask rather than two request hooks, and the formatter renders each second's time
-stamp once: every request pays for this line (bench/versus.py).
+stamp once: every request pays for this line (bench/versus.py). What a request did (a draw,
+a confirmation) goes on that same line, `event=draw entry=…`: one line, not two (event()).
 """
 
 import logging
@@ -17,6 +18,8 @@ from flask.logging import default_handler
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 log = logging.getLogger(__name__)
+# Where a request's event waits for its request line (a dict in the WSGI environ).
+EVENT = "kuji.event"
 # What every LogRecord has; anything else came in through `extra=` and is printed as key=value.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
@@ -90,6 +93,19 @@ def init_app(app) -> None:
 LINE = "request method=%s path=%s status=%s ms=%.1f pid=%d addr=%s"
 
 
+def event(logger: logging.Logger, name: str, **fields) -> None:
+    """Log what this request did (`name`, with key=value fields) on its request line; with
+    no line to join (outside a request, request lines off, one event there already), as a
+    line of its own."""
+    ctx = _cv_request.get(None)
+    pending = ctx.request.environ.get(EVENT) if ctx is not None else None
+    if pending is None or pending:
+        logger.info(name, extra=fields)
+        return
+    pending["event"] = name
+    pending.update(fields)
+
+
 class RequestLines:
     """Log one line per request Flask answers, when Flask starts the response."""
 
@@ -98,6 +114,7 @@ class RequestLines:
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()
+        environ[EVENT] = fields = {}
 
         def answered(status: str, headers, exc_info=None):
             # The path only: query strings may carry tokens, and form bodies carry passwords.
@@ -114,7 +131,9 @@ class RequestLines:
                 )
                 # The record made and handled directly: Logger.info would also walk the
                 # stack for the caller's file and line, which this format never shows.
-                log.handle(log.makeRecord(log.name, logging.INFO, __file__, 0, LINE, args, None))
+                record = log.makeRecord(log.name, logging.INFO, __file__, 0, LINE, args, None)
+                record.__dict__.update(fields)  # the event's fields, appended by Fields
+                log.handle(record)
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, answered)

@@ -175,6 +175,21 @@ def test_request_logs_name_no_query_string_and_no_form_field(app, client, caplog
     assert " pid=" in line and line.endswith("addr=127.0.0.1")
 
 
+def test_a_draw_is_told_on_its_request_line_one_line_per_request(app, client, caplog):
+    make_campaign(app)
+    caplog.set_level(logging.INFO, logger="app")
+    response = Terminal(client).post("/claim", {"tile": "3"})
+    assert response.status_code == 303
+    # The board's GET (the terminal opening it) aside, the claim gave one line.
+    lines = [r for r in caplog.records if "method=GET" not in r.getMessage()]
+    assert len(lines) == 1, [r.getMessage() for r in lines]
+    handler = logging.getLogger("app").handlers[0]
+    text = handler.format(lines[0])
+    assert "request method=POST path=/c/" in text and " status=303 " in text
+    assert text.split("addr=127.0.0.1 ", 1)[1].startswith("event=draw campaign=")
+    assert " tile=3 " in text and " entry=" in text
+
+
 def test_log_level_comes_from_the_config(tmp_path, clock):
     make_app(tmp_path, clock, LOG_LEVEL="warning")
     assert logging.getLogger("app").level == logging.WARNING
