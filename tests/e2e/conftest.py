@@ -12,6 +12,7 @@ import pytest
 from app import create_app
 from app.store import campaigns, claims, get_db
 from tests.factories import make_campaign
+from tests.live_wsgi import LiveClock
 from tests.server import Server, export, serve
 
 _numbers = itertools.count(1)
@@ -23,13 +24,14 @@ class Live:
 
     server: Server
     app: object
+    clock: LiveClock  # the server's time: real time until a test moves it on
 
     @property
     def db_path(self) -> Path:
         return self.server.db_path
 
     def campaign(self, **kwargs) -> str:
-        """Create a campaign open now (the server runs on the real clock); return its slug."""
+        """Create a campaign open now (by the real clock); return its slug."""
         slug = kwargs.pop("slug", f"e2e-{next(_numbers)}")
         moment = datetime.now(UTC)
         kwargs.setdefault("opens", moment - timedelta(hours=1))
@@ -80,19 +82,32 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def live(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("live") / "kuji.sqlite"
+    folder = tmp_path_factory.mktemp("live")
+    db_path = folder / "kuji.sqlite"
     # Migrate before the workers start, so they never race to create the schema.
     app = create_app({"DATABASE": str(db_path), "SECRET_KEY": "x"})
+    clock = LiveClock(folder / "clock")
     with serve(
         db_path,
         workers=2,
+        clock=clock.path,
         POLL_SECONDS=1,
         CLAIM_LIMIT="1000 per minute",
         CONFIRM_LIMIT="1000 per minute",
         HOLDS_PER_ADDRESS="null",
         REDRAWS_PER_ADDRESS="null",
     ) as server:
-        yield Live(server, app)
+        yield Live(server, app, clock)
+
+
+@pytest.fixture(autouse=True)
+def _real_time_again(request):
+    """Give the next test the real time again, if this one moved the server's clock on."""
+    yield
+    if "live" in request.fixturenames:
+        clock = request.getfixturevalue("live").clock
+        if clock.offset():
+            clock.path.write_text("0")
 
 
 @pytest.fixture(scope="session")

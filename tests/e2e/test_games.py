@@ -86,12 +86,12 @@ def test_quiz_on_a_phone_by_tap_then_by_keyboard(live, new_context, shots):
     page.screenshot(path=shots / "quiz-phone.png", full_page=True)
     questions = play_row(live, slug)["challenge"]["questions"]
 
-    page.wait_for_timeout(1100)  # a person reads the question first
+    live.clock.advance(seconds=1.1)  # a person reads the question first
     page.get_by_label(questions[0]["choices"][questions[0]["answer"]]).tap()
     page.get_by_role("button", name="Answer").tap()
 
     expect(page.locator(".game-progress")).to_have_text("Question 2 of 2")
-    page.wait_for_timeout(1100)
+    live.clock.advance(seconds=1.1)
     first = page.locator('input[name="choice"]').first
     expect(first).to_be_focused()  # autofocus: the keyboard starts on the choices
     for _ in range(questions[1]["answer"]):
@@ -189,7 +189,7 @@ def test_memory_without_javascript_is_plain_forms(live, new_context):
     seen = page.locator(".memory-digits").inner_text().replace(" ", "")
     page.get_by_role("button", name="I have memorised them").tap()
     page.get_by_label("Type the 4 digits in the order you saw them.").fill(seen[:2] + "xx")
-    page.wait_for_timeout(1200)
+    live.clock.advance(seconds=1.2)  # typing four digits takes a person that long
     page.get_by_role("button", name="Answer").tap()
     expect_score(page, 500)
     assert posts == [303, 303, 303]  # redirects after each post, no htmx
@@ -202,7 +202,7 @@ def test_reduced_motion_stops_the_reel_and_says_the_press_decides(live, new_cont
     expect(page.locator(".reel-window")).to_be_hidden()
     expect(page.locator(".reel-still")).to_be_visible()
     expect(page.locator(".reel-goal")).to_be_visible()
-    page.wait_for_timeout(600)
+    live.clock.advance(seconds=0.6)  # a person's reaction, as the server counts it
     page.get_by_role("button", name="Stop").tap()
     expect(page.locator(".game-score")).to_be_visible()
     assert play_row(live, slug)["score"] is not None
