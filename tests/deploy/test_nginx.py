@@ -171,8 +171,10 @@ class Stack:
 
     def requests(self, path: str, address: str) -> list[tuple[str, str]]:
         """(pid, status) of each logged request for `path` from `address`."""
+        # The line ends at the address, or goes on with what the request did (event=…).
         pattern = (
-            rf"path={re.escape(path)} status=(\d+) ms=\S+ pid=(\d+) addr={re.escape(address)}$"
+            rf"path={re.escape(path)} status=(\d+) ms=\S+ pid=(\d+)"
+            rf" addr={re.escape(address)}(?: event=|$)"
         )
         return [(pid, status) for status, pid in re.findall(pattern, self.read_log(), re.M)]
 
