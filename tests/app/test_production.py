@@ -254,3 +254,13 @@ def test_log_fields_are_one_line_each_value_escaped_only_where_it_must_be():
         "draw campaign=spring-2026 entry=12 addr=2001:db8::/64"
         " note=two%20words%0Aand%20a%20line name_ja=%E6%98%A5%E3%81%AE%E6%8A%BD%E9%81%B8"
     )
+
+
+@pytest.mark.parametrize("form", ["%(message)s", "%(asctime)s %(levelname)s %(message)s"])
+def test_one_extra_field_is_logged_and_a_plain_line_has_none(form):
+    from app.web.logs import Fields
+
+    one = logging.makeLogRecord({"msg": "cancelled", "entry": 7})
+    assert Fields(form).format(one).endswith("cancelled entry=7")
+    plain = logging.makeLogRecord({"msg": "job runner"})
+    assert Fields(form).format(plain).endswith("job runner")
