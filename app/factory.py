@@ -24,14 +24,18 @@ class Kuji(Flask):
 
     SYNC_KEPT = 1024  # functions made per request (after_this_request) must not pile up
 
+    def __init__(self, *args, **kwargs):
+        self._kuji_sync = {}
+        super().__init__(*args, **kwargs)
+
     def ensure_sync(self, func):
-        kept = self.__dict__.setdefault("_kuji_sync", {})
-        found = kept.get(func)
-        if found is None:
-            if len(kept) >= self.SYNC_KEPT:
-                kept.clear()
-            found = kept[func] = super().ensure_sync(func)
-        return found
+        try:
+            return self._kuji_sync[func]
+        except KeyError:
+            if len(self._kuji_sync) >= self.SYNC_KEPT:
+                self._kuji_sync.clear()
+            found = self._kuji_sync[func] = super().ensure_sync(func)
+            return found
 
 
 def create_app(test_config: dict | None = None) -> Flask:
