@@ -39,6 +39,11 @@ class Limiter(flask_limiter.Limiter):
 
     def init_app(self, app) -> None:
         super().init_app(app)
+        manager = self.limit_manager
+        if not (manager.application_limits or manager.default_limits or self._meta_limits):
+            # Nothing app-wide to count (see above): not even the call, on every request.
+            before = app.before_request_funcs[None]
+            before[:] = [f for f in before if f != self._check_request_limit]
         # flask-limiter keeps what a request's limits found on the request context; a request
         # without one (no limit was checked) has no headers to add and nothing to release.
         stock = flask_limiter.Limiter._Limiter__inject_headers
