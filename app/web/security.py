@@ -25,6 +25,15 @@ class SessionInterface(SecureCookieSessionInterface):
     def __init__(self):
         self._signers = {}
 
+    def save_session(self, app, session, response) -> None:
+        # An empty session nobody changed writes nothing: Flask would still work out every
+        # cookie setting first, on every request without a session (a health check, a poll).
+        if not session and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
+
     def get_cookie_secure(self, app) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
