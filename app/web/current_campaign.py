@@ -11,9 +11,7 @@ from app.store import campaigns, get_db
 
 
 def _kept() -> dict:
-    if "campaigns" not in g:
-        g.campaigns = {}
-    return g.campaigns
+    return g.setdefault("campaigns", {})
 
 
 def current_campaign(slug: str):

@@ -139,7 +139,9 @@ def vary(response):
     headers = response.headers
     if headers.get("Content-Type", "").partition(";")[0].strip().lower() != "text/html":
         return response
-    if "Vary" not in headers:  # most answers: the header written whole, not parsed and rebuilt
+    # Most answers have no Vary yet: the header is written whole, not parsed and rebuilt.
+    # (Looked for in one pass: Headers' `in` raises and catches an exception when absent.)
+    if not any(k.lower() == "vary" for k, _ in headers):
         htmx = getattr(request, "htmx", None)
         headers["Vary"] = f"{VARY}, HX-Request" if htmx else VARY
         return response
