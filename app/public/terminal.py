@@ -5,10 +5,12 @@ import hashlib
 import hmac
 import re
 from datetime import datetime
+from functools import lru_cache
 
 from flask import request, session
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.http import http_date
 
 from app.store.campaigns import Campaign
 from app.web.keys import candidates, derive, secrets
@@ -18,6 +20,12 @@ from app.web.keys import candidates, derive, secrets
 # JSON, a compression attempt); cookies it wrote before are still read.
 COOKIE = re.compile(r"(\d{1,18})\.(.+)\.([A-Za-z0-9_-]{43})")
 PURPOSE = "terminal-cookies"
+
+
+@lru_cache(maxsize=64)
+def _expires(closes: datetime) -> str:
+    # The same moment as Max-Age, written once per campaign rather than on every draw.
+    return http_date(closes)
 
 
 def _cookie(campaign: Campaign) -> str:
@@ -98,6 +106,7 @@ def remember(response, campaign: Campaign, entry_id: int, holder: str, now: date
         _cookie(campaign),
         f"{payload}.{_signature(campaign, payload)}",
         max_age=max_age,
+        expires=_expires(campaign.closes),  # for browsers that know no Max-Age
         path=f"/c/{campaign.slug}",
         httponly=True,
         samesite="Lax",

@@ -3,6 +3,7 @@
 import io
 import logging
 import re
+from email.utils import parsedate_to_datetime
 
 import pytest
 
@@ -75,3 +76,6 @@ def test_the_remembered_entry_expires_with_the_campaign(app, campaign, terminal,
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("kuji_spring="))
     max_age = int(re.search(r"Max-Age=(\d+)", cookie).group(1))
     assert max_age == int((campaign.closes - clock.now).total_seconds())
+    # Browsers that read only Expires see the same moment: the campaign's close.
+    expires = re.search(r"Expires=([^;]+)", cookie).group(1)
+    assert parsedate_to_datetime(expires) == campaign.closes.replace(microsecond=0)
