@@ -194,7 +194,9 @@ def _problem(name: str, value: str, limit: int) -> str | None:
     if len(value) > limit:
         return "long"
     allowed = {"\n", *JOINERS} if name == "address" else JOINERS if name == "name" else set()
-    if any(_odd(ch) and ch not in allowed for ch in value):
+    # Every character of those categories is unprintable: a printable value (most of them)
+    # needs no look at each character.
+    if not value.isprintable() and any(_odd(ch) and ch not in allowed for ch in value):
         return "control"
     if name == "phone":
         digits = sum(ch.isdigit() for ch in value)

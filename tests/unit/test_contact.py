@@ -119,3 +119,31 @@ def test_every_problem_is_a_whole_sentence_that_keeps_its_message_id():
     assert long.message == "Your name must be at most %(limit)d characters."
     assert long.params == {"limit": 100}
     assert info.value.errors["phone"] == "Please enter your phone number."
+
+
+def test_the_printable_shortcut_refuses_exactly_what_the_character_check_does():
+    import sys
+    import unicodedata
+
+    from app.lottery import contact
+
+    def slow(name, value):
+        allowed = (
+            {"\n", *contact.JOINERS}
+            if name == "address"
+            else (contact.JOINERS if name == "name" else set())
+        )
+        return any(contact._odd(ch) and ch not in allowed for ch in value)
+
+    # One character of every category, and the ones the fields allow.
+    seen, chars = set(), ["\n", "\u3000", *contact.JOINERS]
+    for code in range(sys.maxunicode + 1):
+        category = unicodedata.category(chr(code))
+        if category not in seen:
+            seen.add(category)
+            chars.append(chr(code))
+    for name in ("name", "address", "email"):
+        for ch in chars:
+            value = f"Hanako{ch}Sato"
+            refused = contact._problem(name, value, 200) == "control"
+            assert refused == slow(name, value), (name, hex(ord(ch)))
