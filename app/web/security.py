@@ -67,7 +67,7 @@ def headers(response):
     h = response.headers
     # A view may set its own policy. Headers' `in` raises and catches an exception for each
     # header not found, and extend() checks each constant value again: both skipped here.
-    if not any(k == "Content-Security-Policy" for k, _ in h):
+    if not any(k.lower() == "content-security-policy" for k, _ in h):
         h._list.extend(_headers(ancestors, admin, req.is_secure))
     if admin or blueprint in PRIVATE_BLUEPRINTS or g.get("private_page"):
         # Destinations, exports, passwords in the outbox, a person's coupon or confirmed
