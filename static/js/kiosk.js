@@ -6,11 +6,14 @@
   var home = body.getAttribute("data-home");
 
   // A page brought back from the back/forward cache is refreshed from the server instead,
-  // which sends a finished customer's pages back to the start.
+  // which sends a finished customer's pages back to the start. A page reached with Back
+  // forgets a code the browser filled in again; a fresh one keeps what was typed while it
+  // loaded (pageshow comes after every image and script, a scanner is quicker than that).
   window.addEventListener("pageshow", function (event) {
-    if (event.persisted) { location.replace(location.href); }
+    if (event.persisted) { location.replace(location.href); return; }
+    var visit = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
     var ticket = document.getElementById("ticket-form");
-    if (ticket) { ticket.reset(); }
+    if (ticket && visit && visit.type === "back_forward") { ticket.reset(); }
   });
 
   // Reveal: the envelope opens, then the form is sent; the outcome comes only from the server.

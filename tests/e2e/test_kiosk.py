@@ -254,3 +254,30 @@ def test_a_kiosk_game_draw_reveal_and_start_over_stay_on_the_kiosk(
     assert all(p.startswith("/kiosk/") for p in paths), paths
     assert "/kiosk/game" in paths and "/kiosk/reveal" in paths and "/kiosk/result" in paths
     context.close()
+
+
+def test_a_code_typed_while_the_attract_screen_still_loads_is_kept(shop, browser, playwright):
+    # A customer (or a scanner that types) can be quicker than the page's last script.
+    server, app = shop
+    slug = _campaign(app)
+    link, _pdf = _admin_sets_up(browser, server.url, slug, tickets=1)
+    code = _codes(app, slug)[0]
+    context = _tablet(browser, playwright)
+    page = context.new_page()
+    page.goto(link)
+    page.get_by_role("button", name="Use this tablet as the kiosk").click()
+    held = []
+    page.route("**/js/scan.js*", lambda route: held.append(route))  # load cannot finish
+    page.goto(server.url + "/kiosk/", wait_until="commit")
+    page.get_by_label("Type the code on your draw ticket").fill(code)
+    for _ in range(500):  # the held request reaches Python while the page is asked things
+        if held:
+            break
+        page.evaluate("document.readyState")
+    assert page.evaluate("document.readyState") != "complete"
+    held[0].continue_()
+    page.wait_for_load_state("load")
+    assert page.get_by_label("Type the code on your draw ticket").input_value() == code
+    page.get_by_role("button", name="Start").click()
+    expect(page.locator(".kiosk-tiles .tile").first).to_be_visible()
+    context.close()
