@@ -17,8 +17,12 @@ rules put in every one of them, each as one plain statement in the same transact
 client address's rate-limit hit counted in the database (limits shared by every worker and
 host), its draws counted (one draw per address, not per cookie), the board's version bumped
 (what polls compare), the coupon drawn from the remaining counts (one SELECT, one UPDATE),
-and the draw written to the log that the fairness page publishes. The confirm counts its
-hit and gives the address its hold back. That is "the same unavoidable work" for a claim.
+and the draw written to the log that the fairness page publishes. Before each claim,
+reveal and confirm it reads the board's row (404 for no such board or tile, 403 outside
+its receipt period), and a claim first gives lapsed holds back (tile and coupon): Kuji
+must do both to refuse out-of-period draws and to keep the breakdown exact. The confirm
+counts its hit, takes only a hold that has not lapsed and gives the address its hold
+back. That is "the same unavoidable work" for a claim.
 The URLs and form fields are Kuji's, so the same wrk scripts drive both. Connections come
 from Kuji's own `connect()` and `immediate()`, so the pragmas and sync rules are the same.
 """
@@ -29,7 +33,7 @@ import hmac
 import os
 import random
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask, abort, redirect, request, session
 from flask_wtf import CSRFProtect
@@ -40,7 +44,8 @@ from app.store.db import connect, immediate
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tiles (
     slug TEXT NOT NULL, no INTEGER NOT NULL, holder TEXT, state TEXT NOT NULL DEFAULT 'free',
-    revealed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (slug, no), UNIQUE (slug, holder)
+    revealed INTEGER NOT NULL DEFAULT 0, held_until TEXT, tier INTEGER,
+    PRIMARY KEY (slug, no), UNIQUE (slug, holder)
 );
 CREATE TABLE IF NOT EXISTS destinations (
     id INTEGER PRIMARY KEY, slug TEXT NOT NULL, no INTEGER NOT NULL, name TEXT NOT NULL,
@@ -50,8 +55,14 @@ CREATE TABLE IF NOT EXISTS destinations (
 """
 BOOKS = """
 CREATE TABLE IF NOT EXISTS boards (
-    slug TEXT PRIMARY KEY, version INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL DEFAULT 0
+    slug TEXT PRIMARY KEY, version INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL DEFAULT 0,
+    opens TEXT NOT NULL, closes TEXT NOT NULL, tiles INTEGER NOT NULL,
+    hold_minutes INTEGER NOT NULL DEFAULT 15
 );
+-- Only booked holds have an end (the plain claim never sets one): the lapsed ones are found
+-- without reading every held tile, as Kuji finds them.
+CREATE INDEX IF NOT EXISTS tiles_lapsing ON tiles (slug, held_until)
+    WHERE held_until IS NOT NULL;
 CREATE TABLE IF NOT EXISTS tiers (
     slug TEXT NOT NULL, number INTEGER NOT NULL, free INTEGER NOT NULL,
     PRIMARY KEY (slug, number)
@@ -72,6 +83,8 @@ FORM = '<form method="post"><input type="hidden" name="csrf_token" value="{}"></
 # make bench serves the bare stack with Kuji's bookkeeping unless BENCH_BARE_BOOKKEEPING=0.
 BOOKED_OVER_HTTP = os.environ.get("BENCH_BARE_BOOKKEEPING", "1") == "1"
 CONTACT = ("name", "postal_code", "address", "phone", "email")
+# Every bare board takes claims for the life of a benchmark (Kuji's bench campaigns do too).
+OPENS, CLOSES = "2000-01-01T00:00:00+00:00", "2999-01-01T00:00:00+00:00"
 
 
 def lay_out(path: str, boards: dict[str, int]) -> None:
@@ -84,7 +97,10 @@ def lay_out(path: str, boards: dict[str, int]) -> None:
                 "INSERT OR IGNORE INTO tiles (slug, no) VALUES (?, ?)",
                 ((slug, no) for no in range(1, tiles + 1)),
             )
-            db.conn.execute("INSERT OR IGNORE INTO boards (slug) VALUES (?)", [slug])
+            db.conn.execute(
+                "INSERT OR IGNORE INTO boards (slug, opens, closes, tiles) VALUES (?, ?, ?, ?)",
+                [slug, OPENS, CLOSES, tiles],
+            )
             # Three values, as Kuji's benchmark campaigns: 70 %, 20 % and 10 % of the tiles.
             for number, share in enumerate((70, 20, 10), 1):
                 db.conn.execute(
@@ -103,9 +119,77 @@ def count(d, key: str, at: str) -> None:
     )
 
 
-def book_claim(d, slug: str, no: int) -> None:
-    """The claim's bookkeeping (see the module's docstring), inside its transaction."""
-    at = datetime.now(UTC).isoformat()
+CONFIRM = (
+    "UPDATE tiles SET state = 'confirmed'"
+    " WHERE slug = ? AND no = ? AND holder = ? AND state = 'held' AND revealed"
+)
+CONFIRM_LIVE = (
+    "UPDATE tiles SET state = 'confirmed', held_until = NULL"
+    " WHERE slug = ? AND no = ? AND holder = ? AND state = 'held' AND revealed"
+    " AND held_until > ?"
+)
+
+
+class Taken(Exception):
+    """The tile was held already: the booked claim's transaction is rolled back."""
+
+
+def open_board(d, slug: str, no: int, moment: datetime) -> str:
+    """Read the board's row: 404 for no such board or tile, 403 outside its period; return
+    when a hold taken now ends (its minutes later, never after the close), as Kuji reads its
+    campaign before a claim."""
+    row = d.conn.execute(
+        "SELECT opens, closes, tiles, hold_minutes FROM boards WHERE slug = ?", [slug]
+    ).fetchone()
+    if row is None:
+        abort(404)
+    opens, closes, tiles, minutes = row
+    if not opens <= moment.isoformat() < closes:
+        abort(403)
+    if not 1 <= no <= tiles:
+        abort(404)
+    return min(moment + timedelta(minutes=minutes), datetime.fromisoformat(closes)).isoformat()
+
+
+def lapse(d, slug: str, moment: datetime) -> None:
+    """Give lapsed holds back: the tile to the board, its coupon to the remaining counts."""
+    found = d.conn.execute(
+        "SELECT no, tier FROM tiles WHERE slug = ? AND held_until <= ?",
+        [slug, moment.isoformat()],
+    ).fetchall()
+    for no, tier in found:
+        d.conn.execute(
+            "UPDATE tiles SET holder = NULL, state = 'free', revealed = 0, held_until = NULL,"
+            " tier = NULL WHERE slug = ? AND no = ?",
+            [slug, no],
+        )
+        d.conn.execute(
+            "UPDATE tiers SET free = free + 1 WHERE slug = ? AND number = ?", [slug, tier]
+        )
+
+
+def booked_claim(d, slug: str, no: int, holder: str) -> bool:
+    """The claim with Kuji's books (see the module's docstring); False when it was taken."""
+    moment = datetime.now(UTC)
+    until = open_board(d, slug, no, moment)
+    try:
+        with immediate(d, durable=False):
+            lapse(d, slug, moment)
+            tier = book_claim(d, slug, no, moment)
+            if not d.conn.execute(
+                "UPDATE tiles SET holder = ?, state = 'held', held_until = ?, tier = ?"
+                " WHERE slug = ? AND no = ? AND holder IS NULL",
+                [holder, until, tier, slug, no],
+            ).rowcount:
+                raise Taken
+    except Taken:
+        return False
+    return True
+
+
+def book_claim(d, slug: str, no: int, moment: datetime) -> int:
+    """The claim's bookkeeping inside its transaction; return the tier drawn."""
+    at = moment.isoformat()
     address = request.remote_addr
     count(d, f"claim:{address}", at)
     d.conn.execute(
@@ -127,6 +211,7 @@ def book_claim(d, slug: str, no: int) -> None:
         "INSERT INTO draw_log (slug, seq, tier, no, at) VALUES (?, ?, ?, ?, ?)",
         [slug, seq, tier, no, at],
     )
+    return tier
 
 
 def book_confirm(d, slug: str) -> None:
@@ -190,14 +275,15 @@ def create_app(
         if not raw.isdigit():
             abort(400)
         holder = session["csrf_token"]
-        with immediate(db(), durable=False) as d:
-            taken = d.conn.execute(
-                "UPDATE tiles SET holder = ?, state = 'held'"
-                " WHERE slug = ? AND no = ? AND holder IS NULL",
-                [holder, slug, int(raw)],
-            ).rowcount
-            if taken and bookkeeping:
-                book_claim(d, slug, int(raw))
+        if bookkeeping:
+            taken = booked_claim(db(), slug, int(raw), holder)
+        else:
+            with immediate(db(), durable=False) as d:
+                taken = d.conn.execute(
+                    "UPDATE tiles SET holder = ?, state = 'held'"
+                    " WHERE slug = ? AND no = ? AND holder IS NULL",
+                    [holder, slug, int(raw)],
+                ).rowcount
         if not taken:
             abort(409)
         payload = f"{raw}.{holder}"
@@ -223,6 +309,8 @@ def create_app(
     @app.post("/c/<slug>/reveal")
     def reveal(slug):
         no, holder = held(slug)
+        if bookkeeping:
+            open_board(db(), slug, no, datetime.now(UTC))
         with immediate(db(), durable=False) as d:
             uncovered = d.conn.execute(
                 "UPDATE tiles SET revealed = 1"
@@ -239,13 +327,14 @@ def create_app(
         contact = [request.form.get(k, "").strip() for k in CONTACT]
         if not all(contact):
             abort(422)
+        if bookkeeping:  # the board read, as the claim's; the hold must not have lapsed
+            open_board(db(), slug, no, datetime.now(UTC))
+            sql, args = CONFIRM_LIVE, [slug, no, holder, datetime.now(UTC).isoformat()]
+        else:
+            sql, args = CONFIRM, [slug, no, holder]
         try:
             with immediate(db()) as d:
-                if not d.conn.execute(
-                    "UPDATE tiles SET state = 'confirmed'"
-                    " WHERE slug = ? AND no = ? AND holder = ? AND state = 'held' AND revealed",
-                    [slug, no, holder],
-                ).rowcount:
+                if not d.conn.execute(sql, args).rowcount:
                     abort(409)
                 d.conn.execute(
                     "INSERT INTO destinations (slug, no, name, postal_code, address, phone, email)"

@@ -122,3 +122,28 @@ def test_versus_times_every_request_and_marks_the_targets(tmp_path, monkeypatch)
     for r in found:
         assert r.bare[1] > 0 and (r.kuji is None or r.kuji[1] > 0)
     assert "| claim |" in "\n".join(versus.lines(found))
+
+
+def _claim(app, terms, slug: str, no: int) -> str:
+    cookie, token = next(terms)
+    form = f"csrf_token={token}&tile={no}".encode()
+    return call(app, "POST", f"/c/{slug}/claim", {"Cookie": f"session={cookie}"}, form)[0]
+
+
+def test_the_booked_bare_stack_reads_its_board_and_lets_holds_lapse(apps):
+    # Kuji reads its campaign before a claim and gives lapsed holds back: so does the
+    # reference it is measured against, or the comparison would flatter the bare stack.
+    app, db = apps["booked"]
+    terms = terminals(app, 6)
+    assert _claim(app, terms, "nowhere", 1).startswith("404")
+    assert _claim(app, terms, "claims", 9).startswith("404")  # the board has 8 tiles
+    assert _claim(app, terms, "claims", 1).startswith("303")
+    with sqlite3.connect(db) as conn:  # tile 1's hold ends before now
+        conn.execute("UPDATE tiles SET held_until = '2001-01-01T00:00:00+00:00' WHERE no = 1")
+    assert _claim(app, terms, "claims", 2).startswith("303")
+    assert rows(db, HELD["booked"]) == [(2,)]  # tile 1 is free again, its coupon back
+    assert rows(db, "SELECT sum(free) FROM tiers") == [(6 + 2 + 1 - 1,)]
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE boards SET closes = '2001-01-01T00:00:00+00:00'")
+    assert _claim(app, terms, "claims", 3).startswith("403")
+    assert rows(db, HELD["booked"]) == [(2,)]
