@@ -328,8 +328,9 @@ def create_app(
         if not all(contact):
             abort(422)
         if bookkeeping:  # the board read, as the claim's; the hold must not have lapsed
-            open_board(db(), slug, no, datetime.now(UTC))
-            sql, args = CONFIRM_LIVE, [slug, no, holder, datetime.now(UTC).isoformat()]
+            moment = datetime.now(UTC)
+            open_board(db(), slug, no, moment)
+            sql, args = CONFIRM_LIVE, [slug, no, holder, moment.isoformat()]
         else:
             sql, args = CONFIRM, [slug, no, holder]
         try:
