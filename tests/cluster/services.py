@@ -64,6 +64,22 @@ def postgres_supported() -> bool:
     return importlib.util.find_spec("psycopg") is not None and (PG_BIN / "postgres").exists()
 
 
+def wait_postgres(c: Cluster, socket_dir: Path, proc, seconds: float = 60) -> None:
+    """Wait until the server takes connections: it opens its port before it has finished
+    starting, and a connection in between is refused ("the database system is starting up")."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready = subprocess.run(
+            [PG_BIN / "pg_isready", "-q", "-h", socket_dir, "-p", str(PG_PORT)], check=False
+        )
+        if ready.returncode == 0:
+            return
+        if proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    raise RuntimeError(f"PostgreSQL did not get ready\n{c.log('postgres')[-3000:]}")
+
+
 def start_postgres(c: Cluster) -> str:
     """A throw-away PostgreSQL cluster in `data`, trusting the test subnet; return its URL."""
     # pytest's folders are root's alone; the server's user needs a way in to its own.
@@ -88,11 +104,14 @@ def start_postgres(c: Cluster) -> str:
          "-c", "max_connections=200"],
     )  # fmt: skip
     wait_port(address, PG_PORT, proc=proc, log=c.log("postgres"))
-    subprocess.run(
-        ["runuser", "-u", "postgres", "--", PG_BIN.parent / "bin" / "createdb",
-         "-h", data, "-p", str(PG_PORT), "kuji"],
-        check=True, capture_output=True,
+    wait_postgres(c, data, proc)
+    made = subprocess.run(
+        ["runuser", "-u", "postgres", "--", PG_BIN / "createdb", "-h", data, "-p", str(PG_PORT),
+         "kuji"],
+        capture_output=True, text=True,
     )  # fmt: skip
+    if made.returncode:
+        raise RuntimeError(f"createdb failed: {made.stderr}\n{c.log('postgres')[-3000:]}")
     return f"postgresql://postgres@{address}:{PG_PORT}/kuji"
 
 
