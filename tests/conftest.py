@@ -4,7 +4,11 @@ import tempfile
 
 import pytest
 
-from . import pgcluster
+# Helper modules that assert: have pytest explain their failures as it does in tests. Here,
+# not in tests/torture/, since the cluster test imports them first.
+pytest.register_assert_rewrite("tests.torture.live", "tests.torture.refusals")
+
+from . import pgcluster  # noqa: E402
 
 # Tests never write into the working tree. An app built without a SECRET_KEY made
 # instance/secret_key in the checkout, and a `flask --app wsgi` subprocess without settings

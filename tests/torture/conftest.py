@@ -4,11 +4,8 @@ import sqlite3
 
 import pytest
 
-# Helper modules that assert: have pytest explain their failures as it does in tests.
-pytest.register_assert_rewrite("tests.torture.live", "tests.torture.refusals")
-
-from app import create_app  # noqa: E402
-from tests.server import serve  # noqa: E402
+from app import create_app
+from tests.server import serve
 
 TABLES = ("tiles", "entries", "destinations", "campaigns")
 
