@@ -37,6 +37,7 @@ WORDS = {
 
 def expect_nothing_of_the_outcome(page: Page, lang: str) -> None:
     """Assert the DOM (hidden parts too) holds no prize, no losing words, no outcome."""
+    page.wait_for_load_state()  # the whole page: a form's click does not wait for it
     html = page.content()
     assert "outcome" not in html.split("</header>", 1)[1]
     assert page.locator("[data-stop], .outcome, .outcome-title").count() == 0
@@ -97,9 +98,11 @@ def test_without_javascript_the_details_and_the_reveal_are_plain_forms(live, new
     page = browser_page(new_context, "ja", 320, java_script_enabled=False)
     page.goto(f"/c/{slug}")
     page.get_by_role("button", name="くじを引く").click()
+    expect(page.locator("form.destination")).to_be_visible()
     expect_nothing_of_the_outcome(page, "ja")
     fill(page, email="taro@example.jp", phone="090-0000-1111")
     page.get_by_role("button", name=WORDS["ja"]["go"]).click()
+    expect(page.get_by_role("button", name=WORDS["ja"]["reveal"])).to_be_visible()
     expect_nothing_of_the_outcome(page, "ja")
     page.get_by_role("button", name=WORDS["ja"]["reveal"]).click()
     label = drawn(live, slug)
