@@ -103,11 +103,43 @@ def test_quiz_on_a_phone_by_tap_then_by_keyboard(live, new_context, shots):
     fits(page)
 
 
-def framed_cell(challenge, index: int, seconds: float) -> int:
-    """The number (1 …) of the cell the server puts under the pointer `seconds` after the
-    start of round `index` (the first round starts with the play)."""
-    turns = seconds / challenge["period"] + challenge["rounds"][index]["offset"]
-    return round((turns % 1.0) * challenge["segments"]) % challenge["segments"] + 1
+def expect_reel_where_the_server_has_it(page: Page, challenge, started: datetime) -> None:
+    """Assert the cell under the pointer of the first round's reel is, within one, the one
+    the server's clock puts there at the moment the page is looked at."""
+    framed, seen_ms = page.evaluate(
+        """() => {
+          const w = document.querySelector('.reel-window').getBoundingClientRect();
+          const x = w.left + w.width / 2, y = w.top + w.height / 2;
+          const cell = document.elementFromPoint(x, y);
+          return [Number(cell.textContent), Date.now()];
+        }"""
+    )
+    seconds = (datetime.fromtimestamp(seen_ms / 1000, UTC) - started).total_seconds()
+    turns = seconds / challenge["period"] + challenge["rounds"][0]["offset"]
+    segments = challenge["segments"]
+    expected = round((turns % 1.0) * segments) % segments + 1  # cells are numbered from 1
+    off = abs(framed - expected) % segments
+    assert min(off, segments - off) <= 1, (framed, expected)
+
+
+def test_a_phone_slow_to_paint_still_shows_the_reel_where_the_server_has_it(live, new_context):
+    slug = game_campaign(live, '\n[game]\nname = "stop"\nrounds = 1\nspeed = "slow"\n')
+    page = new_context(**PHONE).new_page()
+    # A slow phone: its page is busy for 1.5 s (4 cells of this reel) right after stop.js
+    # placed the reel, before the reel's first frame.
+    page.add_init_script(
+        """new MutationObserver((changes, watch) => {
+             if (!document.querySelector('.reel[data-placed]')) return;
+             watch.disconnect();
+             const end = performance.now() + 1500;
+             while (performance.now() < end) {}
+           }).observe(document, {subtree: true, attributes: true,
+                                 attributeFilter: ['data-placed']});"""
+    )
+    page.goto(f"/c/{slug}/play")
+    expect(page.locator(".reel[data-placed]")).to_be_visible()
+    row = play_row(live, slug)
+    expect_reel_where_the_server_has_it(page, row["challenge"], row["started"])
 
 
 def test_stop_the_roulette_by_keyboard_on_time(live, new_context, shots):
@@ -132,18 +164,7 @@ def test_stop_the_roulette_by_keyboard_on_time(live, new_context, shots):
             # notes that moment itself: on a busy machine the look can come late.
             wait = (started + timedelta(seconds=at - 0.1) - datetime.now(UTC)).total_seconds()
             time.sleep(max(0.0, wait))
-            framed, seen_ms = page.evaluate(
-                """() => {
-                  const w = document.querySelector('.reel-window').getBoundingClientRect();
-                  const x = w.left + w.width / 2, y = w.top + w.height / 2;
-                  const cell = document.elementFromPoint(x, y);
-                  return [Number(cell.textContent), Date.now()];
-                }"""
-            )
-            seen = datetime.fromtimestamp(seen_ms / 1000, UTC)
-            expected = framed_cell(challenge, index, (seen - started).total_seconds())
-            off = abs(framed - expected) % 12
-            assert min(off, 12 - off) <= 1, (framed, expected)
+            expect_reel_where_the_server_has_it(page, challenge, started)
         wait = (started + timedelta(seconds=at) - datetime.now(UTC)).total_seconds()
         time.sleep(max(0.0, wait - 0.02))
         page.keyboard.press("Enter")
@@ -223,3 +244,20 @@ def test_an_unknown_game_is_a_clear_page(live, page):
     answer = page.goto(f"/c/{slug}/play")
     assert answer.status == 404
     expect(page.get_by_text("This campaign's game is not available.")).to_be_visible()
+
+
+def test_the_reel_freezes_on_stop_while_the_server_answers(live, new_context):
+    slug = game_campaign(live, '\n[game]\nname = "stop"\nrounds = 2\nspeed = "fast"\n')
+    page = new_context(**PHONE).new_page()
+    page.goto(f"/c/{slug}/play")
+    expect(page.locator(".reel[data-placed]")).to_be_visible()
+    held = []
+    page.route(f"**/c/{slug}/play", lambda route: held.append(route))  # the answer waits
+    page.get_by_role("button", name="Stop").click()
+    expect(page.locator(".reel.stopped")).to_have_count(1)
+    strip = page.locator(".reel-strip")
+    first = strip.evaluate("s => s.getBoundingClientRect().left")
+    page.wait_for_timeout(300)  # a fast reel moves a cell in 200 ms
+    assert strip.evaluate("s => s.getBoundingClientRect().left") == first
+    held[0].continue_()
+    expect(page.locator(".game-progress")).to_have_text("Round 2 of 2")

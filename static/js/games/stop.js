@@ -11,11 +11,11 @@
   const swapped = Boolean(window.kujiStopLoaded);
   window.kujiStopLoaded = true;
 
-  function sinceResponse() {
-    // How long ago the page arrived, for a full page load; a swapped-in page is fresh.
+  function arrived() {
+    // When the page arrived (performance.now() time), for a full page load; a swapped-in
+    // page is fresh.
     const nav = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
-    if (swapped || !nav) return 0;
-    return Math.max(0, performance.now() - nav.responseStart);
+    return swapped || !nav ? performance.now() : nav.responseStart;
   }
 
   function place(reel) {
@@ -23,13 +23,21 @@
     const period = Number(reel.dataset.periodMs);
     let position = Number(reel.dataset.position);
     if (!segments || !period || !Number.isFinite(position)) return;
-    position = (position + (sinceResponse() / period) * segments) % segments;
     const phase = reel.querySelector(".reel-phase");
     const strip = reel.querySelector(".reel-strip");
-    phase.style.transform = "translateX(" + -position * CELL_EM + "em)";
+    const since = arrived();
     strip.style.animation = "none";
     void strip.offsetWidth; // restart the turn from the exact place
     strip.style.animation = "";
+    const turn = strip.getAnimations && strip.getAnimations()[0];
+    if (turn && document.timeline) {
+      // The turn counts from the page's arrival on the page's own clock, so a slow phone
+      // that paints its first frame late still shows the reel where the server has it.
+      turn.startTime = since;
+    } else {
+      position += ((performance.now() - since) / period) * segments;
+    }
+    phase.style.transform = "translateX(" + -(position % segments) * CELL_EM + "em)";
     reel.dataset.placed = "1";
     const form = reel.parentElement.querySelector("form.reel-stop");
     if (form) form.addEventListener("submit", () => reel.classList.add("stopped"));
