@@ -1,6 +1,7 @@
 """Playwright against a real gunicorn server, in Debian's chromium."""
 
 import itertools
+import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -113,6 +114,14 @@ def _real_time_again(request):
 @pytest.fixture(scope="session")
 def base_url(live):
     return live.server.url
+
+
+@pytest.fixture
+def output_path(tmp_path_factory, request) -> str:
+    """Playwright's artifacts and the tests' screenshots: in pytest's temporary folder (it
+    keeps the last three runs), never in the checkout's ./test-results (the plugin's)."""
+    name = re.sub(r"[^\w.-]+", "-", request.node.nodeid).strip("-")[:200]
+    return str(tmp_path_factory.getbasetemp() / "results" / name)
 
 
 @pytest.fixture
