@@ -25,7 +25,7 @@
     if (!segments || !period || !Number.isFinite(position)) return;
     const phase = reel.querySelector(".reel-phase");
     const strip = reel.querySelector(".reel-strip");
-    const since = arrived();
+    const arrival = arrived();
     strip.style.animation = "none";
     void strip.offsetWidth; // restart the turn from the exact place
     strip.style.animation = "";
@@ -33,9 +33,9 @@
     if (turn && document.timeline) {
       // The turn counts from the page's arrival on the page's own clock, so a slow phone
       // that paints its first frame late still shows the reel where the server has it.
-      turn.startTime = since;
+      turn.startTime = arrival;
     } else {
-      position += ((performance.now() - since) / period) * segments;
+      position += ((performance.now() - arrival) / period) * segments;
     }
     phase.style.transform = "translateX(" + -(position % segments) * CELL_EM + "em)";
     reel.dataset.placed = "1";
