@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from app.lottery.conditions import to_toml
 from app.store import get_db
 from app.store.db import unstamp
+from tests.e2e.axe import violations
 from tests.factories import conditions, create_from_file
 from tests.unit.test_game_stop import when_on
 
@@ -261,3 +262,25 @@ def test_the_reel_freezes_on_stop_while_the_server_answers(live, new_context):
     assert strip.evaluate("s => s.getBoundingClientRect().left") == first
     held[0].continue_()
     expect(page.locator(".game-progress")).to_have_text("Round 2 of 2")
+
+
+@pytest.mark.parametrize(("lang", "width"), [("ja", 320), ("en", 375), ("ja", 1280)])
+def test_the_roulette_page_fits_and_passes_axe(live, new_context, shots, lang, width):
+    slug = game_campaign(live, '\n[game]\nname = "stop"\nrounds = 2\n')
+    phone = width < 800
+    page = new_context(
+        viewport={"width": width, "height": 800},
+        locale="ja-JP" if lang == "ja" else "en-US",
+        is_mobile=phone,
+        has_touch=phone,
+        bypass_csp=True,  # axe-core is injected into the page
+    ).new_page()
+    page.goto(f"/c/{slug}/play")
+    expect(page.locator(".reel[data-placed]")).to_be_visible()
+    stop = page.get_by_role("button", name="ストップ" if lang == "ja" else "Stop")
+    expect(stop).to_be_focused()
+    box = stop.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44  # a finger's target
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=shots / f"stop-{lang}-{width}.png")
+    assert violations(page) == []
