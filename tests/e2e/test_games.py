@@ -11,7 +11,9 @@ from playwright.sync_api import Page, expect
 from app.lottery.conditions import to_toml
 from app.store import get_db
 from app.store.db import unstamp
+from games.stop import round_score
 from tests.e2e.axe import violations
+from tests.e2e.test_reveal import browser_page
 from tests.factories import conditions, create_from_file
 from tests.unit.test_game_stop import when_on
 
@@ -106,21 +108,31 @@ def test_quiz_on_a_phone_by_tap_then_by_keyboard(live, new_context, shots):
 
 def expect_reel_where_the_server_has_it(page: Page, challenge, started: datetime) -> None:
     """Assert the cell under the pointer of the first round's reel is, within one, the one
-    the server's clock puts there at the moment the page is looked at."""
-    framed, seen_ms = page.evaluate(
+    the server's clock puts there when the page is looked at, less at most the time the
+    page took to arrive: the page places the reel from where the server had it when it
+    made the page (a busy server, or a slow network, makes that up to a request ago)."""
+    framed, seen_ms, waited_ms = page.evaluate(
         """() => {
           const w = document.querySelector('.reel-window').getBoundingClientRect();
           const x = w.left + w.width / 2, y = w.top + w.height / 2;
           const cell = document.elementFromPoint(x, y);
-          return [Number(cell.textContent), Date.now()];
+          const nav = performance.getEntriesByType('navigation')[0];
+          return [Number(cell.textContent), Date.now(), nav.responseStart - nav.requestStart];
         }"""
     )
-    seconds = (datetime.fromtimestamp(seen_ms / 1000, UTC) - started).total_seconds()
-    turns = seconds / challenge["period"] + challenge["rounds"][0]["offset"]
     segments = challenge["segments"]
-    expected = round((turns % 1.0) * segments) % segments + 1  # cells are numbered from 1
-    off = abs(framed - expected) % segments
-    assert min(off, segments - off) <= 1, (framed, expected)
+
+    def cell_at(ms: float) -> int:
+        seconds = (datetime.fromtimestamp(ms / 1000, UTC) - started).total_seconds()
+        turns = seconds / challenge["period"] + challenge["rounds"][0]["offset"]
+        return round((turns % 1.0) * segments) % segments + 1  # cells are numbered from 1
+
+    def near(cell: int) -> bool:
+        off = abs(framed - cell) % segments
+        return min(off, segments - off) <= 1
+
+    moments = [seen_ms - waited_ms * step / 10 for step in range(11)]
+    assert any(near(cell_at(ms)) for ms in moments), (framed, cell_at(seen_ms), waited_ms)
 
 
 def test_a_phone_slow_to_paint_still_shows_the_reel_where_the_server_has_it(live, new_context):
@@ -143,6 +155,17 @@ def test_a_phone_slow_to_paint_still_shows_the_reel_where_the_server_has_it(live
     expect_reel_where_the_server_has_it(page, row["challenge"], row["started"])
 
 
+def stops(live, slug: str) -> list[datetime]:
+    """When the server took each stop of the campaign's one play, in order."""
+    with live.app.app_context():
+        rows = get_db().execute(
+            "SELECT m.at FROM play_moves m JOIN plays p ON p.id = m.play_id"
+            " JOIN campaigns c ON c.id = p.campaign_id WHERE c.slug = ? ORDER BY m.seq",
+            [slug],
+        )
+        return [unstamp(at) for (at,) in rows.fetchall()]
+
+
 def test_stop_the_roulette_by_keyboard_on_time(live, new_context, shots):
     slug = game_campaign(live, '\n[game]\nname = "stop"\nrounds = 2\nspeed = "slow"\n')
     page = new_context(**PHONE).new_page()
@@ -156,9 +179,10 @@ def test_stop_the_roulette_by_keyboard_on_time(live, new_context, shots):
     row = play_row(live, slug)
     challenge, started = row["challenge"], row["started"]
 
-    offset = 0.0
+    offset, targets = 0.0, []
     for index in range(2):
         at = when_on(challenge, index, offset)
+        targets.append(started + timedelta(seconds=at))
         if index == 0:
             # The reel on the page agrees with the server: the framed cell is the one the
             # server's clock puts under the pointer when the page is looked at. The page
@@ -174,20 +198,20 @@ def test_stop_the_roulette_by_keyboard_on_time(live, new_context, shots):
             expect(page.locator(".game-progress")).to_have_text("Round 2 of 2")
             expect(page.get_by_role("button", name="Stop")).to_be_focused()
             # The next round starts when the server took the stop; read that time back.
-            with live.app.app_context():
-                moved = (
-                    get_db()
-                    .execute(
-                        "SELECT m.at FROM play_moves m JOIN plays p ON p.id = m.play_id"
-                        " JOIN campaigns c ON c.id = p.campaign_id WHERE c.slug = ?",
-                        [slug],
-                    )
-                    .fetchone()[0]
-                )
-            offset = (unstamp(moved) - started).total_seconds()
+            offset = (stops(live, slug)[0] - started).total_seconds()
     expect(page.locator(".game-score")).to_be_visible()
     score = play_row(live, slug)["score"]
-    assert score >= 700, score  # a local server: on time within a fraction of a segment
+    # Each Enter reached the server a moment after the target came round, by the server's
+    # clock: the score is what that moment deserves, not what the page might claim. A busy
+    # machine delays the press, and the score shows it; a quiet one scores over 700.
+    late = [
+        (stop - target).total_seconds()
+        for stop, target in zip(stops(live, slug), targets, strict=True)
+    ]
+    assert all(-0.1 < s < 1.0 for s in late), late
+    cells = [s / challenge["period"] * challenge["segments"] for s in late]
+    deserved = sum(round_score(c, 0, challenge["segments"]) for c in cells) // 2
+    assert abs(score - deserved) <= 1, (score, deserved, late)
 
 
 def test_memory_by_keyboard_with_the_digits_hidden_by_the_page(live, new_context):
@@ -267,14 +291,7 @@ def test_the_reel_freezes_on_stop_while_the_server_answers(live, new_context):
 @pytest.mark.parametrize(("lang", "width"), [("ja", 320), ("en", 375), ("ja", 1280)])
 def test_the_roulette_page_fits_and_passes_axe(live, new_context, shots, lang, width):
     slug = game_campaign(live, '\n[game]\nname = "stop"\nrounds = 2\n')
-    phone = width < 800
-    page = new_context(
-        viewport={"width": width, "height": 800},
-        locale="ja-JP" if lang == "ja" else "en-US",
-        is_mobile=phone,
-        has_touch=phone,
-        bypass_csp=True,  # axe-core is injected into the page
-    ).new_page()
+    page = browser_page(new_context, lang, width, bypass_csp=True)  # axe is injected
     page.goto(f"/c/{slug}/play")
     expect(page.locator(".reel[data-placed]")).to_be_visible()
     stop = page.get_by_role("button", name="ストップ" if lang == "ja" else "Stop")
